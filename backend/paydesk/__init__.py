@@ -1,0 +1,1 @@
+"""paydesk: a self-hosted payments desk."""

@@ -1,0 +1,1 @@
+"""Accounts (merchants) and the demo data."""

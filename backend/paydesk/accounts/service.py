@@ -1,0 +1,59 @@
+"""Creating accounts with their first owner and API key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk import ids
+from paydesk.auth.roles import Role
+from paydesk.auth.service import IssuedApiKey, add_user, issue_api_key
+from paydesk.errors import ErrorCode, Problems
+from paydesk.models import Account, User
+from paydesk.money import is_currency
+from paydesk.validation import clean_text, is_locale, is_timezone
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    account: Account
+    owner: User
+    api_key: IssuedApiKey
+
+
+async def create_account(
+    session: AsyncSession,
+    server_secret: bytes,
+    *,
+    name: str,
+    owner_email: str,
+    owner_password: str,
+    currency: str = "USD",
+    timezone: str = "UTC",
+    locale: str = "en-US",
+) -> NewAccount:
+    """An account, its owner, and an ADMIN API key whose secret is shown only now."""
+    problems = Problems()
+    clean_name = clean_text(problems, name, ("name",), max_length=200, required=True, label="Name")
+    code = currency.strip().upper()
+    if not is_currency(code):
+        problems.add(ErrorCode.INVALID, f"{currency!r} is not an ISO 4217 currency.", ("currency",))
+    if not is_timezone(timezone):
+        problems.add(ErrorCode.INVALID, f"{timezone!r} is not an IANA time zone.", ("timezone",))
+    if not is_locale(locale):
+        problems.add(ErrorCode.INVALID, f"{locale!r} is not a locale such as en-US.", ("locale",))
+    problems.raise_any()
+    assert clean_name is not None
+    account = Account(
+        id=ids.new_id(ids.ACCOUNT), name=clean_name, default_currency=code, timezone=timezone, locale=locale
+    )
+    session.add(account)
+    await session.flush()
+    owner = await add_user(session, account.id, owner_email, owner_password, Role.OWNER)
+    key = await issue_api_key(session, server_secret, account.id, Role.ADMIN)
+    return NewAccount(account, owner, key)
+
+
+async def get_account(session: AsyncSession, account_id: str) -> Account | None:
+    return await session.get(Account, account_id)

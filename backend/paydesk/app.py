@@ -1,0 +1,126 @@
+"""The Starlette application: /graphql, health checks, static assets, request ids and logs."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import paydesk.models  # noqa: F401  (registers the tables)
+from paydesk.config import Settings, load_settings
+from paydesk.graphql.endpoint import graphql_endpoint
+from paydesk.graphql.graphiql import static_dir
+from paydesk.logs import configure_logging, get_logger
+from paydesk.requests import request_id, start_request
+from paydesk.resources import Resources
+
+log = get_logger("paydesk.http")
+
+# Responses that are not HTML pages load nothing at all.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+async def healthz(_request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    resources: Resources = request.app.state.resources
+    try:
+        async with resources.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as error:  # any failure means not ready
+        log.warning("readyz.database_unreachable", error=type(error).__name__)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+class RequestContext:
+    """Request id, access log, security headers, and a masked 500 for anything unexpected."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1") or None
+        rid = start_request(incoming)
+        started = time.perf_counter()
+        status = 500
+        sent = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status, sent = message["status"], True
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                headers.append((b"x-request-id", rid.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"no-referrer"))
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", API_CSP.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("http.unhandled_error", path=scope.get("path"))
+            if not sent:
+                body = {
+                    "errors": [
+                        {
+                            "message": "Internal error",
+                            "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id()},
+                        }
+                    ]
+                }
+                await JSONResponse(body, status_code=500)(scope, receive, send_with_headers)
+        finally:
+            elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+            log.info(
+                "http.request",
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=status,
+                ms=elapsed_ms,
+            )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The ASGI app; with no settings given they are read from the environment."""
+    settings = settings or load_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        resources = Resources.open(settings)
+        app.state.resources = resources
+        # Start-up objects never die; freezing them keeps full collections short (STYLE.md).
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            await resources.close()
+
+    routes = [
+        Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=static_dir(settings), check_dir=False), name="static"),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext)])

@@ -1,0 +1,1 @@
+"""Staff users, portal sessions, API keys, roles and rate limits."""

@@ -1,0 +1,258 @@
+"""The `paydesk` command: serve, migrate, accounts, users, API keys, demo data, schema.
+
+With --json, stdout holds only the JSON object; logs always go to stderr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from alembic import command
+
+from paydesk.auth.roles import Role
+from paydesk.config import Settings, SettingsError, load_settings
+from paydesk.db import alembic_config, is_migrated
+from paydesk.errors import DomainError
+from paydesk.logs import configure_logging, get_logger
+from paydesk.resources import Resources
+
+T = TypeVar("T")
+
+app = typer.Typer(help="paydesk: a self-hosted payments desk.", no_args_is_help=True, add_completion=False)
+account_app = typer.Typer(help="Merchant accounts.", no_args_is_help=True)
+user_app = typer.Typer(help="Staff users.", no_args_is_help=True)
+apikey_app = typer.Typer(help="Partner API keys.", no_args_is_help=True)
+app.add_typer(account_app, name="account")
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
+
+log = get_logger("paydesk.cli")
+
+
+def _settings() -> Settings:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        typer.echo(f"paydesk: {error}", err=True)
+        raise typer.Exit(2) from None
+    configure_logging(settings.log_level)
+    return settings
+
+
+def _run(settings: Settings, work: Callable[[Resources], Awaitable[T]]) -> T:
+    """Run ``work`` with this process's resources, turning domain errors into one line and exit 1."""
+
+    async def main() -> T:
+        resources = Resources.open(settings)
+        try:
+            if not await is_migrated(resources.engine):
+                typer.echo("paydesk: the database is not migrated; run `paydesk migrate` first", err=True)
+                raise typer.Exit(1)
+            return await work(resources)
+        finally:
+            await resources.close()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        typer.echo(f"paydesk: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _print_json(value: dict[str, str]) -> None:
+    sys.stdout.write(json.dumps(value) + "\n")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Serving processes; above 1 needs a shared rate-limit storage.")
+    ] = 1,
+) -> None:
+    """Serve the API, the portal and the hosted pages."""
+    import uvicorn
+
+    settings = _settings()
+    if workers > 1 and settings.rate_limit_storage == "memory":
+        typer.echo(
+            "paydesk: --workers above 1 needs PAYDESK_RATE_LIMIT_STORAGE=database or a redis:// URL", err=True
+        )
+        raise typer.Exit(2)
+
+    async def check(resources: Resources) -> None:
+        return None
+
+    _run(settings, check)
+    log.info(
+        "serve.start", url=f"http://{host}:{port}", graphiql=f"http://{host}:{port}/graphql", workers=workers
+    )
+    uvicorn.run(
+        "paydesk.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database to the newest schema."""
+    settings = _settings()
+    command.upgrade(alembic_config(settings.database_url), "head")
+    log.info("migrate.done")
+
+
+@account_app.command("create")
+def account_create(
+    name: Annotated[str, typer.Option(help="The merchant's name.")],
+    owner_email: Annotated[str, typer.Option(help="The first owner's sign-in email.")],
+    owner_password: Annotated[str, typer.Option(help="The first owner's password (10 characters or more).")],
+    currency: Annotated[str, typer.Option(help="Default ISO 4217 currency.")] = "USD",
+    timezone: Annotated[str, typer.Option(help="IANA time zone for billing days.")] = "UTC",
+    locale: Annotated[str, typer.Option(help="BCP 47 locale for money and dates.")] = "en-US",
+    as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON object.")] = False,
+) -> None:
+    """Create an account with its owner and an ADMIN API key (the key is shown only now)."""
+    from paydesk.accounts.service import create_account
+
+    async def work(resources: Resources) -> dict[str, str]:
+        async with resources.sessions() as db:
+            created = await create_account(
+                db,
+                resources.secret,
+                name=name,
+                owner_email=owner_email,
+                owner_password=owner_password,
+                currency=currency,
+                timezone=timezone,
+                locale=locale,
+            )
+            await db.commit()
+        return {
+            "accountId": created.account.id,
+            "appId": created.api_key.key.id,
+            "apiKey": created.api_key.secret,
+        }
+
+    result = _run(_settings(), work)
+    if as_json:
+        _print_json(result)
+    else:
+        typer.echo(f"account {result['accountId']}")
+        typer.echo(f"app id  {result['appId']}\napi key {result['apiKey']} (shown once)")
+
+
+@user_app.command("create")
+def user_create(
+    account: Annotated[str, typer.Option(help="The account id (acct_...).")],
+    email: Annotated[str, typer.Option(help="Sign-in email.")],
+    password: Annotated[str, typer.Option(help="Password (10 characters or more).")],
+    role: Annotated[str, typer.Option(help="OWNER, ADMIN, REP or VIEWER, in any case.")],
+) -> None:
+    """Add a staff user to an account."""
+    from paydesk.accounts.service import get_account
+    from paydesk.auth.service import add_user
+
+    parsed = _role(role)
+
+    async def work(resources: Resources) -> str:
+        async with resources.sessions() as db:
+            if await get_account(db, account) is None:
+                typer.echo(f"paydesk: no account {account}", err=True)
+                raise typer.Exit(1)
+            user = await add_user(db, account, email, password, parsed)
+            await db.commit()
+            return user.id
+
+    typer.echo(_run(_settings(), work))
+
+
+@apikey_app.command("create")
+def apikey_create(
+    account: Annotated[str, typer.Option(help="The account id (acct_...).")],
+    role: Annotated[str, typer.Option(help="OWNER, ADMIN, REP or VIEWER, in any case.")] = "ADMIN",
+    as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON object.")] = False,
+) -> None:
+    """Create an API key; its secret is shown only now."""
+    from paydesk.accounts.service import get_account
+    from paydesk.auth.service import issue_api_key
+
+    parsed = _role(role)
+
+    async def work(resources: Resources) -> dict[str, str]:
+        async with resources.sessions() as db:
+            if await get_account(db, account) is None:
+                typer.echo(f"paydesk: no account {account}", err=True)
+                raise typer.Exit(1)
+            issued = await issue_api_key(db, resources.secret, account, parsed)
+            await db.commit()
+        return {"appId": issued.key.id, "apiKey": issued.secret, "role": parsed.value}
+
+    result = _run(_settings(), work)
+    if as_json:
+        _print_json(result)
+    else:
+        typer.echo(
+            f"app id  {result['appId']}\napi key {result['apiKey']} (shown once)\nrole    {result['role']}"
+        )
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(app_id: Annotated[str, typer.Argument(help="The key's app id (app_...).")]) -> None:
+    """Stop accepting an API key."""
+    from paydesk.auth.service import revoke_api_key
+
+    async def work(resources: Resources) -> None:
+        async with resources.sessions() as db:
+            await revoke_api_key(db, None, app_id)
+            await db.commit()
+
+    _run(_settings(), work)
+    typer.echo(f"revoked {app_id}")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo account with a few customers, once."""
+    from paydesk.demo import DEMO_EMAIL, DEMO_PASSWORD
+    from paydesk.demo import seed_demo as seed
+
+    async def work(resources: Resources) -> bool:
+        async with resources.sessions() as db:
+            created = await seed(db, resources.secret)
+            await db.commit()
+            return created
+
+    created = _run(_settings(), work)
+    state = "created" if created else "already there"
+    typer.echo(f"demo account {state}: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}", err=True)
+
+
+@app.command("export-schema")
+def export_schema() -> None:
+    """Print the GraphQL schema (SDL); `make schema` writes it to schema.graphql."""
+    from paydesk.graphql.schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role.parse(value)
+    except ValueError as error:
+        typer.echo(f"paydesk: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,126 @@
+"""SQL for customers, addresses and comments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, literal_column
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.models import Address, Comment, Customer
+from paydesk.pagination import PageRequest, newer_first_after
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search(term: str) -> ColumnElement[bool]:
+    pattern = _like(term)
+    full_name = (
+        func.coalesce(col(Customer.first_name), "")
+        + literal_column("' '")
+        + func.coalesce(col(Customer.last_name), "")
+    )
+    return or_(
+        col(Customer.first_name).ilike(pattern, escape="\\"),
+        col(Customer.last_name).ilike(pattern, escape="\\"),
+        full_name.ilike(pattern, escape="\\"),
+        col(Customer.email).ilike(pattern, escape="\\"),
+        col(Customer.phone).ilike(pattern, escape="\\"),
+    )
+
+
+async def get(session: AsyncSession, account_id: str, customer_id: str) -> Customer | None:
+    query = select(Customer).where(Customer.id == customer_id, Customer.account_id == account_id)
+    return (await session.exec(query)).first()
+
+
+async def get_many(session: AsyncSession, account_id: str, customer_ids: Sequence[str]) -> list[Customer]:
+    query = select(Customer).where(col(Customer.id).in_(customer_ids), Customer.account_id == account_id)
+    return list(await session.exec(query))
+
+
+async def page(
+    session: AsyncSession, account_id: str, request: PageRequest, search: str | None
+) -> tuple[list[Customer], int]:
+    """One page of customers (one row more than asked, to tell whether more follow) and the total."""
+    where = [col(Customer.account_id) == account_id]
+    if search:
+        where.append(_search(search))
+    query = select(Customer).where(*where)
+    if request.after is not None:
+        query = query.where(newer_first_after(col(Customer.created_at), col(Customer.id), request.after))
+    query = query.order_by(col(Customer.created_at).desc(), col(Customer.id).desc()).limit(request.first + 1)
+    rows = list(await session.exec(query))
+    total = (await session.exec(select(func.count()).select_from(Customer).where(*where))).one()
+    return rows, int(total)
+
+
+async def addresses_of(session: AsyncSession, account_id: str, customer_ids: Sequence[str]) -> list[Address]:
+    query = (
+        select(Address)
+        .where(col(Address.customer_id).in_(customer_ids), Address.account_id == account_id)
+        .order_by(col(Address.created_at), col(Address.id))
+    )
+    return list(await session.exec(query))
+
+
+async def address(session: AsyncSession, account_id: str, address_id: str) -> Address | None:
+    query = select(Address).where(Address.id == address_id, Address.account_id == account_id)
+    return (await session.exec(query)).first()
+
+
+async def comment(session: AsyncSession, account_id: str, comment_id: str) -> Comment | None:
+    query = select(Comment).where(Comment.id == comment_id, Comment.account_id == account_id)
+    return (await session.exec(query)).first()
+
+
+async def first_comments(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str], limit: int
+) -> list[Comment]:
+    """The newest ``limit`` comments of each customer, in one query."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=col(Comment.customer_id),
+            order_by=(col(Comment.created_at).desc(), col(Comment.id).desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(col(Comment.id), rank)
+        .where(col(Comment.customer_id).in_(customer_ids), Comment.account_id == account_id)
+        .subquery()
+    )
+    query = (
+        select(Comment)
+        .join(ranked, col(Comment.id) == ranked.c.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(col(Comment.created_at).desc(), col(Comment.id).desc())
+    )
+    return list(await session.exec(query))
+
+
+async def comments_after(
+    session: AsyncSession, account_id: str, customer_id: str, request: PageRequest
+) -> list[Comment]:
+    query = select(Comment).where(Comment.customer_id == customer_id, Comment.account_id == account_id)
+    if request.after is not None:
+        query = query.where(newer_first_after(col(Comment.created_at), col(Comment.id), request.after))
+    query = query.order_by(col(Comment.created_at).desc(), col(Comment.id).desc()).limit(request.first + 1)
+    return list(await session.exec(query))
+
+
+async def comment_counts(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str]
+) -> dict[str, int]:
+    query = (
+        select(Comment.customer_id, func.count())
+        .where(col(Comment.customer_id).in_(customer_ids), Comment.account_id == account_id)
+        .group_by(col(Comment.customer_id))
+    )
+    return {customer_id: int(n) for customer_id, n in await session.exec(query)}

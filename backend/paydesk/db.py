@@ -1,0 +1,138 @@
+"""The async engine and sessions.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` (a committed PENDING
+payment row must survive a power cut after the gateway charged), foreign
+keys on and a busy timeout so concurrent writers wait instead of failing.
+PostgreSQL goes through asyncpg.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Writers wait this long for SQLite's single write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def create_engine(database_url: str) -> AsyncEngine:
+    """The one engine of a process."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_pre_ping=False
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide when a transaction begins.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(conn: Connection) -> None:
+    # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on
+    # the busy timeout instead of one failing with "database is locked" when
+    # it upgrades a read transaction.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class SerialSession(AsyncSession):
+    """An AsyncSession whose statements queue instead of overlapping.
+
+    GraphQL resolves sibling fields concurrently, while a session is one
+    connection that allows one statement at a time. Only the primitives that
+    reach the connection directly are locked (``scalars`` and friends call
+    ``execute``), so the lock is never taken twice by one call.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lock = asyncio.Lock()
+
+    async def exec(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._lock:
+            return await super().exec(*args, **kwargs)
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._lock:
+            return await super().execute(*args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._lock:
+            return await super().get(*args, **kwargs)
+
+    async def flush(self, objects: Sequence[Any] | None = None) -> None:
+        async with self._lock:
+            await super().flush(objects)
+
+    async def commit(self) -> None:
+        async with self._lock:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        async with self._lock:
+            await super().rollback()
+
+    async def refresh(self, *args: Any, **kwargs: Any) -> None:
+        async with self._lock:
+            await super().refresh(*args, **kwargs)
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    return async_sessionmaker(engine, class_=SerialSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """A session that rolls back whatever its user did not commit."""
+    async with factory() as session:
+        try:
+            yield session
+        finally:
+            await session.rollback()
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as conn:
+        return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+
+
+async def is_migrated(engine: AsyncEngine) -> bool:
+    return await current_revision(engine) == head_revision()

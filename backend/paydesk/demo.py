@@ -1,0 +1,100 @@
+"""The demo account that `make run` seeds on first run, so a new install has something to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.accounts.service import create_account
+from paydesk.auth import repository as auth_repo
+from paydesk.auth.principal import Principal
+from paydesk.auth.roles import Role
+from paydesk.customers.service import AddressFields, add_address, add_comment, create_customer
+
+DEMO_EMAIL = "owner@demo.paydesk.test"
+DEMO_PASSWORD = "paydesk-demo"
+DEMO_ACCOUNT = "Demo Outdoor Supply Co."
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    address: AddressFields
+    comment: str
+
+
+CUSTOMERS = [
+    DemoCustomer(
+        "Ada",
+        "Lovelace",
+        "ada@example.com",
+        "+44 20 7946 0018",
+        AddressFields("12 St James's Square", "London", "GB", postal_code="SW1Y 4JH"),
+        "Prefers invoices by email; annual plan renewal in March.",
+    ),
+    DemoCustomer(
+        "Grace",
+        "Hopper",
+        "grace@example.com",
+        "+1 212 555 0142",
+        AddressFields("350 Fifth Avenue", "New York", "US", state="NY", postal_code="10118"),
+        "Bought the trade-show bundle; asked about a payment plan.",
+    ),
+    DemoCustomer(
+        "Kenji",
+        "Watanabe",
+        "kenji@example.jp",
+        "+81 3-1234-5678",
+        AddressFields("1-1 Marunouchi", "Chiyoda-ku, Tokyo", "JP", postal_code="100-0005"),
+        "Pays in JPY.",
+    ),
+    DemoCustomer(
+        "Fatima",
+        "Al-Sabah",
+        "fatima@example.kw",
+        "+965 2222 3333",
+        AddressFields("Arabian Gulf Street", "Kuwait City", "KW"),
+        "Wholesale customer; amounts in KWD.",
+    ),
+    DemoCustomer(
+        "Lena",
+        "Müller",
+        "lena.mueller@example.de",
+        "+49 30 123456",
+        AddressFields("Unter den Linden 5", "Berlin", "DE", postal_code="10117"),
+        "Called about a duplicate charge last year; resolved.",
+    ),
+    DemoCustomer(
+        "Carlos",
+        "Mendoza",
+        "carlos@example.mx",
+        "+52 55 1234 5678",
+        AddressFields("Av. Reforma 222", "Ciudad de México", "MX", postal_code="06600"),
+        "Referred by a partner shop.",
+    ),
+]
+
+
+async def seed_demo(session: AsyncSession, server_secret: bytes) -> bool:
+    """Create the demo account once; False when it is already there."""
+    if await auth_repo.user_by_email(session, DEMO_EMAIL) is not None:
+        return False
+    created = await create_account(
+        session, server_secret, name=DEMO_ACCOUNT, owner_email=DEMO_EMAIL, owner_password=DEMO_PASSWORD
+    )
+    owner = Principal(created.account.id, Role.OWNER, user_id=created.owner.id)
+    for demo in CUSTOMERS:
+        fields: dict[str, str | None] = {
+            "first_name": demo.first_name,
+            "last_name": demo.last_name,
+            "email": demo.email,
+            "phone": demo.phone,
+        }
+        customer = await create_customer(session, owner, fields)
+        await add_address(session, owner, customer.id, demo.address)
+        await add_comment(session, owner, customer.id, demo.comment)
+    return True

@@ -1,0 +1,36 @@
+"""Inputs for signing in and managing staff and API keys."""
+
+from __future__ import annotations
+
+import strawberry
+
+from paydesk.graphql.accounts.types import Role
+
+
+@strawberry.input(description="A staff member's sign-in.")
+class SignInInput:
+    email: str = strawberry.field(description="The user's email.")
+    password: str = strawberry.field(description="The user's password.")
+
+
+@strawberry.input(description="A new staff member of the caller's account.")
+class CreateUserInput:
+    email: str = strawberry.field(description="Sign-in email, unique across paydesk.")
+    password: str = strawberry.field(description="At least 10 characters.")
+    role: Role = strawberry.field(description="What the user may do; only an owner may make another owner.")
+
+
+@strawberry.input(description="A new role for a staff member.")
+class UpdateUserRoleInput:
+    user_id: strawberry.ID = strawberry.field(description="The user, prefix usr_.")
+    role: Role = strawberry.field(description="The new role; only an owner may grant or take OWNER.")
+
+
+@strawberry.input(description="A new partner API key.")
+class CreateApiKeyInput:
+    role: Role = strawberry.field(default=Role.ADMIN, description="What calls with the key may do.")
+
+
+@strawberry.input(description="An API key to stop accepting.")
+class RevokeApiKeyInput:
+    app_id: str = strawberry.field(description="The key's app id.")

@@ -1,0 +1,48 @@
+"""The typed per-request context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import strawberry
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+
+from paydesk.auth.principal import Principal
+from paydesk.config import Settings
+from paydesk.graphql.loaders import Loaders
+
+
+class NotAuthenticated(Exception):
+    """A resolver needed a caller where the endpoint let an anonymous request through."""
+
+
+@dataclass
+class CookieChange:
+    """A session cookie to set (token and expiry) or to clear (None)."""
+
+    token: str | None
+    expires_at: datetime | None = None
+
+
+@dataclass
+class Context:
+    request: Request
+    db: AsyncSession
+    settings: Settings
+    server_secret: bytes
+    principal: Principal | None
+    loaders: Loaders
+    request_id: str
+    cookie: CookieChange | None = field(default=None)
+
+    @property
+    def caller(self) -> Principal:
+        """The principal; the endpoint only lets anonymous requests run signIn and introspection."""
+        if self.principal is None:
+            raise NotAuthenticated()
+        return self.principal
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,142 @@
+"""Customers, their addresses and comments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from paydesk.customers import service as customers
+from paydesk.graphql.accounts.types import User
+from paydesk.graphql.context import Info
+from paydesk.graphql.node import Node
+from paydesk.graphql.pagination import (
+    AFTER_DESCRIPTION,
+    FIRST_DESCRIPTION,
+    PageInfo,
+    edges_and_info,
+    page_request,
+)
+from paydesk.models import Address as AddressModel
+from paydesk.models import Comment as CommentModel
+from paydesk.models import Customer as CustomerModel
+from paydesk.pagination import Page
+
+
+@strawberry.type(description="A postal address of a customer.")
+class Address(Node):
+    id: strawberry.ID = strawberry.field(description="Opaque id, prefix addr_.")
+    line1: str = strawberry.field(description="Street and number.")
+    line2: str | None = strawberry.field(description="Apartment, suite, building.")
+    city: str = strawberry.field(description="City or town.")
+    state: str | None = strawberry.field(description="State, province or region.")
+    postal_code: str | None = strawberry.field(description="ZIP or postal code.")
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2.")
+
+    @classmethod
+    def from_model(cls, m: AddressModel) -> Address:
+        return cls(
+            id=strawberry.ID(m.id),
+            line1=m.line1,
+            line2=m.line2,
+            city=m.city,
+            state=m.state,
+            postal_code=m.postal_code,
+            country=m.country,
+        )
+
+
+@strawberry.type(description="A staff note on a customer.")
+class Comment(Node):
+    id: strawberry.ID = strawberry.field(description="Opaque id, prefix cmt_.")
+    body: str = strawberry.field(description="The note's text.")
+    created_at: datetime = strawberry.field(description="When it was written.")
+    author_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The staff member who wrote it; null when an API key did.")
+    async def author(self, info: Info) -> User | None:
+        if self.author_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.author_id)
+        return User.from_model(user) if user else None
+
+    @classmethod
+    def from_model(cls, m: CommentModel) -> Comment:
+        return cls(id=strawberry.ID(m.id), body=m.body, created_at=m.created_at, author_id=m.author_id)
+
+
+@strawberry.type(description="A comment and its cursor.")
+class CommentEdge:
+    cursor: str = strawberry.field(description="Pass as after to get the comments that follow.")
+    node: Comment = strawberry.field(description="The comment.")
+
+
+@strawberry.type(description="A page of comments, newest first.")
+class CommentConnection:
+    edges: list[CommentEdge] = strawberry.field(description="The comments of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits.")
+    total_count: int = strawberry.field(description="All the customer's comments.")
+
+    @classmethod
+    def from_page(cls, page: Page[CommentModel]) -> CommentConnection:
+        edges, info = edges_and_info(page, Comment.from_model, CommentEdge)
+        return cls(edges=edges, page_info=info, total_count=page.total)
+
+
+@strawberry.type(description="A person or business the merchant takes payments from.")
+class Customer(Node):
+    id: strawberry.ID = strawberry.field(description="Opaque id, prefix cus_.")
+    created_at: datetime = strawberry.field(description="When the customer was added.")
+    first_name: str | None = strawberry.field(description="Given name.")
+    last_name: str | None = strawberry.field(description="Family name.")
+    email: str | None = strawberry.field(description="Where invoices and payment links are sent.")
+    phone: str | None = strawberry.field(description="Phone number as entered.")
+
+    @strawberry.field(description="Postal addresses, oldest first.")
+    async def addresses(self, info: Info) -> list[Address]:
+        return [Address.from_model(a) for a in await info.context.loaders.addresses.load(self.id)]
+
+    @strawberry.field(description="Staff comments, newest first.")
+    async def comments(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+    ) -> CommentConnection:
+        request = page_request(first, after)
+        ctx = info.context
+        if request.after is None:
+            page = await ctx.loaders.comments.load((self.id, request.first))
+        else:
+            page = (await customers.comment_pages(ctx.db, ctx.caller, [self.id], request))[0]
+        return CommentConnection.from_page(page)
+
+    @classmethod
+    def from_model(cls, m: CustomerModel) -> Customer:
+        return cls(
+            id=strawberry.ID(m.id),
+            created_at=m.created_at,
+            first_name=m.first_name,
+            last_name=m.last_name,
+            email=m.email,
+            phone=m.phone,
+        )
+
+
+@strawberry.type(description="A customer and its cursor.")
+class CustomerEdge:
+    cursor: str = strawberry.field(description="Pass as after to get the customers that follow.")
+    node: Customer = strawberry.field(description="The customer.")
+
+
+@strawberry.type(description="A page of customers, newest first.")
+class CustomerConnection:
+    edges: list[CustomerEdge] = strawberry.field(description="The customers of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits.")
+    total_count: int = strawberry.field(description="All customers that match, on every page.")
+
+    @classmethod
+    def from_page(cls, page: Page[CustomerModel]) -> CustomerConnection:
+        edges, info = edges_and_info(page, Customer.from_model, CustomerEdge)
+        return cls(edges=edges, page_info=info, total_count=page.total)

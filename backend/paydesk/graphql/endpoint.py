@@ -1,0 +1,269 @@
+"""POST/GET /graphql: content negotiation, authentication, rate limits, execution.
+
+The order matters: a request is parsed (malformed: 400), its caller
+recognised (none or wrong: 401, except for signIn and introspection), its
+operations counted against the caller's limit (over: 429, nothing runs),
+and only then executed. Unexpected exceptions reach the client only as
+"Internal error" and the request id they were logged under.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+
+from paydesk.auth import service as auth
+from paydesk.auth.principal import Principal
+from paydesk.auth.ratelimit import Decision
+from paydesk.clock import utcnow
+from paydesk.graphql.context import Context, CookieChange, NotAuthenticated
+from paydesk.graphql.graphiql import graphiql_page, wants_graphiql
+from paydesk.graphql.loaders import Loaders
+from paydesk.graphql.operations import Operation, RequestProblem, read_operation
+from paydesk.graphql.schema import schema
+from paydesk.logs import get_logger, scrub
+from paydesk.requests import request_id
+from paydesk.resources import Resources
+
+SESSION_COOKIE = "paydesk_session"
+JSON_TYPES = ("application/json", "application/graphql-response+json")
+MAX_BODY_BYTES = 1_048_576  # 1 MiB: far above any real operation, small enough to parse safely.
+MAX_BATCH = 20
+
+log = get_logger("paydesk.graphql")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    body: dict[str, Any]
+    # Never ran (malformed or invalid): HTTP 400 when it is the request's only operation.
+    rejected: bool = False
+
+
+@dataclass
+class HTTPAnswer(Exception):
+    status: int
+    message: str
+    code: str
+    headers: dict[str, str] | None = None
+
+    def response(self) -> JSONResponse:
+        body = {"errors": [{"message": self.message, "extensions": {"code": self.code}}]}
+        return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+async def graphql_endpoint(request: Request) -> Response:
+    resources: Resources = request.app.state.resources
+    if request.method == "GET" and wants_graphiql(request):
+        return graphiql_page(resources.settings)
+    try:
+        payloads, batched = await _payloads(request)
+        operations = _operations(payloads, get=request.method == "GET")
+        principal = await _authenticate(request, resources, operations)
+        decision = await _rate_limit(request, resources, principal, operations)
+    except HTTPAnswer as answer:
+        return answer.response()
+    headers = _rate_headers(decision)
+    outcomes, cookie = await _execute(request, resources, principal, operations)
+    if batched:
+        response: Response = JSONResponse([o.body for o in outcomes], headers=headers)
+    else:
+        status = 400 if outcomes[0].rejected else 200
+        response = JSONResponse(outcomes[0].body, status_code=status, headers=headers)
+    _apply_cookie(response, resources, cookie)
+    return response
+
+
+async def _payloads(request: Request) -> tuple[list[object], bool]:
+    if request.method == "GET":
+        params = request.query_params
+        variables: object = None
+        if "variables" in params:
+            try:
+                variables = json.loads(params["variables"])
+            except ValueError:
+                raise HTTPAnswer(400, "variables is not valid JSON.", "BAD_REQUEST") from None
+        payload = {
+            "query": params.get("query"),
+            "variables": variables,
+            "operationName": params.get("operationName"),
+        }
+        return [payload], False
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in JSON_TYPES:
+        raise HTTPAnswer(415, "Send the request as application/json.", "UNSUPPORTED_MEDIA_TYPE")
+    declared = request.headers.get("content-length", "0")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPAnswer(413, "The request body is too large.", "PAYLOAD_TOO_LARGE")
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise HTTPAnswer(413, "The request body is too large.", "PAYLOAD_TOO_LARGE")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise HTTPAnswer(400, "The request body is not valid JSON.", "BAD_REQUEST") from None
+    if isinstance(data, list):
+        if not data or len(data) > MAX_BATCH:
+            raise HTTPAnswer(400, f"A batch holds 1 to {MAX_BATCH} operations.", "BAD_REQUEST")
+        return data, True
+    return [data], False
+
+
+def _operations(payloads: Sequence[object], *, get: bool) -> list[Operation | GraphQLError | RequestProblem]:
+    operations: list[Operation | GraphQLError | RequestProblem] = []
+    for payload in payloads:
+        try:
+            operation = read_operation(payload)
+        except (GraphQLError, RequestProblem) as problem:
+            operations.append(problem)
+            continue
+        if get and operation.is_mutation:
+            raise HTTPAnswer(
+                405, "Mutations must be sent with POST.", "METHOD_NOT_ALLOWED", {"Allow": "POST"}
+            )
+        operations.append(operation)
+    if len(operations) == 1 and isinstance(operations[0], RequestProblem):
+        raise HTTPAnswer(400, str(operations[0]), "BAD_REQUEST")
+    return operations
+
+
+async def _authenticate(
+    request: Request, resources: Resources, operations: Sequence[object]
+) -> Principal | None:
+    app_id, secret = request.headers.get("api-appid"), request.headers.get("api-key")
+    principal: Principal | None = None
+    async with resources.sessions() as db:
+        if app_id is not None or secret is not None:
+            try:
+                principal = await auth.principal_for_api_key(db, resources.secret, app_id or "", secret or "")
+            except auth.Unauthenticated:
+                principal = None
+        elif token := request.cookies.get(SESSION_COOKIE):
+            principal = await auth.principal_for_session(db, token)
+        await db.rollback()
+    runnable = [op for op in operations if isinstance(op, Operation)]
+    if principal is None and not all(op.anonymous_ok for op in runnable):
+        raise HTTPAnswer(
+            401,
+            "Authentication required.",
+            "UNAUTHENTICATED",
+            {"WWW-Authenticate": 'Api-Key realm="paydesk"'},
+        )
+    return principal
+
+
+async def _rate_limit(
+    request: Request, resources: Resources, principal: Principal | None, operations: Sequence[object]
+) -> Decision:
+    settings = resources.settings
+    if principal is None:
+        key, rate = f"ip:{request.client.host if request.client else 'unknown'}", settings.session_rate_limit
+    elif principal.api_key_id is not None:
+        key, rate = principal.rate_limit_key, settings.rate_limit
+    else:
+        key, rate = principal.rate_limit_key, settings.session_rate_limit
+    cost = sum(op.cost for op in operations if isinstance(op, Operation)) or 1
+    decision = await resources.limiter.hit(key, rate, cost)
+    if not decision.allowed:
+        headers = {**_rate_headers(decision), "Retry-After": str(max(1, decision.reset_after))}
+        raise HTTPAnswer(429, "Rate limit reached; retry after the window resets.", "RATE_LIMITED", headers)
+    return decision
+
+
+def _rate_headers(decision: Decision) -> dict[str, str]:
+    return {
+        "X-Rate-Limit-Limit": str(decision.limit),
+        "X-Rate-Limit-Remaining": str(decision.remaining),
+        "X-Rate-Limit-Reset": str(decision.reset_after),
+    }
+
+
+async def _execute(
+    request: Request,
+    resources: Resources,
+    principal: Principal | None,
+    operations: Sequence[Operation | GraphQLError | RequestProblem],
+) -> tuple[list[Outcome], CookieChange | None]:
+    results: list[Outcome] = []
+    cookie: CookieChange | None = None
+    async with resources.sessions() as db:
+        for operation in operations:
+            if isinstance(operation, RequestProblem):
+                problem = {"message": str(operation), "extensions": {"code": "BAD_REQUEST"}}
+                results.append(Outcome({"errors": [problem]}, rejected=True))
+                continue
+            if isinstance(operation, GraphQLError):
+                results.append(Outcome({"errors": [_error(operation)]}, rejected=True))
+                continue
+            context = Context(
+                request=request,
+                db=db,
+                settings=resources.settings,
+                server_secret=resources.secret,
+                principal=principal,
+                loaders=Loaders(db, principal),
+                request_id=request_id(),
+            )
+            result = await schema.execute(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=context,
+                operation_name=operation.operation_name,
+            )
+            await db.rollback()
+            results.append(_format(result))
+            cookie = context.cookie or cookie
+    return results, cookie
+
+
+def _format(result: ExecutionResult) -> Outcome:
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = [_error(e) for e in result.errors]
+    if isinstance(result, PreExecutionError):
+        return Outcome(body, rejected=True)
+    body["data"] = result.data
+    return Outcome(body)
+
+
+def _error(error: GraphQLError) -> dict[str, Any]:
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError | NotAuthenticated):
+        log.error("graphql.internal_error", path=error.path, exc_info=original)
+        formatted: dict[str, Any] = {
+            "message": "Internal error",
+            "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id()},
+        }
+        if error.path:
+            formatted["path"] = error.path
+        return formatted
+    formatted = dict(error.formatted)
+    formatted["message"] = scrub(formatted["message"])
+    if isinstance(original, NotAuthenticated):
+        formatted["message"] = "Authentication required."
+        formatted["extensions"] = {"code": "UNAUTHENTICATED"}
+    if "extensions" not in formatted or "code" not in (formatted.get("extensions") or {}):
+        formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+    log.info("graphql.error", message=formatted["message"], code=formatted["extensions"]["code"])
+    return formatted
+
+
+def _apply_cookie(response: Response, resources: Resources, cookie: CookieChange | None) -> None:
+    if cookie is None:
+        return
+    secure = resources.settings.secure_cookies
+    if cookie.token is None:
+        response.delete_cookie(SESSION_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
+        return
+    max_age = int((cookie.expires_at - utcnow()).total_seconds()) if cookie.expires_at else None
+    response.set_cookie(
+        SESSION_COOKIE, cookie.token, max_age=max_age, path="/", secure=secure, httponly=True, samesite="lax"
+    )

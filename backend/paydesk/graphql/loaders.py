@@ -1,0 +1,72 @@
+"""DataLoaders, made afresh for each request: a list of keys in, results in key order out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.dataloader import DataLoader
+
+from paydesk.accounts import service as accounts
+from paydesk.auth import service as auth
+from paydesk.auth.principal import Principal
+from paydesk.customers import service as customers
+from paydesk.models import Account, Address, Comment, Customer, User
+from paydesk.pagination import Page, PageRequest
+
+
+@dataclass
+class Loaders:
+    """Batch loaders for one request and one caller."""
+
+    db: AsyncSession
+    principal: Principal | None
+    account: DataLoader[str, Account | None] = field(init=False)
+    customer: DataLoader[str, Customer | None] = field(init=False)
+    user: DataLoader[str, User | None] = field(init=False)
+    addresses: DataLoader[str, list[Address]] = field(init=False)
+    comments: DataLoader[tuple[str, int], Page[Comment]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.account = DataLoader(self._accounts)
+        self.customer = DataLoader(self._customers)
+        self.user = DataLoader(self._users)
+        self.addresses = DataLoader(self._addresses)
+        self.comments = DataLoader(self._comments)
+
+    @property
+    def _caller(self) -> Principal:
+        assert self.principal is not None, "loaders run for authenticated callers only"
+        return self.principal
+
+    async def _accounts(self, keys: Sequence[str]) -> list[Account | None]:
+        # Only the caller's own account is ever visible.
+        own = await accounts.get_account(self.db, self._caller.account_id)
+        return [own if k == self._caller.account_id else None for k in keys]
+
+    async def _customers(self, keys: Sequence[str]) -> list[Customer | None]:
+        found = {c.id: c for c in await customers.customers_by_ids(self.db, self._caller, keys)}
+        return [found.get(k) for k in keys]
+
+    async def _users(self, keys: Sequence[str]) -> list[User | None]:
+        found = {u.id: u for u in await auth.users_by_ids(self.db, self._caller, keys)}
+        return [found.get(k) for k in keys]
+
+    async def _addresses(self, keys: Sequence[str]) -> list[list[Address]]:
+        grouped: dict[str, list[Address]] = {k: [] for k in keys}
+        for address in await customers.addresses_of(self.db, self._caller, keys):
+            grouped[address.customer_id].append(address)
+        return [grouped[k] for k in keys]
+
+    async def _comments(self, keys: Sequence[tuple[str, int]]) -> list[Page[Comment]]:
+        """First pages of comments; keys are (customer id, page size), batched per size."""
+        pages: dict[tuple[str, int], Page[Comment]] = {}
+        for size in {size for _, size in keys}:
+            ids = [cid for cid, s in keys if s == size]
+            request = PageRequest(size, None)
+            for cid, page in zip(
+                ids, await customers.comment_pages(self.db, self._caller, ids, request), strict=True
+            ):
+                pages[(cid, size)] = page
+        return [pages[k] for k in keys]

@@ -1,0 +1,59 @@
+"""node(id:): any object by its opaque id, within the caller's account."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import strawberry
+
+from paydesk import ids
+from paydesk.customers import service as customers
+from paydesk.graphql.accounts.types import Account, User
+from paydesk.graphql.context import Info
+from paydesk.graphql.customers.types import Address, Comment, Customer
+from paydesk.graphql.node import Node
+
+
+async def _account(info: Info, id: str) -> Node | None:
+    found = await info.context.loaders.account.load(id)
+    return Account.from_model(found) if found else None
+
+
+async def _user(info: Info, id: str) -> Node | None:
+    found = await info.context.loaders.user.load(id)
+    return User.from_model(found) if found else None
+
+
+async def _customer(info: Info, id: str) -> Node | None:
+    found = await info.context.loaders.customer.load(id)
+    return Customer.from_model(found) if found else None
+
+
+async def _address(info: Info, id: str) -> Node | None:
+    found = await customers.get_address(info.context.db, info.context.caller, id)
+    return Address.from_model(found) if found else None
+
+
+async def _comment(info: Info, id: str) -> Node | None:
+    found = await customers.get_comment(info.context.db, info.context.caller, id)
+    return Comment.from_model(found) if found else None
+
+
+RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
+    ids.ACCOUNT: _account,
+    ids.USER: _user,
+    ids.CUSTOMER: _customer,
+    ids.ADDRESS: _address,
+    ids.COMMENT: _comment,
+}
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any object by its id; null when it does not exist in your account.")
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="An opaque id.")]
+    ) -> Node | None:
+        resolver = RESOLVERS.get(ids.prefix_of(id) or "")
+        return await resolver(info, id) if resolver else None

@@ -1,0 +1,38 @@
+"""Opaque, prefixed, random ids (``cus_`` + 22 base62 characters).
+
+The prefix tells ``node(id:)`` which kind to load; the random part (about
+131 bits) makes ids unguessable and says nothing about order or volume.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+ALPHABET = string.digits + string.ascii_letters
+RANDOM_LENGTH = 22  # 62**22 ~ 2**131
+
+ACCOUNT = "acct"
+USER = "usr"
+CUSTOMER = "cus"
+ADDRESS = "addr"
+COMMENT = "cmt"
+API_KEY = "app"
+SESSION = "ses"
+
+PREFIXES = frozenset({ACCOUNT, USER, CUSTOMER, ADDRESS, COMMENT, API_KEY, SESSION})
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id of the kind ``prefix``."""
+    return f"{prefix}_{''.join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))}"
+
+
+def prefix_of(value: str) -> str | None:
+    """The kind of an id, or None when it is not one of ours."""
+    prefix, sep, rest = value.partition("_")
+    if not sep or prefix not in PREFIXES or len(rest) != RANDOM_LENGTH:
+        return None
+    if not all(c in ALPHABET for c in rest):
+        return None
+    return prefix
