@@ -1,0 +1,88 @@
+# paydesk: `make run` serves it, `make test` checks everything. Both set up what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+# Byte-compiled files make every later start several seconds faster.
+unexport PYTHONDONTWRITEBYTECODE
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+SHARED := ../shared
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := frontend/node_modules/.installed
+WEB_STAMP := frontend/dist/.built
+FRONTEND_SOURCES := $(shell find frontend/src frontend/*.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+
+# The parts of the API spine built so far; each issue adds its own.
+CONTRACT := Node,Long,Money,MoneyInput,PageInfo,Viewer,Account,User,Role,Customer.id,Customer.createdAt,Customer.firstName,Customer.lastName,Customer.email,Customer.phone,Customer.addresses,Customer.comments,CustomerConnection,CustomerEdge,Address,Comment,CommentConnection,CommentEdge,UserError,ErrorCode,CreateCustomerInput,UpdateCustomerInput,AddAddressInput,AddCommentInput,CustomerPayload,AddressPayload,CommentPayload,Query.node,Query.viewer,Query.customer,Query.customers,Mutation.createCustomer,Mutation.updateCustomer,Mutation.addAddress,Mutation.addComment
+
+.PHONY: run test setup system-packages check lint format typecheck contract schema schema-check pytest migrate seed clean
+
+setup: $(PY_STAMP) $(WEB_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(PY_STAMP): requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --compile-bytecode requirements/dev.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --editable .
+	touch $@
+
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_STAMP): $(NPM_STAMP) $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build
+	touch $@
+
+system-packages:
+	scripts/system-packages.sh
+
+migrate: $(PY_STAMP)
+	$(BIN)/paydesk migrate
+
+run: setup migrate
+	@if [ ! -f var/.demo-seeded ]; then $(BIN)/paydesk seed-demo && touch var/.demo-seeded; fi
+	@echo ""
+	@echo "  paydesk    http://$(HOST):$(PORT)/"
+	@echo "  GraphiQL   http://$(HOST):$(PORT)/graphql"
+	@echo "  sign in    owner@demo.paydesk.test / paydesk-demo"
+	@echo ""
+	$(BIN)/paydesk serve --host $(HOST) --port $(PORT)
+
+format: $(PY_STAMP)
+	$(BIN)/ruff format backend tests
+	$(BIN)/ruff check --fix backend tests
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff format --check backend tests
+	$(BIN)/ruff check backend tests
+
+typecheck: $(PY_STAMP)
+	$(BIN)/mypy
+
+contract: $(PY_STAMP)
+	$(BIN)/python $(SHARED)/tools/check_contract.py schema.graphql --only $(CONTRACT)
+
+schema: $(PY_STAMP)
+	$(BIN)/paydesk export-schema > schema.graphql
+
+schema-check: $(PY_STAMP)
+	@$(BIN)/paydesk export-schema | diff -u schema.graphql - || { echo "schema.graphql is stale: run make schema" >&2; exit 1; }
+
+check: lint typecheck contract schema-check
+
+pytest: setup system-packages
+	$(BIN)/pytest
+
+test: setup system-packages check pytest
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist .mypy_cache .ruff_cache .pytest_cache
