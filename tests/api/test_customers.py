@@ -47,7 +47,8 @@ async def test_create_customer_returns_it_with_empty_collections(api: Api, world
     payload = data["createCustomer"]
     assert payload["userErrors"] == []
     customer = payload["customer"]
-    assert customer["id"].startswith("cus_") and len(customer["id"]) == 26
+    assert customer["id"].startswith("cus_")
+    assert len(customer["id"]) == 26
     assert customer["firstName"] == "Ada"
     assert customer["lastName"] == "Lovelace"
     assert customer["email"] == "ada@example.com"
