@@ -52,9 +52,12 @@ class Api:
         self.http = http
 
     async def post(self, body: Any, caller: Caller = ANONYMOUS, **headers: str) -> httpx.Response:
-        return await self.http.post(
+        """One request as ``caller``; the client keeps no cookies between requests."""
+        response = await self.http.post(
             "/graphql", json=body, headers={"content-type": "application/json", **caller.headers, **headers}
         )
+        self.http.cookies.clear()
+        return response
 
     async def gql(self, query: str, caller: Caller, **variables: Any) -> dict[str, Any]:
         """The data of a successful request; fails the test on any top-level error."""

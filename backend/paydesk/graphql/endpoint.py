@@ -228,7 +228,9 @@ def _format(result: ExecutionResult) -> Outcome:
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_error(e) for e in result.errors]
-    if isinstance(result, PreExecutionError):
+    # Invalid documents, and variables that do not fit them, fail before any field runs.
+    request_error = result.data is None and all(e.path is None for e in result.errors or [])
+    if isinstance(result, PreExecutionError) or request_error:
         return Outcome(body, rejected=True)
     body["data"] = result.data
     return Outcome(body)

@@ -35,6 +35,9 @@ class MutationBoundary(FieldExtension):
 
     def apply(self, field: StrawberryField) -> None:
         self.field = field
+        for argument in field.arguments:
+            if argument.python_name == "input" and not argument.description:
+                argument.description = "What to do; see the input type for each field."
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
         raise NotImplementedError("mutations are async")

@@ -14,7 +14,6 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from paydesk.graphql.accounts.mutations import AccountMutations
@@ -30,8 +29,15 @@ MAX_DEPTH = 12
 MAX_ALIASES = 100
 MAX_TOKENS = 5_000
 
-Query = merge_types("Query", (NodeQueries, AccountQueries, CustomerQueries))
-Mutation = merge_types("Mutation", (AccountMutations, CustomerMutations))
+
+@strawberry.type(description="Everything a caller can read, always within its own account.")
+class Query(NodeQueries, AccountQueries, CustomerQueries):
+    pass
+
+
+@strawberry.type(description="Everything a caller can change; each returns a payload with userErrors.")
+class Mutation(AccountMutations, CustomerMutations):
+    pass
 
 
 class PaydeskSchema(strawberry.Schema):
