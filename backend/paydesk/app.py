@@ -11,7 +11,7 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +28,11 @@ log = get_logger("paydesk.http")
 
 # Responses that are not HTML pages load nothing at all.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+async def home(_request: Request) -> Response:
+    """The portal is served here once it is built; until then the API's own page."""
+    return RedirectResponse("/graphql", status_code=307)
 
 
 async def healthz(_request: Request) -> Response:
@@ -118,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await resources.close()
 
     routes = [
+        Route("/", home, methods=["GET"]),
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
