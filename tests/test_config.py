@@ -182,14 +182,6 @@ def test_cross_field_rule_is_one_line(environ: dict[str, str], variable: str, ru
     assert "\n" not in error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "config.load_settings: errors from Settings._check have an empty loc, so the message lacks "
-        "'PAYDESK_<NAME>: ' (e.g. 'invalid setting DATABASE_URL must start with ...')"
-    ),
-)
 @pytest.mark.parametrize(("environ", "variable", "rule"), CROSS_FIELD_CASES)
 def test_cross_field_rule_names_the_variable_like_the_others(
     environ: dict[str, str], variable: str, rule: str

@@ -136,12 +136,6 @@ def test_configure_logging_sets_levels() -> None:
     assert logging.getLogger("uvicorn").propagate is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="logs._scrub_value passes non-str values through; JSONRenderer then prints ints as-is "
-    "and other objects by repr(), unscrubbed",
-)
 @pytest.mark.parametrize(
     "value",
     [pytest.param(int(CARD), id="int"), pytest.param(ValueError(f"card {CARD}"), id="exception object")],

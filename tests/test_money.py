@@ -97,33 +97,16 @@ def test_parse_refuses(amount: object, currency: str, message: str) -> None:
     assert str(caught.value) == message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=decimal.Overflow,
-    reason="money.to_minor_units: scaleb overflows the default Decimal context (Emax 999999) "
-    "and decimal.Overflow escapes instead of MoneyError",
-)
 def test_parse_refuses_an_exponent_beyond_the_decimal_context() -> None:
     with pytest.raises(MoneyError, match="amount is too large"):
         Money.parse("1e999999", "USD")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="money.to_minor_units: scaleb underflows to 0 in the default Decimal context, "
-    "so '1e-999999999' USD parses as Money(0) instead of being refused",
-)
 def test_parse_never_rounds_a_tiny_amount_to_zero() -> None:
     with pytest.raises(MoneyError, match="at most 2 decimal places"):
         Money.parse("1e-999999999", "USD")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="money.to_minor_units: int(scaled) builds the whole integer before the MAX_MINOR_UNITS "
-    "check; '1e100000' costs about 0.5 s, '1e999990' about 45 s of CPU",
-)
 def test_parse_refuses_a_huge_exponent_quickly() -> None:
     started = time.perf_counter()
     with pytest.raises(MoneyError, match="amount is too large"):
@@ -185,7 +168,7 @@ NBSP = "\xa0"
         (Money(1, "BHD"), "de-DE", f"0,001{NBSP}BHD"),
         (Money(1000, "JPY"), "ja-JP", "￥1,000"),  # CLDR ja: the full-width yen sign
         (Money(4900, "USD"), "ja-JP", "$49.00"),
-        (Money(12345, "KWD"), "ja-JP", "KWD12.345"),
+        (Money(12345, "KWD"), "ja-JP", "KWD\u00a012.345"),
         (Money(4900, "USD"), "en_US", "$49.00"),
         (Money(4900, "USD"), "xx-YY", "$49.00"),  # an unknown locale falls back to en-US
     ],
@@ -198,14 +181,8 @@ def test_format_defaults_to_en_us() -> None:
     assert Money(4900, "USD").format() == "$49.00"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="money.format_money: Babel applies no CLDR currency spacing, so en-US gives 'KWD12.345', "
-    "not the 'KWD 12.345' that Money.format's docstring promises",
-)
 def test_format_separates_a_currency_code_from_the_digits() -> None:
-    assert Money(12345, "KWD").format("en-US") == "KWD 12.345"
+    assert Money(12345, "KWD").format("en-US") == "KWD\u00a012.345"
 
 
 # "1E+3", "5e-2": a digit, the exponent mark, maybe a sign, a digit (currency codes like EUR hold an E).

@@ -243,6 +243,7 @@ def export_schema() -> None:
     """Print the GraphQL schema (SDL); `make schema` writes it to schema.graphql."""
     from paydesk.graphql.schema import schema
 
+    _settings()  # reports a misspelt PAYDESK_ variable like every other command
     sys.stdout.write(schema.as_str() + "\n")
 
 

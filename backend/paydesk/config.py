@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 from limits import parse as parse_rate_limit
-from pydantic import AfterValidator, SecretStr, ValidationError, model_validator
+from pydantic import AfterValidator, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "PAYDESK_"
@@ -75,17 +75,31 @@ class Settings(BaseSettings):
     static_dir: Path | None = None
     log_level: str = "INFO"
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"must be at least {MIN_SECRET_KEY_LENGTH} characters")
+        return value
+
     @model_validator(mode="after")
-    def _check(self) -> Settings:
-        if not self.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
-        if not self.public_url.startswith(("http://", "https://")):
-            raise ValueError("PUBLIC_URL must be an http:// or https:// URL")
+    def _production_needs_a_key(self) -> Settings:
         if self.env is Environment.PRODUCTION and self.secret_key is None:
-            raise ValueError("SECRET_KEY is required when PAYDESK_ENV=production")
-        key = self.secret_key
-        if key is not None and len(key.get_secret_value()) < MIN_SECRET_KEY_LENGTH:
-            raise ValueError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
+            raise ValueError(f"{ENV_PREFIX}SECRET_KEY: required when {ENV_PREFIX}ENV=production")
         return self
 
     @property
@@ -111,12 +125,14 @@ class Settings(BaseSettings):
 
 def unknown_variables(environ: dict[str, str]) -> list[str]:
     """One line for each PAYDESK_ variable that names no setting."""
-    known = [ENV_PREFIX + name.upper() for name in Settings.model_fields]
+    known = [name.upper() for name in Settings.model_fields]
     lines = []
     for var in sorted(environ):
-        if var.startswith(ENV_PREFIX) and var not in known:
-            close = difflib.get_close_matches(var, known, n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
+        name = var.removeprefix(ENV_PREFIX)
+        if var.startswith(ENV_PREFIX) and name not in known:
+            # Compared without the shared prefix, so only a real likeness is suggested.
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+            hint = f"; did you mean {ENV_PREFIX}{close[0]}?" if close else ""
             lines.append(f"unknown setting {var}{hint}")
     return lines
 

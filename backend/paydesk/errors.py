@@ -47,7 +47,7 @@ class DomainError(Exception):
     """An expected failure: the caller gets its problems as userErrors."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
+        super().__init__(" ".join(p.message for p in problems))
         self.problems = list(problems)
 
 

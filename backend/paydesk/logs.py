@@ -24,18 +24,14 @@ def scrub(text: str) -> str:
     return _CARD_LIKE.sub("[redacted]", text)
 
 
-def _scrub_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return scrub(value)
-    if isinstance(value, dict):
-        return {k: _scrub_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_scrub_value(v) for v in value]
-    return value
+class ScrubbedJSONRenderer:
+    """Renders an event as one JSON line and scrubs the whole line, whatever types its values had."""
 
+    def __init__(self) -> None:
+        self._render = structlog.processors.JSONRenderer()
 
-def _scrub_event(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-    return {key: _scrub_value(value) for key, value in event.items()}
+    def __call__(self, logger: Any, name: str, event: MutableMapping[str, Any]) -> str:
+        return scrub(str(self._render(logger, name, event)))
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -57,8 +53,7 @@ def configure_logging(level: str = "INFO") -> None:
         foreign_pre_chain=shared,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            _scrub_event,
-            structlog.processors.JSONRenderer(),
+            ScrubbedJSONRenderer(),
         ],
     )
     handler = logging.StreamHandler(sys.stderr)

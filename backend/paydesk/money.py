@@ -9,6 +9,7 @@ touches a float.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -18,6 +19,7 @@ from iso4217 import Currency
 
 # Amounts travel as JSON numbers in minor units (Long), so they stay below 2**53.
 MAX_MINOR_UNITS = 2**53 - 1
+MAX_MINOR_DIGITS = len(str(MAX_MINOR_UNITS))
 
 
 class MoneyError(ValueError):
@@ -45,17 +47,28 @@ def is_currency(code: str) -> bool:
 
 
 def to_minor_units(amount: Decimal, currency: str) -> int:
-    """Exact conversion; more decimals than the currency has is an error, never a rounding."""
+    """Exact conversion; more decimals than the currency has is an error, never a rounding.
+
+    Works on the decimal's digits and exponent alone, so an input such as
+    "1e999999" is refused at once instead of being expanded or rounded.
+    """
     if not amount.is_finite():
         raise MoneyError("amount must be a finite number")
     exp = exponent(currency)
-    scaled = amount.scaleb(exp)
-    if scaled != scaled.to_integral_value():
+    sign, digits, power = amount.as_tuple()
+    assert isinstance(power, int)
+    significant = "".join(map(str, digits)).rstrip("0")
+    if not significant:
+        return 0
+    power += len(digits) - len(significant)
+    if power < -exp:
         raise MoneyError(f"{currency} amounts have at most {exp} decimal places")
-    value = int(scaled)
-    if abs(value) > MAX_MINOR_UNITS:
+    if len(significant) + power + exp > MAX_MINOR_DIGITS:
         raise MoneyError("amount is too large")
-    return value
+    value: int = int(significant) * 10 ** (power + exp)
+    if value > MAX_MINOR_UNITS:
+        raise MoneyError("amount is too large")
+    return -value if sign else value
 
 
 def parse_decimal(value: object) -> Decimal:
@@ -107,7 +120,7 @@ class Money:
             raise MoneyError(f"cannot combine {self.currency} and {other.currency}")
 
     def format(self, locale: str = "en-US") -> str:
-        """For people: "$49.00", "¥1,000", "KWD 12.345", in the given BCP 47 locale."""
+        """For people: "$49.00", "¥1,000", "KWD\u00a012.345", in the given BCP 47 locale."""
         return format_money(self.minor_units, self.currency, locale)
 
 
@@ -118,7 +131,11 @@ def format_money(minor_units: int, currency: str, locale: str) -> str:
     # Babel's own digits come from CLDR; ISO 4217 decides here.
     pattern.frac_prec = (exp, exp)
     amount = Decimal(minor_units).scaleb(-exp)
-    return str(pattern.apply(amount, loc, currency=currency, currency_digits=False))
+    text = str(pattern.apply(amount, loc, currency=currency, currency_digits=False))
+    # CLDR's currency spacing, which Babel leaves out: a bare code such as KWD
+    # gets a no-break space between it and the digits.
+    text = re.sub(rf"({currency})(?=[\d\-\u2212])", "\\1\u00a0", text)
+    return re.sub(rf"(?<=\d)({currency})", "\u00a0\\1", text)
 
 
 @cache
