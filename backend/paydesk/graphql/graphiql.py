@@ -29,4 +29,5 @@ def graphiql_page(settings: Settings) -> Response:
     page = static_dir(settings) / "graphiql.html"
     if not page.is_file():
         return PlainTextResponse("GraphiQL is not built: run `make setup`.", status_code=503)
-    return HTMLResponse(page.read_text(), headers={"Content-Security-Policy": GRAPHIQL_CSP})
+    headers = {"Content-Security-Policy": GRAPHIQL_CSP, "Cache-Control": "no-cache"}
+    return HTMLResponse(page.read_text(), headers=headers)
