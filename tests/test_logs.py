@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ import pytest
 import structlog
 
 from paydesk.logs import configure_logging, get_logger, scrub
+from paydesk.requests import start_request
 
 CARD = "4242424242424242"
 # Loggers whose handlers, level or propagation configure_logging changes.
@@ -147,3 +149,23 @@ def test_non_string_values_are_scrubbed(value: object, capsys: pytest.CaptureFix
     get_logger("paydesk.test").info("charge", value=value)
 
     assert CARD not in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_lines_carry_the_request_id_of_their_request(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO")
+
+    def handle() -> None:
+        start_request("trace-0123456789")
+        get_logger("paydesk.test").info("inside a request")
+        logging.getLogger("thirdparty").info("library line")
+
+    contextvars.copy_context().run(handle)
+    contextvars.copy_context().run(lambda: get_logger("paydesk.test").info("outside"))
+
+    lines = json_lines(capsys.readouterr().err)
+    assert [(line["event"], line.get("request_id")) for line in lines] == [
+        ("inside a request", "trace-0123456789"),
+        ("library line", "trace-0123456789"),
+        ("outside", None),
+    ]

@@ -9,8 +9,7 @@ PostgreSQL goes through asyncpg.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 SessionFactory = async_sessionmaker[AsyncSession]
+# Execution option marking sessions that never write (GraphQL queries).
+READ_ONLY = "paydesk_read_only"
 
 
 def create_engine(database_url: str) -> AsyncEngine:
@@ -39,7 +40,7 @@ def create_engine(database_url: str) -> AsyncEngine:
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_pre_ping=False
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -55,11 +56,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(conn: Connection) -> None:
-    # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on
-    # the busy timeout instead of one failing with "database is locked" when
-    # it upgrades a read transaction.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(conn: Connection) -> None:
+    # A writer's BEGIN IMMEDIATE takes the write lock up front, so two writers
+    # queue on the busy timeout instead of one failing with "database is
+    # locked" when it upgrades a read transaction. Readers (READ_ONLY) take a
+    # plain snapshot and run beside the writer, as WAL allows.
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class SerialSession(AsyncSession):
@@ -104,18 +107,10 @@ class SerialSession(AsyncSession):
             await super().refresh(*args, **kwargs)
 
 
-def session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, class_=SerialSession, expire_on_commit=False)
-
-
-@asynccontextmanager
-async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """A session that rolls back whatever its user did not commit."""
-    async with factory() as session:
-        try:
-            yield session
-        finally:
-            await session.rollback()
+def session_factory(engine: AsyncEngine, *, read_only: bool = False) -> SessionFactory:
+    """Sessions on ``engine``; read-only ones never take SQLite's write lock."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    return async_sessionmaker(bind, class_=SerialSession, expire_on_commit=False)
 
 
 def alembic_config(database_url: str) -> Config:

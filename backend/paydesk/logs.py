@@ -15,6 +15,8 @@ from typing import Any
 
 import structlog
 
+from paydesk.requests import request_id
+
 # 12 to 19 digits, optionally split by spaces or dashes: any card-like run.
 _CARD_LIKE = re.compile(r"(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)")
 
@@ -34,10 +36,18 @@ class ScrubbedJSONRenderer:
         return scrub(str(self._render(logger, name, event)))
 
 
+def _add_request_id(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    rid = request_id()
+    if rid != "-":
+        event.setdefault("request_id", rid)
+    return event
+
+
 def configure_logging(level: str = "INFO") -> None:
     """structlog and the standard library both write scrubbed JSON lines to stderr."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        _add_request_id,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -19,6 +19,8 @@ class Resources:
     settings: Settings
     engine: AsyncEngine
     sessions: SessionFactory
+    # For requests that only read: on SQLite they run beside a writer instead of queueing.
+    read_sessions: SessionFactory
     limiter: RateLimiter
     secret: bytes
 
@@ -29,6 +31,7 @@ class Resources:
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
+            read_sessions=session_factory(engine, read_only=True),
             limiter=make_limiter(settings.rate_limit_storage, engine),
             secret=settings.secret(),
         )

@@ -81,17 +81,18 @@ async def principal_for_session(session: AsyncSession, token: str) -> Principal 
 
 async def principal_for_api_key(
     session: AsyncSession, server_secret: bytes, app_id: str, secret: str
-) -> Principal:
-    """The API key's principal, touching last_used_at; Unauthenticated otherwise."""
+) -> tuple[Principal, bool]:
+    """The API key's principal, and whether its last_used_at is due a write; Unauthenticated otherwise."""
     key = await repo.api_key(session, app_id.strip()) if app_id.strip() else None
     expected = api_secret_hash(server_secret, secret.strip())
     if key is None or not same(key.secret_hash, expected) or key.revoked_at is not None:
         raise Unauthenticated()
-    now = utcnow()
-    if key.last_used_at is None or now - key.last_used_at >= API_KEY_TOUCH_INTERVAL:
-        await repo.touch_api_key(session, key.id, now)
-        await session.commit()
-    return Principal(key.account_id, Role(key.role), api_key_id=key.id)
+    due = key.last_used_at is None or utcnow() - key.last_used_at >= API_KEY_TOUCH_INTERVAL
+    return Principal(key.account_id, Role(key.role), api_key_id=key.id), due
+
+
+async def touch_api_key(session: AsyncSession, app_id: str) -> None:
+    await repo.touch_api_key(session, app_id, utcnow())
 
 
 async def users_by_ids(session: AsyncSession, principal: Principal, user_ids: Sequence[str]) -> list[User]:

@@ -140,15 +140,21 @@ async def _authenticate(
 ) -> Principal | None:
     app_id, secret = request.headers.get("api-appid"), request.headers.get("api-key")
     principal: Principal | None = None
-    async with resources.sessions() as db:
+    touch = False
+    async with resources.read_sessions() as db:
         if app_id is not None or secret is not None:
             try:
-                principal = await auth.principal_for_api_key(db, resources.secret, app_id or "", secret or "")
+                principal, touch = await auth.principal_for_api_key(
+                    db, resources.secret, app_id or "", secret or ""
+                )
             except auth.Unauthenticated:
                 principal = None
         elif token := request.cookies.get(SESSION_COOKIE):
             principal = await auth.principal_for_session(db, token)
-        await db.rollback()
+    if touch and principal is not None and principal.api_key_id is not None:
+        async with resources.sessions() as db:
+            await auth.touch_api_key(db, principal.api_key_id)
+            await db.commit()
     runnable = [op for op in operations if isinstance(op, Operation)]
     if principal is None and not all(op.anonymous_ok for op in runnable):
         raise HTTPAnswer(
@@ -194,7 +200,9 @@ async def _execute(
 ) -> tuple[list[Outcome], CookieChange | None]:
     results: list[Outcome] = []
     cookie: CookieChange | None = None
-    async with resources.sessions() as db:
+    writes = any(isinstance(op, Operation) and op.is_mutation for op in operations)
+    factory = resources.sessions if writes else resources.read_sessions
+    async with factory() as db:
         for operation in operations:
             if isinstance(operation, RequestProblem):
                 problem = {"message": str(operation), "extensions": {"code": "BAD_REQUEST"}}
