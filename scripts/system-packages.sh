@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages `make test` needs (PostgreSQL for the test
-# matrix, Chromium for the browser tests), skipping what is already there.
+# matrix, Chromium for the browser tests, Redis for shared rate limits),
+# skipping what is already there.
 set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# For the rate-limit tests with RATE_LIMIT_STORAGE=redis://.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # Fonts, so screenshots and layout in the browser tests have real glyphs.
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 

@@ -27,11 +27,18 @@ from paydesk.config import Settings
 from paydesk.db import alembic_config
 from tests.helpers import Api, World, make_world
 from tests.postgres import cluster
+from tests.redis_server import redis_server
 
 use_fast_hashing()
 
 TEST_SECRET = "test-secret-key-" + "x" * 32
 _counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

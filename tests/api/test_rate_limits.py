@@ -122,3 +122,24 @@ class TestDatabaseStorage:
 
         assert_limited(await api.post({"query": aliased_mutation(2)}, key), remaining=1)
         assert await customers_of(api, world) == 1 + 179
+
+
+class TestRedisStorage:
+    """The moving window in Redis, shared by every serving process."""
+
+    @pytest.fixture
+    def settings_overrides(self, redis_url: str) -> dict[str, Any]:
+        return {"rate_limit_storage": redis_url}
+
+    async def test_operation_181_is_refused_and_a_crossing_request_runs_nothing(
+        self, api: Api, world: World
+    ) -> None:
+        key = world.a.caller("apikey")
+        for _ in range(4):
+            assert (await api.post({"query": aliased_mutation(44)}, key)).status_code == 200
+        assert (await api.post([{"query": "{ __typename }"}] * 3, key)).status_code == 200
+
+        assert_limited(await api.post({"query": aliased_mutation(2)}, key), remaining=1)
+        assert (await api.post({"query": "{ __typename }"}, key)).status_code == 200
+        assert_limited(await api.post({"query": "{ __typename }"}, key))
+        assert await customers_of(api, world) == 1 + 176
