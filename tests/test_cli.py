@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,11 +113,12 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
 
 
 def test_commands_before_migrate_fail_with_one_line(tmp_path: Path) -> None:
-    result = paydesk(environment(tmp_path), *CREATE_ACME)
+    results = paydesk_together(environment(tmp_path), CREATE_ACME, ["serve", "--port", "1"])
 
-    assert result.returncode == 1
-    assert result.stdout == ""
-    assert result.stderr == "paydesk: the database is not migrated; run `paydesk migrate` first\n"
+    for result in results:
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert result.stderr == "paydesk: the database is not migrated; run `paydesk migrate` first\n"
 
 
 def test_migrate_logs_json_to_stderr_only(installation: Installation) -> None:
@@ -237,3 +240,47 @@ def test_unknown_variable_stops_export_schema(tmp_path: Path) -> None:
     result = paydesk(environment(tmp_path, PAYDESK_RATE_LIMT="10/minute"), "export-schema")
 
     assert result.returncode == 2
+
+
+def test_serve_refuses_several_workers_with_memory_rate_limits(installation: Installation) -> None:
+    result = paydesk(installation.env, "serve", "--workers", "2")
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "paydesk: --workers above 1 needs PAYDESK_RATE_LIMIT_STORAGE=database or a redis:// URL"
+    )
+
+
+def test_serve_runs_several_workers_sharing_database_rate_limits(installation: Installation) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**installation.env, "PAYDESK_RATE_LIMIT_STORAGE": "database", "PAYDESK_RATE_LIMIT": "5/minute"}
+    key = json.loads(installation.account.stdout)
+    headers = {"Api-Appid": key["appId"], "Api-Key": key["apiKey"]}
+    server = subprocess.Popen(
+        [str(PAYDESK), "serve", "--workers", "2", "--port", str(port)],
+        env=env,
+        cwd=installation.data_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        # New connections each time, so both worker processes answer some of them.
+        statuses = [
+            httpx.post(f"{base}/graphql", json={"query": VIEWER}, headers=headers, timeout=5).status_code
+            for _ in range(6)
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+    assert statuses == [200, 200, 200, 200, 200, 429]
