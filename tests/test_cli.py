@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ from asgi_lifespan import LifespanManager
 
 from paydesk.app import create_app
 from paydesk.config import Settings
+from tests.net import free_port, wait_ready
 
 PAYDESK = Path(sys.executable).with_name("paydesk")
 SCHEMA = Path(__file__).resolve().parents[1] / "schema.graphql"
@@ -252,9 +251,7 @@ def test_serve_refuses_several_workers_with_memory_rate_limits(installation: Ins
 
 
 def test_serve_runs_several_workers_sharing_database_rate_limits(installation: Installation) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**installation.env, "PAYDESK_RATE_LIMIT_STORAGE": "database", "PAYDESK_RATE_LIMIT": "5/minute"}
     key = json.loads(installation.account.stdout)
     headers = {"Api-Appid": key["appId"], "Api-Key": key["apiKey"]}
@@ -267,13 +264,7 @@ def test_serve_runs_several_workers_sharing_database_rate_limits(installation: I
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        assert wait_ready(base)
         # New connections each time, so both worker processes answer some of them.
         statuses = [
             httpx.post(f"{base}/graphql", json={"query": VIEWER}, headers=headers, timeout=5).status_code

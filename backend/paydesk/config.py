@@ -103,10 +103,6 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def public_base(self) -> str:
-        return self.public_url.rstrip("/")
-
-    @property
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
 

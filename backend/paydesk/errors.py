@@ -61,10 +61,6 @@ def not_found(what: str, field: FieldPath | None = None) -> DomainError:
     return fail(ErrorCode.NOT_FOUND, f"No {what} with this id.", field)
 
 
-def forbidden(message: str = "Your role may not do this.") -> DomainError:
-    return fail(ErrorCode.FORBIDDEN, message)
-
-
 class Problems:
     """Collects validation problems so a caller sees all of them at once."""
 

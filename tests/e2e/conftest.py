@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, async_playwright
+
+from tests.net import free_port, wait_ready
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium must not reach out to Google's services from this closed network.
@@ -25,12 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -46,18 +39,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     paydesk = str(Path(sys.executable).parent / "paydesk")
     for step in (["migrate"], ["seed-demo"]):
         subprocess.run([paydesk, *step], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = (data / "server.log").open("w")
     process = subprocess.Popen([paydesk, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
+    if not wait_ready(base):
         process.kill()
         log.close()
         raise RuntimeError((data / "server.log").read_text())

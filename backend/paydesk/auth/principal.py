@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paydesk.auth.roles import Role, allows
-from paydesk.errors import forbidden
+from paydesk.auth.roles import Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +19,3 @@ class Principal:
     def rate_limit_key(self) -> str:
         """API keys share their account's budget; staff each have their own."""
         return f"user:{self.user_id}" if self.user_id else f"account:{self.account_id}"
-
-    def require(self, needed: Role) -> None:
-        """Raise FORBIDDEN unless this caller's role may do what ``needed`` may."""
-        if not allows(self.role, needed):
-            raise forbidden(f"This needs the {needed.value} role or higher; you have {self.role.value}.")
