@@ -19,9 +19,9 @@ WEB_STAMP := frontend/dist/.built
 FRONTEND_SOURCES := $(shell find frontend/src frontend/*.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
 # The parts of the API spine built so far; each issue adds its own.
-CONTRACT := Node,Long,Money,MoneyInput,PageInfo,Viewer,Account,User,Role,Customer.id,Customer.createdAt,Customer.firstName,Customer.lastName,Customer.email,Customer.phone,Customer.addresses,Customer.comments,CustomerConnection,CustomerEdge,Address,Comment,CommentConnection,CommentEdge,UserError,ErrorCode,CreateCustomerInput,UpdateCustomerInput,AddAddressInput,AddCommentInput,CustomerPayload,AddressPayload,CommentPayload,Query.node,Query.viewer,Query.customer,Query.customers,Mutation.createCustomer,Mutation.updateCustomer,Mutation.addAddress,Mutation.addComment
+CONTRACT := Node,Long,Money,MoneyInput,PageInfo,Viewer,Account,User,Role,Customer.id,Customer.createdAt,Customer.firstName,Customer.lastName,Customer.email,Customer.phone,Customer.addresses,Customer.comments,CustomerConnection,CustomerEdge,Address,Comment,CommentConnection,CommentEdge,UserError,ErrorCode,CreateCustomerInput,UpdateCustomerInput,AddAddressInput,AddCommentInput,CustomerPayload,AddressPayload,CommentPayload,Query.node,Query.viewer,Query.customer,Query.customers,Mutation.createCustomer,Mutation.updateCustomer,Mutation.addAddress,Mutation.addComment,PaymentMethod,PaymentMethodType,PaymentMethodStatus,Gateway,GatewayResultCode,CardInput,TokenizeCardInput,CardTokenizationLink,LinkStatus,CreateCardTokenizationLinkInput,PaymentMethodPayload,CardTokenizationLinkPayload,Query.gateways,Mutation.tokenizeCard,Mutation.createCardTokenizationLink,Customer.paymentMethods,Customer.defaultPaymentMethod,Customer.cardTokenizationLinks
 
-.PHONY: run test setup system-packages check lint format typecheck contract schema schema-check pytest migrate seed clean
+.PHONY: run test setup system-packages check lint format typecheck contract schema schema-check pytest migrate bench clean
 
 setup: $(PY_STAMP) $(WEB_STAMP)
 
@@ -58,12 +58,12 @@ run: setup migrate
 	$(BIN)/paydesk serve --host $(HOST) --port $(PORT)
 
 format: $(PY_STAMP)
-	$(BIN)/ruff format backend tests
-	$(BIN)/ruff check --fix backend tests
+	$(BIN)/ruff format backend tests bench
+	$(BIN)/ruff check --fix backend tests bench
 
 lint: $(PY_STAMP)
-	$(BIN)/ruff format --check backend tests
-	$(BIN)/ruff check backend tests
+	$(BIN)/ruff format --check backend tests bench
+	$(BIN)/ruff check backend tests bench
 
 typecheck: $(PY_STAMP)
 	$(BIN)/mypy
@@ -83,6 +83,11 @@ pytest: setup system-packages
 	$(BIN)/pytest
 
 test: setup system-packages check pytest
+
+# Throughput and latency of the customer-details query against a hand-written baseline, as ratios.
+BENCH_SECONDS ?= 10
+bench: $(PY_STAMP)
+	$(BIN)/python bench/customer_details.py --seconds $(BENCH_SECONDS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .mypy_cache .ruff_cache .pytest_cache

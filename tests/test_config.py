@@ -42,7 +42,6 @@ def test_defaults() -> None:
     assert settings.email_from == "paydesk <no-reply@localhost>"
     assert settings.stripe_api_base == "https://api.stripe.com"
     assert settings.log_level == "INFO"
-    assert settings.public_base == "http://127.0.0.1:8000"
     assert settings.secure_cookies is False
 
 
@@ -65,14 +64,15 @@ def test_values_come_from_the_given_environment() -> None:
     assert settings.env is Environment.PRODUCTION
     assert settings.database_url == "postgresql+asyncpg://paydesk@db/paydesk"
     assert settings.data_dir == Path("/srv/paydesk")
-    assert settings.public_base == "https://pay.example.com"
     assert settings.secure_cookies is True
     assert settings.secret_key is not None
     assert settings.secret_key.get_secret_value() == GOOD_KEY
     assert settings.rate_limit == "10/second"
     assert settings.session_rate_limit == "1000/hour"
     assert settings.rate_limit_storage == "redis://cache:6379/0"
-    assert settings.smtp_url == "smtps://user:pw@mail.example.com:465"
+    assert settings.smtp_url is not None
+    assert settings.smtp_url.get_secret_value() == "smtps://user:pw@mail.example.com:465"
+    assert "pw@" not in repr(settings)
 
 
 @pytest.mark.parametrize("storage", ["memory", "database", "redis://localhost:6379", "rediss://cache:6380/1"])

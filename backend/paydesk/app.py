@@ -23,6 +23,7 @@ from paydesk.graphql.graphiql import static_dir
 from paydesk.logs import configure_logging, get_logger
 from paydesk.requests import request_id, start_request
 from paydesk.resources import Resources
+from paydesk.web.routes import routes as page_routes
 
 log = get_logger("paydesk.http")
 
@@ -74,7 +75,8 @@ class RequestContext:
                 names = {name.lower() for name, _ in headers}
                 headers.append((b"x-request-id", rid.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"no-referrer"))
+                if b"referrer-policy" not in names:
+                    headers.append((b"referrer-policy", b"no-referrer"))
                 if b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", API_CSP.encode()))
                 message = {**message, "headers": headers}
@@ -128,5 +130,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=static_dir(settings), check_dir=False), name="static"),
+        *page_routes,
     ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext)])

@@ -229,7 +229,7 @@ def seed_demo() -> None:
 
     async def work(resources: Resources) -> bool:
         async with resources.sessions() as db:
-            created = await seed(db, resources.secret)
+            created = await seed(db, resources.secret, resources.gateways)
             await db.commit()
             return created
 

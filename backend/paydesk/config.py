@@ -47,8 +47,8 @@ def _storage(value: str) -> str:
     raise ValueError("must be memory, database or a redis:// URL")
 
 
-def _smtp_url(value: str | None) -> str | None:
-    if value is None or value.startswith(("smtp://", "smtps://")):
+def _smtp_url(value: SecretStr | None) -> SecretStr | None:
+    if value is None or value.get_secret_value().startswith(("smtp://", "smtps://")):
         return value
     raise ValueError("must be an smtp:// or smtps:// URL")
 
@@ -69,7 +69,8 @@ class Settings(BaseSettings):
     rate_limit: RateLimit = "180/minute"
     session_rate_limit: RateLimit = "600/minute"
     rate_limit_storage: Annotated[str, AfterValidator(_storage)] = "memory"
-    smtp_url: Annotated[str | None, AfterValidator(_smtp_url)] = None
+    # Holds the SMTP password: a SecretStr never prints it.
+    smtp_url: Annotated[SecretStr | None, AfterValidator(_smtp_url)] = None
     email_from: str = "paydesk <no-reply@localhost>"
     stripe_api_base: str = "https://api.stripe.com"
     static_dir: Path | None = None

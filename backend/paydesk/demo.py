@@ -11,6 +11,8 @@ from paydesk.auth import repository as auth_repo
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.customers.service import AddressFields, add_address, add_comment, create_customer
+from paydesk.gateways.registry import GatewayRegistry
+from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card
 
 DEMO_EMAIL = "owner@demo.paydesk.test"
 DEMO_PASSWORD = "paydesk-demo"
@@ -79,7 +81,18 @@ CUSTOMERS = [
 ]
 
 
-async def seed_demo(session: AsyncSession, server_secret: bytes) -> bool:
+# Sandbox test cards, so every demo customer can be charged at once (the last one always declines).
+DEMO_CARDS = [
+    CardFields("4242424242424242", 12, 2030, "123", "Ada Lovelace"),
+    CardFields("5555555555554444", 6, 2031, "123", "Grace Hopper"),
+    CardFields("378282246310005", 3, 2029, "1234", "Kenji Watanabe"),
+    CardFields("4242424242424242", 9, 2032, "123", "Fatima Al-Sabah"),
+    CardFields("5555555555554444", 1, 2030, "123", "Lena Müller"),
+    CardFields("4000000000000341", 11, 2030, "123", "Carlos Mendoza"),
+]
+
+
+async def seed_demo(session: AsyncSession, server_secret: bytes, gateways: GatewayRegistry) -> bool:
     """Create the demo account once; False when it is already there."""
     if await auth_repo.user_by_email(session, DEMO_EMAIL) is not None:
         return False
@@ -87,7 +100,7 @@ async def seed_demo(session: AsyncSession, server_secret: bytes) -> bool:
         session, server_secret, name=DEMO_ACCOUNT, owner_email=DEMO_EMAIL, owner_password=DEMO_PASSWORD
     )
     owner = Principal(created.account.id, Role.OWNER, user_id=created.owner.id)
-    for demo in CUSTOMERS:
+    for demo, card in zip(CUSTOMERS, DEMO_CARDS, strict=True):
         fields: dict[str, str | None] = {
             "first_name": demo.first_name,
             "last_name": demo.last_name,
@@ -97,4 +110,7 @@ async def seed_demo(session: AsyncSession, server_secret: bytes) -> bool:
         customer = await create_customer(session, owner, fields)
         await add_address(session, owner, customer.id, demo.address)
         await add_comment(session, owner, customer.id, demo.comment)
+        await tokenize_card(
+            session, gateways, server_secret, owner, Tokenize(customer_id=customer.id, card=card)
+        )
     return True

@@ -19,8 +19,30 @@ ADDRESS = "addr"
 COMMENT = "cmt"
 API_KEY = "app"
 SESSION = "ses"
+GATEWAY = "gw"
+PAYMENT_METHOD = "pm"
+CARD_LINK = "clink"
+SANDBOX_TOKEN = "tok"
+SANDBOX_CHARGE = "ch"
+SANDBOX_REFUND = "sre"
 
-PREFIXES = frozenset({ACCOUNT, USER, CUSTOMER, ADDRESS, COMMENT, API_KEY, SESSION})
+PREFIXES = frozenset(
+    {
+        ACCOUNT,
+        USER,
+        CUSTOMER,
+        ADDRESS,
+        COMMENT,
+        API_KEY,
+        SESSION,
+        GATEWAY,
+        PAYMENT_METHOD,
+        CARD_LINK,
+        SANDBOX_TOKEN,
+        SANDBOX_CHARGE,
+        SANDBOX_REFUND,
+    }
+)
 
 
 def new_id(prefix: str) -> str:

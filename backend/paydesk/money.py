@@ -38,6 +38,11 @@ def exponent(currency: str) -> int:
     return int(value)
 
 
+def all_currencies() -> list[str]:
+    """Every ISO 4217 code, payable or not."""
+    return [c.code for c in Currency]
+
+
 def is_currency(code: str) -> bool:
     try:
         exponent(code)

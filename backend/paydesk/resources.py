@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from paydesk.auth.ratelimit import RateLimiter, make_limiter
 from paydesk.config import Settings
 from paydesk.db import SessionFactory, create_engine, session_factory
+from paydesk.gateways.registry import GatewayRegistry, make_http_client
+from paydesk.notify.email import Mailer, mailer_for
 
 
 @dataclass
@@ -23,18 +26,29 @@ class Resources:
     read_sessions: SessionFactory
     limiter: RateLimiter
     secret: bytes
+    # The one HTTP client of the process, shared by every remote gateway.
+    http: httpx.AsyncClient
+    gateways: GatewayRegistry
+    mailer: Mailer
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
         engine = create_engine(settings.database_url)
+        sessions = session_factory(engine)
+        secret = settings.secret()
+        http = make_http_client()
         return cls(
             settings=settings,
             engine=engine,
-            sessions=session_factory(engine),
+            sessions=sessions,
             read_sessions=session_factory(engine, read_only=True),
             limiter=make_limiter(settings.rate_limit_storage, engine),
-            secret=settings.secret(),
+            secret=secret,
+            http=http,
+            gateways=GatewayRegistry(sessions, http, secret, settings.stripe_api_base),
+            mailer=mailer_for(settings),
         )
 
     async def close(self) -> None:
+        await self.http.aclose()
         await self.engine.dispose()

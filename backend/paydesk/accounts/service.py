@@ -10,6 +10,7 @@ from paydesk import ids
 from paydesk.auth.roles import Role
 from paydesk.auth.service import IssuedApiKey, add_user, issue_api_key
 from paydesk.errors import ErrorCode, Problems
+from paydesk.gateways.service import create_sandbox
 from paydesk.models import Account, User
 from paydesk.money import is_currency
 from paydesk.validation import clean_text, is_locale, is_timezone
@@ -33,7 +34,7 @@ async def create_account(
     timezone: str = "UTC",
     locale: str = "en-US",
 ) -> NewAccount:
-    """An account, its owner, and an ADMIN API key whose secret is shown only now."""
+    """An account with the sandbox as its default gateway, its owner, and an ADMIN API key shown only now."""
     problems = Problems()
     clean_name = clean_text(problems, name, ("name",), max_length=200, required=True, label="Name")
     code = currency.strip().upper()
@@ -50,6 +51,7 @@ async def create_account(
     )
     session.add(account)
     await session.flush()
+    await create_sandbox(session, account.id, default=True)
     owner = await add_user(session, account.id, owner_email, owner_password, Role.OWNER)
     key = await issue_api_key(session, server_secret, account.id, Role.ADMIN)
     return NewAccount(account, owner, key)

@@ -11,7 +11,9 @@ from starlette.requests import Request
 
 from paydesk.auth.principal import Principal
 from paydesk.config import Settings
+from paydesk.gateways.registry import GatewayRegistry
 from paydesk.graphql.loaders import Loaders
+from paydesk.notify.email import Mailer
 
 
 class NotAuthenticated(Exception):
@@ -32,6 +34,8 @@ class Context:
     db: AsyncSession
     settings: Settings
     server_secret: bytes
+    gateways: GatewayRegistry
+    mailer: Mailer
     principal: Principal | None
     loaders: Loaders
     request_id: str

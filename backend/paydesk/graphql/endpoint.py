@@ -216,6 +216,8 @@ async def _execute(
                 db=db,
                 settings=resources.settings,
                 server_secret=resources.secret,
+                gateways=resources.gateways,
+                mailer=resources.mailer,
                 principal=principal,
                 loaders=Loaders(db, principal),
                 request_id=request_id(),

@@ -11,9 +11,21 @@ from strawberry.dataloader import DataLoader
 from paydesk.accounts import service as accounts
 from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
+from paydesk.card_links import service as card_links
 from paydesk.customers import service as customers
-from paydesk.models import Account, Address, Comment, Customer, User
+from paydesk.gateways import service as gateways
+from paydesk.models import (
+    Account,
+    Address,
+    CardTokenizationLink,
+    Comment,
+    Customer,
+    Gateway,
+    PaymentMethod,
+    User,
+)
 from paydesk.pagination import Page, PageRequest
+from paydesk.payment_methods import service as payment_methods
 
 
 @dataclass
@@ -27,6 +39,10 @@ class Loaders:
     user: DataLoader[str, User | None] = field(init=False)
     addresses: DataLoader[str, list[Address]] = field(init=False)
     comments: DataLoader[tuple[str, int], Page[Comment]] = field(init=False)
+    gateway: DataLoader[str, Gateway | None] = field(init=False)
+    payment_method: DataLoader[str, PaymentMethod | None] = field(init=False)
+    payment_methods: DataLoader[tuple[str, bool], list[PaymentMethod]] = field(init=False)
+    card_links: DataLoader[str, list[CardTokenizationLink]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.account = DataLoader(self._accounts)
@@ -34,6 +50,10 @@ class Loaders:
         self.user = DataLoader(self._users)
         self.addresses = DataLoader(self._addresses)
         self.comments = DataLoader(self._comments)
+        self.gateway = DataLoader(self._gateways)
+        self.payment_method = DataLoader(self._payment_method)
+        self.payment_methods = DataLoader(self._payment_methods)
+        self.card_links = DataLoader(self._card_links)
 
     @property
     def _caller(self) -> Principal:
@@ -70,3 +90,26 @@ class Loaders:
             ):
                 pages[(cid, size)] = page
         return [pages[k] for k in keys]
+
+    async def _gateways(self, keys: Sequence[str]) -> list[Gateway | None]:
+        found = {g.id: g for g in await gateways.gateways_by_ids(self.db, list(keys))}
+        return [
+            g if g is not None and g.account_id == self._caller.account_id else None
+            for g in map(found.get, keys)
+        ]
+
+    async def _payment_method(self, keys: Sequence[str]) -> list[PaymentMethod | None]:
+        return [await payment_methods.get_payment_method(self.db, self._caller, k) for k in keys]
+
+    async def _payment_methods(self, keys: Sequence[tuple[str, bool]]) -> list[list[PaymentMethod]]:
+        """Cards of each customer; keys are (customer id, include removed)."""
+        ids = list({cid for cid, _ in keys})
+        every = await payment_methods.payment_methods_of(self.db, self._caller, ids, include_removed=True)
+        return [
+            [m for m in every if m.customer_id == cid and (removed or m.removed_at is None)]
+            for cid, removed in keys
+        ]
+
+    async def _card_links(self, keys: Sequence[str]) -> list[list[CardTokenizationLink]]:
+        links = await card_links.links_of(self.db, self._caller, keys)
+        return [[link for link in links if link.customer_id == k] for k in keys]

@@ -8,11 +8,13 @@ from typing import Annotated
 import strawberry
 
 from paydesk import ids
+from paydesk.card_links import service as card_links
 from paydesk.customers import service as customers
 from paydesk.graphql.accounts.types import Account, User
 from paydesk.graphql.context import Info
 from paydesk.graphql.customers.types import Address, Comment, Customer
 from paydesk.graphql.node import Node
+from paydesk.graphql.payments.types import CardTokenizationLink, Gateway, PaymentMethod
 
 
 async def _account(info: Info, id: str) -> Node | None:
@@ -40,12 +42,30 @@ async def _comment(info: Info, id: str) -> Node | None:
     return Comment.from_model(found) if found else None
 
 
+async def _gateway(info: Info, id: str) -> Node | None:
+    found = await info.context.loaders.gateway.load(id)
+    return Gateway.from_model(found) if found else None
+
+
+async def _payment_method(info: Info, id: str) -> Node | None:
+    found = await info.context.loaders.payment_method.load(id)
+    return PaymentMethod.from_model(found) if found else None
+
+
+async def _card_link(info: Info, id: str) -> Node | None:
+    found = await card_links.get_link(info.context.db, info.context.caller, id)
+    return CardTokenizationLink.from_model(found) if found else None
+
+
 RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.ACCOUNT: _account,
     ids.USER: _user,
     ids.CUSTOMER: _customer,
     ids.ADDRESS: _address,
     ids.COMMENT: _comment,
+    ids.GATEWAY: _gateway,
+    ids.PAYMENT_METHOD: _payment_method,
+    ids.CARD_LINK: _card_link,
 }
 
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from graphql import ASTValidationRule, GraphQLError
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -22,6 +18,9 @@ from paydesk.graphql.customers.mutations import CustomerMutations
 from paydesk.graphql.customers.queries import CustomerQueries
 from paydesk.graphql.money import Money, MoneyInput
 from paydesk.graphql.node_queries import NodeQueries
+from paydesk.graphql.payments.mutations import PaymentMutations
+from paydesk.graphql.payments.queries import PaymentQueries
+from paydesk.graphql.payments.types import GatewayResultCode
 from paydesk.graphql.scalars import SCALARS
 
 # Limits that keep one request's cost bounded; the portal's deepest query is far below each.
@@ -31,13 +30,17 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type(description="Everything a caller can read, always within its own account.")
-class Query(NodeQueries, AccountQueries, CustomerQueries):
+class Query(NodeQueries, AccountQueries, CustomerQueries, PaymentQueries):
     pass
 
 
 @strawberry.type(description="Everything a caller can change; each returns a payload with userErrors.")
-class Mutation(AccountMutations, CustomerMutations):
+class Mutation(AccountMutations, CustomerMutations, PaymentMutations):
     pass
+
+
+# Built once: the validation cache is keyed on the rule classes, so rules made per request never hit it.
+LIMIT_RULES: list[type[ASTValidationRule]] = [max_depth_rule(MAX_DEPTH, None), max_aliases_rule(MAX_ALIASES)]
 
 
 class PaydeskSchema(strawberry.Schema):
@@ -51,15 +54,14 @@ def build_schema() -> PaydeskSchema:
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
     return PaydeskSchema(
         query=Query,
         mutation=Mutation,
-        # Part of the API before any field returns them (prices and amounts arrive with products).
-        types=[Money, MoneyInput],
+        # Part of the API before any field returns them (amounts and results arrive with transactions).
+        types=[Money, MoneyInput, GatewayResultCode],
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=extensions,
     )

@@ -2,7 +2,24 @@
 
 from paydesk.models.account import Account
 from paydesk.models.customer import Address, Comment, Customer
+from paydesk.models.payments import CardTokenizationLink, Gateway, PaymentMethod
 from paydesk.models.rate_limit import RateLimitCounter
+from paydesk.models.sandbox import SandboxCharge, SandboxRefund, SandboxToken
 from paydesk.models.staff import ApiKey, StaffSession, User
 
-__all__ = ["Account", "Address", "ApiKey", "Comment", "Customer", "RateLimitCounter", "StaffSession", "User"]
+__all__ = [
+    "Account",
+    "Address",
+    "ApiKey",
+    "CardTokenizationLink",
+    "Comment",
+    "Customer",
+    "Gateway",
+    "PaymentMethod",
+    "RateLimitCounter",
+    "SandboxCharge",
+    "SandboxRefund",
+    "SandboxToken",
+    "StaffSession",
+    "User",
+]

@@ -18,6 +18,7 @@ from paydesk.graphql.pagination import (
     edges_and_info,
     page_request,
 )
+from paydesk.graphql.payments.types import CardTokenizationLink, PaymentMethod
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
 from paydesk.models import Customer as CustomerModel
@@ -111,6 +112,30 @@ class Customer(Node):
         else:
             page = (await customers.comment_pages(ctx.db, ctx.caller, [self.id], request))[0]
         return CommentConnection.from_page(page)
+
+    @strawberry.field(
+        description="Cards on file: active first (the default leading), then expired; removed when asked."
+    )
+    async def payment_methods(
+        self,
+        info: Info,
+        include_removed: Annotated[bool, strawberry.argument(description="Also list removed cards.")] = False,
+    ) -> list[PaymentMethod]:
+        methods = await info.context.loaders.payment_methods.load((self.id, include_removed))
+        return [PaymentMethod.from_model(m) for m in methods]
+
+    @strawberry.field(description="The card charged when no other is named; null when there is none.")
+    async def default_payment_method(self, info: Info) -> PaymentMethod | None:
+        methods = await info.context.loaders.payment_methods.load((self.id, False))
+        default = next((m for m in methods if m.is_default), None)
+        return PaymentMethod.from_model(default) if default else None
+
+    @strawberry.field(description="Links sent to the customer to put a card on file, newest first.")
+    async def card_tokenization_links(self, info: Info) -> list[CardTokenizationLink]:
+        return [
+            CardTokenizationLink.from_model(link)
+            for link in await info.context.loaders.card_links.load(self.id)
+        ]
 
     @classmethod
     def from_model(cls, m: CustomerModel) -> Customer:

@@ -1,0 +1,1 @@
+"""Card tokenization links: a page where a customer puts a card on file themselves."""

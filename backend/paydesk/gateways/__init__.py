@@ -1,0 +1,1 @@
+"""Payment gateways: one protocol, a built-in sandbox, and Stripe over httpx."""

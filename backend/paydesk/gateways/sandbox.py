@@ -1,0 +1,307 @@
+"""The sandbox gateway: deterministic, built in, driven by the test card numbers partners know.
+
+It behaves like a remote gateway that keeps its own books: tokens, charges
+by idempotency key, and refunds live in its own tables, written in its own
+transactions (never the caller's), so every process sees the same sandbox.
+It never keeps a card number: the outcome of every future charge is decided
+from the number when it tokenizes and remembered with the token.
+
+    4242424242424242, 5555555555554444, 378282246310005   approved
+    4000000000000002   declined generic_decline (soft)
+    4000000000009995   declined insufficient_funds (soft)
+    4000000000000069   declined expired_card (hard)
+    4000000000009979   declined stolen_card (hard)
+    4000000000000119   fails: REMOTE_GATEWAY_ERROR
+    4000000000000341   declined generic_decline, every time
+    any other Luhn-valid number                           approved
+
+Charges settle 24 hours after they are made; until then they can be voided.
+For fault tests a sandbox gateway can be configured (``latency_ms`` and a
+``fault``) to be slow, to time out before or after it acts, or to answer 5xx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from paydesk import ids
+from paydesk.clock import utcnow
+from paydesk.db import SessionFactory
+from paydesk.gateways.base import (
+    GOOD,
+    ChargeLookup,
+    ChargeRequest,
+    ChargeResult,
+    ChargeStatus,
+    Outcome,
+    RefundRequest,
+    RefundResult,
+    ResultCode,
+    TokenizeRequest,
+    TokenizeResult,
+    VoidRequest,
+    VoidResult,
+)
+from paydesk.models import SandboxCharge, SandboxRefund, SandboxToken
+from paydesk.money import all_currencies, is_currency
+from paydesk.payment_methods.cards import detect_brand
+
+SETTLEMENT_DELAY = timedelta(hours=24)
+APPROVE = "approve"
+FAIL = "fail"
+BEHAVIOURS = {
+    "4000000000000002": "decline:generic_decline",
+    "4000000000009995": "decline:insufficient_funds",
+    "4000000000000069": "decline:expired_card",
+    "4000000000009979": "decline:stolen_card",
+    "4000000000000119": FAIL,
+    "4000000000000341": "decline:generic_decline",
+}
+ADVICE = {
+    "generic_decline": "The bank declined the card without saying why; ask for another card or retry later.",
+    "insufficient_funds": "The card has insufficient funds; try again later or use another card.",
+    "expired_card": "The card has expired; ask the customer for a new card.",
+    "stolen_card": "The card was reported stolen; do not retry it.",
+}
+FAULTS = frozenset({"timeout_before", "timeout_after", "server_error"})
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """Fault injection, kept in the gateway's (encrypted) credentials."""
+
+    latency_ms: int = 0
+    # None, or one of FAULTS: time out before acting, act then time out, or answer 5xx.
+    fault: str | None = None
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any]) -> SandboxConfig:
+        fault = credentials.get("fault")
+        return cls(int(credentials.get("latency_ms") or 0), fault if fault in FAULTS else None)
+
+
+class SandboxTimeout(Exception):
+    """Raised inside the sandbox to stand for an answer that never arrived."""
+
+
+def _sandbox_currency(code: str) -> bool:
+    return is_currency(code) and not code.startswith("X")
+
+
+class SandboxGateway:
+    kind = "sandbox"
+    test_mode = True
+
+    def __init__(
+        self, gateway_id: str, sessions: SessionFactory, config: SandboxConfig | None = None
+    ) -> None:
+        self.gateway_id = gateway_id
+        self.sessions = sessions
+        self.config = config or SandboxConfig()
+
+    def currencies(self) -> list[str]:
+        return supported_currencies()
+
+    async def _enter(self) -> Outcome | None:
+        """Latency, and faults that strike before the sandbox acts."""
+        if self.config.latency_ms:
+            await asyncio.sleep(self.config.latency_ms / 1000)
+        if self.config.fault == "timeout_before":
+            return Outcome(ResultCode.CONNECTION_ERROR, "The sandbox did not answer in time.")
+        if self.config.fault == "server_error":
+            return Outcome(ResultCode.REMOTE_GATEWAY_ERROR, "The sandbox answered 503 Service Unavailable.")
+        return None
+
+    def _lost_answer(self) -> bool:
+        return self.config.fault == "timeout_after"
+
+    async def tokenize(self, request: TokenizeRequest) -> TokenizeResult:
+        if fault := await self._enter():
+            return TokenizeResult(fault)
+        async with self.sessions() as db:
+            if request.gateway_token is not None:
+                existing = await db.get(SandboxToken, request.gateway_token)
+                if existing is None or existing.gateway_id != self.gateway_id:
+                    return TokenizeResult(Outcome(ResultCode.BAD_DATA, "No such sandbox token."))
+                token = existing
+            else:
+                card = request.card
+                assert card is not None, "tokenize needs a card or a gateway token"
+                number = card.number
+                token = SandboxToken(
+                    id=ids.new_id(ids.SANDBOX_TOKEN),
+                    gateway_id=self.gateway_id,
+                    behaviour=BEHAVIOURS.get(number, APPROVE),
+                    brand=detect_brand(number),
+                    last4=number[-4:],
+                    exp_month=card.exp_month,
+                    exp_year=card.exp_year,
+                )
+                db.add(token)
+                await db.commit()
+        if self._lost_answer():
+            return TokenizeResult(Outcome(ResultCode.CONNECTION_ERROR, "The sandbox's answer was lost."))
+        return TokenizeResult(
+            GOOD,
+            token=token.id,
+            brand=token.brand,
+            last4=token.last4,
+            exp_month=token.exp_month,
+            exp_year=token.exp_year,
+        )
+
+    async def charge(self, request: ChargeRequest) -> ChargeResult:
+        if fault := await self._enter():
+            return ChargeResult(fault)
+        async with self.sessions() as db:
+            previous = await self._charge_by_key(db, request.idempotency_key)
+            if previous is None:
+                previous = await self._new_charge(db, request)
+        if self._lost_answer():
+            return ChargeResult(Outcome(ResultCode.CONNECTION_ERROR, "The sandbox's answer was lost."))
+        return ChargeResult(_charge_outcome(previous), previous.id)
+
+    async def _charge_by_key(self, db: Any, key: str) -> SandboxCharge | None:
+        query = select(SandboxCharge).where(
+            SandboxCharge.gateway_id == self.gateway_id, SandboxCharge.idempotency_key == key
+        )
+        result: SandboxCharge | None = (await db.exec(query)).first()
+        return result
+
+    async def _new_charge(self, db: Any, request: ChargeRequest) -> SandboxCharge:
+        token = await db.get(SandboxToken, request.token)
+        charge = SandboxCharge(
+            id=ids.new_id(ids.SANDBOX_CHARGE),
+            gateway_id=self.gateway_id,
+            idempotency_key=request.idempotency_key,
+            reference=request.reference,
+            token_id=request.token,
+            amount=request.amount.minor_units,
+            currency=request.amount.currency,
+            status=ChargeStatus.SUCCEEDED.value,
+        )
+        if token is None or token.gateway_id != self.gateway_id:
+            charge.status, charge.decline_code = ChargeStatus.FAILED.value, "no_such_token"
+        elif not _sandbox_currency(request.amount.currency):
+            charge.status, charge.decline_code = ChargeStatus.FAILED.value, "currency_not_supported"
+        elif request.amount.minor_units <= 0:
+            charge.status, charge.decline_code = ChargeStatus.FAILED.value, "invalid_amount"
+        elif token.behaviour == FAIL:
+            charge.status, charge.decline_code = ChargeStatus.FAILED.value, "processing_error"
+        elif token.behaviour.startswith("decline:"):
+            charge.status, charge.decline_code = ChargeStatus.DECLINED.value, token.behaviour.split(":", 1)[1]
+        db.add(charge)
+        try:
+            await db.commit()
+        except IntegrityError:
+            # Another process charged with this key at the same moment: its charge stands.
+            await db.rollback()
+            existing = await self._charge_by_key(db, request.idempotency_key)
+            assert existing is not None
+            return existing
+        return charge
+
+    async def find_charge(self, idempotency_key: str, reference: str) -> ChargeLookup:
+        if fault := await self._enter():
+            return ChargeLookup(fault)
+        async with self.sessions() as db:
+            charge = await self._charge_by_key(db, idempotency_key)
+        if charge is None:
+            return ChargeLookup(GOOD)
+        return ChargeLookup(_charge_outcome(charge), ChargeStatus(charge.status), charge.id)
+
+    async def refund(self, request: RefundRequest) -> RefundResult:
+        if fault := await self._enter():
+            return RefundResult(fault)
+        async with self.sessions() as db:
+            charge = await db.get(SandboxCharge, request.external_id)
+            if charge is None or charge.gateway_id != self.gateway_id:
+                return RefundResult(Outcome(ResultCode.BAD_DATA, "No such sandbox charge."))
+            query = select(SandboxRefund).where(
+                SandboxRefund.charge_id == charge.id, SandboxRefund.idempotency_key == request.idempotency_key
+            )
+            if (previous := (await db.exec(query)).first()) is not None:
+                return RefundResult(GOOD, previous.id)
+            if charge.status != ChargeStatus.SUCCEEDED.value:
+                return RefundResult(
+                    Outcome(ResultCode.BAD_DATA, f"A {charge.status} charge cannot be refunded.")
+                )
+            if request.amount.currency != charge.currency or request.amount.minor_units <= 0:
+                return RefundResult(
+                    Outcome(ResultCode.BAD_DATA, "The refund amount is not valid for this charge.")
+                )
+            refunded_query = select(func.coalesce(func.sum(SandboxRefund.amount), 0)).where(
+                SandboxRefund.charge_id == charge.id
+            )
+            refunded = int((await db.exec(refunded_query)).one())
+            if refunded + request.amount.minor_units > charge.amount:
+                return RefundResult(
+                    Outcome(ResultCode.BAD_DATA, "The refund is larger than what is left of the charge.")
+                )
+            refund = SandboxRefund(
+                id=ids.new_id(ids.SANDBOX_REFUND),
+                charge_id=charge.id,
+                idempotency_key=request.idempotency_key,
+                amount=request.amount.minor_units,
+            )
+            db.add(refund)
+            await db.commit()
+        if self._lost_answer():
+            return RefundResult(Outcome(ResultCode.CONNECTION_ERROR, "The sandbox's answer was lost."))
+        return RefundResult(GOOD, refund.id)
+
+    async def void(self, request: VoidRequest) -> VoidResult:
+        if fault := await self._enter():
+            return VoidResult(fault)
+        async with self.sessions() as db:
+            charge = await db.get(SandboxCharge, request.external_id)
+            if charge is None or charge.gateway_id != self.gateway_id:
+                return VoidResult(Outcome(ResultCode.BAD_DATA, "No such sandbox charge."))
+            if charge.status == ChargeStatus.VOIDED.value:
+                return VoidResult(GOOD)
+            if charge.status != ChargeStatus.SUCCEEDED.value:
+                return VoidResult(Outcome(ResultCode.BAD_DATA, f"A {charge.status} charge cannot be voided."))
+            if utcnow() - charge.created_at >= SETTLEMENT_DELAY:
+                return VoidResult(Outcome(ResultCode.BAD_DATA, "This charge has settled; refund it instead."))
+            refunds = (
+                select(func.count()).select_from(SandboxRefund).where(SandboxRefund.charge_id == charge.id)
+            )
+            if int((await db.exec(refunds)).one()):
+                return VoidResult(Outcome(ResultCode.BAD_DATA, "A partly refunded charge cannot be voided."))
+            charge.status, charge.voided_at = ChargeStatus.VOIDED.value, utcnow()
+            db.add(charge)
+            await db.commit()
+        return VoidResult(GOOD)
+
+
+def _charge_outcome(charge: SandboxCharge) -> Outcome:
+    if charge.status in (ChargeStatus.SUCCEEDED.value, ChargeStatus.VOIDED.value):
+        return GOOD
+    if charge.status == ChargeStatus.DECLINED.value and charge.decline_code:
+        return Outcome(
+            ResultCode.BAD_DATA,
+            "The card was declined.",
+            charge.decline_code,
+            ADVICE.get(charge.decline_code),
+        )
+    messages = {
+        "no_such_token": (ResultCode.BAD_DATA, "The sandbox does not know this card token."),
+        "currency_not_supported": (ResultCode.BAD_DATA, f"The sandbox does not accept {charge.currency}."),
+        "invalid_amount": (ResultCode.BAD_DATA, "The amount must be positive."),
+    }
+    code, message = messages.get(
+        charge.decline_code or "", (ResultCode.REMOTE_GATEWAY_ERROR, "The sandbox failed.")
+    )
+    return Outcome(code, message)
+
+
+def supported_currencies() -> list[str]:
+    """Every ISO 4217 currency with a minor unit, except the X-codes (XAU, XTS, ...)."""
+    return sorted(code for code in all_currencies() if _sandbox_currency(code))

@@ -1,0 +1,57 @@
+"""Email bodies from Jinja2 templates: ``{name}.subject.txt``, ``{name}.txt`` and ``{name}.html``.
+
+HTML templates are autoescaped; the text ones are not (they are never shown
+as HTML). A missing variable is an error, not an empty string, so a typo
+cannot send a customer a half-written message.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import jinja2
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("paydesk.notify", "templates"),
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+# Spelled out here rather than with %B, which follows the process locale.
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(value: datetime) -> str:
+    """``14 March 2025``: a date no reader can misread; naive values are taken as UTC."""
+    day = value.astimezone(UTC) if value.tzinfo is not None else value
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_env.filters["long_date"] = long_date
+
+
+def render(name: str, **context: Any) -> tuple[str, str, str]:
+    """The subject (one line), the plain text and the HTML of email ``name``."""
+    subject = _env.get_template(f"{name}.subject.txt").render(context)
+    text = _env.get_template(f"{name}.txt").render(context)
+    html = _env.get_template(f"{name}.html").render(context)
+    # A header must be one line: a newline in a merchant name must not start a new header.
+    return " ".join(subject.split()), text, html

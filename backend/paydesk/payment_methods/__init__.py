@@ -1,0 +1,1 @@
+"""Cards on file: checking, tokenizing, keeping and retiring them."""

@@ -1,0 +1,74 @@
+"""SQL for payment methods."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.models import PaymentMethod
+
+
+async def get(session: AsyncSession, account_id: str, payment_method_id: str) -> PaymentMethod | None:
+    query = select(PaymentMethod).where(
+        PaymentMethod.id == payment_method_id, PaymentMethod.account_id == account_id
+    )
+    return (await session.exec(query)).first()
+
+
+async def of_customers(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str], *, include_removed: bool
+) -> list[PaymentMethod]:
+    """Default first, then newest first."""
+    query = select(PaymentMethod).where(
+        col(PaymentMethod.customer_id).in_(customer_ids), PaymentMethod.account_id == account_id
+    )
+    if not include_removed:
+        query = query.where(col(PaymentMethod.removed_at).is_(None))
+    query = query.order_by(
+        col(PaymentMethod.is_default).desc(),
+        col(PaymentMethod.created_at).desc(),
+        col(PaymentMethod.id).desc(),
+    )
+    return list(await session.exec(query))
+
+
+async def active_with_fingerprint(
+    session: AsyncSession, customer_id: str, fingerprint: str
+) -> PaymentMethod | None:
+    query = select(PaymentMethod).where(
+        PaymentMethod.customer_id == customer_id,
+        PaymentMethod.fingerprint == fingerprint,
+        col(PaymentMethod.removed_at).is_(None),
+    )
+    return (await session.exec(query)).first()
+
+
+async def default_of(session: AsyncSession, customer_id: str) -> PaymentMethod | None:
+    query = select(PaymentMethod).where(
+        PaymentMethod.customer_id == customer_id, col(PaymentMethod.is_default).is_(True)
+    )
+    return (await session.exec(query)).first()
+
+
+async def newest_active(session: AsyncSession, customer_id: str, *, excluding: str) -> list[PaymentMethod]:
+    query = (
+        select(PaymentMethod)
+        .where(
+            PaymentMethod.customer_id == customer_id,
+            col(PaymentMethod.removed_at).is_(None),
+            PaymentMethod.id != excluding,
+        )
+        .order_by(col(PaymentMethod.created_at).desc(), col(PaymentMethod.id).desc())
+    )
+    return list(await session.exec(query))
+
+
+async def clear_default(session: AsyncSession, customer_id: str) -> None:
+    await session.exec(
+        update(PaymentMethod)
+        .where(col(PaymentMethod.customer_id) == customer_id, col(PaymentMethod.is_default).is_(True))
+        .values(is_default=False)
+    )

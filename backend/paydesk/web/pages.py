@@ -1,0 +1,96 @@
+"""Rendering hosted pages: one Jinja2 environment, one layout, one stylesheet, the same headers.
+
+Templates are autoescaped and a missing variable is an error, so a typo
+shows up in tests instead of as a blank on a payer's screen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from paydesk.notify.templates import long_date
+from paydesk.resources import Resources
+from paydesk.web import security
+
+STATIC_PATH = "/pages/static"
+STATIC_DIR = Path(__file__).parent / "static"
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("paydesk.web", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["long_date"] = long_date
+
+
+@cache
+def static_url(name: str) -> str:
+    """The path of one of the pages' own assets, with a content hash so a new version is fetched."""
+    digest = hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+    return f"{STATIC_PATH}/{name}?v={digest}"
+
+
+_env.globals["static_url"] = static_url
+
+
+def resources_of(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    status: int = 200,
+    csrf: str | None = None,
+) -> HTMLResponse:
+    """A page with the hosted pages' headers; with ``csrf``, its form token is set as the cookie too."""
+    html = _env.get_template(template).render({**context, "csrf_field": security.CSRF_FIELD, "csrf": csrf})
+    response = HTMLResponse(html, status_code=status, headers=security.PAGE_HEADERS)
+    if csrf is not None:
+        secure = resources_of(request).settings.secure_cookies
+        security.set_csrf_cookie(response, request, csrf, secure=secure)
+    return response
+
+
+def message(
+    request: Request, *, status: int, title: str, lines: list[str], retry: bool = False
+) -> HTMLResponse:
+    """A page that only says something: an error, or why nothing can be done here."""
+    context = {"title": title, "lines": lines, "retry_url": request.url.path if retry else None}
+    return render(request, "message.html", context, status=status)
+
+
+def csrf_failed(request: Request) -> HTMLResponse:
+    return message(
+        request,
+        status=403,
+        title="This page has expired",
+        lines=[
+            "For your security, nothing was sent. Reload the page and try again.",
+            "If this keeps happening, make sure your browser accepts cookies from this site.",
+        ],
+        retry=True,
+    )
+
+
+def bad_request(request: Request) -> HTMLResponse:
+    return message(
+        request,
+        status=400,
+        title="Something went wrong",
+        lines=["The form could not be read and nothing was sent. Reload the page and try again."],
+        retry=True,
+    )
