@@ -17,8 +17,8 @@ import structlog
 
 from paydesk.requests import request_id
 
-# 12 to 19 digits, optionally split by spaces or dashes: any card-like run.
-_CARD_LIKE = re.compile(r"(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)")
+# 12 to 19 digits, split by any few spaces or dashes (as card forms accept them): any card-like run.
+_CARD_LIKE = re.compile(r"(?<!\d)(?:\d[ -]{0,4}){11,18}\d(?!\d)")
 
 
 def scrub(text: str) -> str:

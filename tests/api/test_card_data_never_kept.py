@@ -320,11 +320,6 @@ async def test_a_card_number_in_an_invalid_request_is_echoed_nowhere(
     assert {name: numbers_in(text) for name, text in sources.items()} == {name: [] for name in sources}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="logs.py _CARD_LIKE allows one space or dash between digits, but cards.py accepts any run of "
-    "them: a number typed with double spaces is echoed by graphql-core, unscrubbed, in the response and the log",
-)
 async def test_a_card_number_typed_with_double_spaces_is_echoed_nowhere(
     capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,

@@ -7,6 +7,7 @@ out, through any field, response or the database column that holds them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -252,6 +253,36 @@ async def test_only_admins_owners_and_admin_api_keys_manage_gateways(api: Api, w
         "By owner",
         "By admin",
     ]
+
+
+async def test_concurrent_default_changes_leave_exactly_one_default(api: Api, world: World) -> None:
+    admin = world.a.caller("admin")
+
+    # Each round is a race; one lost race is enough to show the fault.
+    for round_ in range(5):
+        adds = await asyncio.gather(
+            *(
+                api.post(
+                    {
+                        "query": ADD,
+                        "variables": {
+                            "i": {"kind": "sandbox", "name": f"G{round_}.{n}", "makeDefault": True}
+                        },
+                    },
+                    admin,
+                )
+                for n in range(5)
+            )
+        )
+        assert [r.json().get("errors") for r in adds] == [None] * 5
+        assert [g["isDefault"] for g in await gateways(api, admin)].count(True) == 1
+    ids = [g["id"] for g in await gateways(api, admin)][:5]
+    for _ in range(5):
+        sets = await asyncio.gather(
+            *(api.post({"query": SET_DEFAULT, "variables": {"i": {"gatewayId": g}}}, admin) for g in ids)
+        )
+        assert [r.json().get("errors") for r in sets] == [None] * 5
+        assert [g["isDefault"] for g in await gateways(api, admin)].count(True) == 1
 
 
 # --- secrets --------------------------------------------------------------------------------------

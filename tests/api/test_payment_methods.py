@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from sqlalchemy import update
 from sqlmodel import select
 from starlette.applications import Starlette
@@ -432,18 +431,7 @@ async def test_the_same_card_for_another_customer_is_its_own_payment_method(api:
     assert await cards_on_file(api, rep, other_customer) == [("4242", True, "ACTIVE")]
 
 
-async def test_cards_added_at_the_same_moment_are_all_kept_with_one_default(
-    api: Api, world: World, backend: str, request: pytest.FixtureRequest
-) -> None:
-    if backend == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="on PostgreSQL concurrent tokenizeCard calls that each make their card the default "
-                "(service.py _store: clear_default, then is_default=True) collide on the unique index "
-                "ux_payment_method_default: the losers answer 'Internal error' and their card is lost",
-            )
-        )
+async def test_cards_added_at_the_same_moment_are_all_kept_with_one_default(api: Api, world: World) -> None:
     rep = world.a.caller("rep")
     numbers = [VISA, MASTERCARD, AMEX, "6011111111111117", "3566002020360505"]
 
@@ -669,11 +657,6 @@ async def test_a_sandbox_token_of_the_accounts_gateway_tokenizes(
     assert await gateway_token_in_db(app, method["id"]) == token
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tokenize_card dedupes a gatewayToken only by the gateway's fingerprint (service.py, phase 3) "
-    "and the sandbox returns none: the same token twice puts the same card on file twice",
-)
 async def test_the_same_gateway_token_twice_is_one_card(api: Api, world: World, app: Starlette) -> None:
     rep = world.a.caller("rep")
     original = await put_on_file(api, rep, world.a.customer_id, MASTERCARD)

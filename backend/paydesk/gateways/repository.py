@@ -6,7 +6,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk.models import Gateway
+from paydesk.models import Account, Gateway
 
 
 async def of_account(session: AsyncSession, account_id: str) -> list[Gateway]:
@@ -33,6 +33,8 @@ async def default(session: AsyncSession, account_id: str) -> Gateway | None:
 
 
 async def clear_default(session: AsyncSession, account_id: str) -> None:
+    """Unset the account's default gateway, holding the account row so concurrent changes queue."""
+    await session.exec(select(Account.id).where(Account.id == account_id).with_for_update())
     await session.exec(
         update(Gateway)
         .where(col(Gateway.account_id) == account_id, col(Gateway.is_default).is_(True))

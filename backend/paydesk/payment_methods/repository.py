@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk.models import PaymentMethod
+from paydesk.models import Customer, PaymentMethod
 
 
 async def get(session: AsyncSession, account_id: str, payment_method_id: str) -> PaymentMethod | None:
@@ -44,6 +44,23 @@ async def active_with_fingerprint(
         col(PaymentMethod.removed_at).is_(None),
     )
     return (await session.exec(query)).first()
+
+
+async def active_with_token(
+    session: AsyncSession, customer_id: str, gateway_id: str, gateway_token: str
+) -> PaymentMethod | None:
+    query = select(PaymentMethod).where(
+        PaymentMethod.customer_id == customer_id,
+        PaymentMethod.gateway_id == gateway_id,
+        PaymentMethod.gateway_token == gateway_token,
+        col(PaymentMethod.removed_at).is_(None),
+    )
+    return (await session.exec(query)).first()
+
+
+async def lock_customer(session: AsyncSession, customer_id: str) -> None:
+    """Serialize changes to one customer's default card (FOR UPDATE; SQLite writers queue anyway)."""
+    await session.exec(select(Customer.id).where(Customer.id == customer_id).with_for_update())
 
 
 async def default_of(session: AsyncSession, customer_id: str) -> PaymentMethod | None:

@@ -124,6 +124,9 @@ async def tokenize_card(
         raise fail(ErrorCode.GATEWAY_ERROR, outcome.message or "The gateway could not keep this card.", field)
 
     # Phase 3: record the card (the caller's boundary commits).
+    same = await repo.active_with_token(session, customer.id, gateway.id, result.token)
+    if same is not None:
+        return await _refresh(session, same, same.exp_month, same.exp_year, request.make_default)
     if fingerprint is None and result.fingerprint:
         fingerprint = keyed_hash(secret, FINGERPRINT_PURPOSE, f"{gateway.id}:{result.fingerprint}")
         same = await repo.active_with_fingerprint(session, customer.id, fingerprint)
@@ -163,6 +166,7 @@ async def _refresh(
 
 async def _store(session: AsyncSession, method: PaymentMethod, *, make_default: bool) -> None:
     if make_default:
+        await repo.lock_customer(session, method.customer_id)
         await repo.clear_default(session, method.customer_id)
         await session.flush()
         method.is_default = True
