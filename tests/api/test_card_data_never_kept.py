@@ -226,10 +226,37 @@ async def put_cards_on_file(api: RecordingApi, caller: Caller, customer_id: str)
         assert [(e["field"], e["code"]) for e in errors] == [problem], number
 
 
+CREATE_LINK = """
+mutation($i: CreateCardTokenizationLinkInput!) {
+  createCardTokenizationLink(input: $i) { cardTokenizationLink { url } userErrors { code } }
+}"""
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def put_cards_on_file_through_the_page(
+    api: RecordingApi, http: httpx.AsyncClient, caller: Caller, customer_id: str
+) -> None:
+    """The same cards and failures again, typed by the payer into the hosted card page, one link each."""
+    attempts = [(number, cvc, (12, YEAR)) for number, cvc in CARDS] + [(n, c, e) for n, c, e, _ in FAILING]
+    for number, cvc, (month, year) in attempts:
+        made = await api.gql(CREATE_LINK, caller, i={"customerId": customer_id})
+        path = httpx.URL(made["createCardTokenizationLink"]["cardTokenizationLink"]["url"]).path
+        form = await http.get(path)
+        api.bodies.append(form.text)
+        match = CSRF.search(form.text)
+        assert match is not None, form.text
+        fields = {"csrf_token": match.group(1), "name": "Ada Lovelace", "number": number, "cvc": cvc}
+        answer = await http.post(path, data=fields | {"exp_month": str(month), "exp_year": str(year)})
+        api.bodies.append(answer.text)
+        assert answer.status_code == (200 if (number, cvc) in CARDS else 422), answer.text
+        http.cookies.clear()
+
+
 async def test_no_card_number_or_cvc_is_kept_logged_or_answered(
     capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
     recording: RecordingApi,
+    http: httpx.AsyncClient,
     world: World,
     backend: str,
     database_url: str,
@@ -237,6 +264,7 @@ async def test_no_card_number_or_cvc_is_kept_logged_or_answered(
 ) -> None:
     with watching_logs(caplog):
         await put_cards_on_file(recording, world.a.caller("rep"), world.a.customer_id)
+        await put_cards_on_file_through_the_page(recording, http, world.b.caller("rep"), world.b.customer_id)
 
     raw, dump = await database_texts(backend, database_url, tmp_path)
     captured = capfd.readouterr()
