@@ -25,6 +25,8 @@ CARD_LINK = "clink"
 SANDBOX_TOKEN = "tok"
 SANDBOX_CHARGE = "ch"
 SANDBOX_REFUND = "sre"
+PRODUCT = "prod"
+OFFER = "ofr"
 
 PREFIXES = frozenset(
     {
@@ -41,6 +43,8 @@ PREFIXES = frozenset(
         SANDBOX_TOKEN,
         SANDBOX_CHARGE,
         SANDBOX_REFUND,
+        PRODUCT,
+        OFFER,
     }
 )
 

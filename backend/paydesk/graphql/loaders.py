@@ -21,11 +21,15 @@ from paydesk.models import (
     Comment,
     Customer,
     Gateway,
+    OfferLine,
     PaymentMethod,
+    Product,
     User,
 )
+from paydesk.offers import service as offers
 from paydesk.pagination import Page, PageRequest
 from paydesk.payment_methods import service as payment_methods
+from paydesk.products import service as products
 
 
 @dataclass
@@ -43,6 +47,8 @@ class Loaders:
     payment_method: DataLoader[str, PaymentMethod | None] = field(init=False)
     payment_methods: DataLoader[tuple[str, bool], list[PaymentMethod]] = field(init=False)
     card_links: DataLoader[str, list[CardTokenizationLink]] = field(init=False)
+    product: DataLoader[str, Product | None] = field(init=False)
+    offer_lines: DataLoader[str, list[OfferLine]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.account = DataLoader(self._accounts)
@@ -54,6 +60,8 @@ class Loaders:
         self.payment_method = DataLoader(self._payment_method)
         self.payment_methods = DataLoader(self._payment_methods)
         self.card_links = DataLoader(self._card_links)
+        self.product = DataLoader(self._products)
+        self.offer_lines = DataLoader(self._offer_lines)
 
     @property
     def _caller(self) -> Principal:
@@ -113,3 +121,14 @@ class Loaders:
     async def _card_links(self, keys: Sequence[str]) -> list[list[CardTokenizationLink]]:
         links = await card_links.links_of(self.db, self._caller, keys)
         return [[link for link in links if link.customer_id == k] for k in keys]
+
+    async def _products(self, keys: Sequence[str]) -> list[Product | None]:
+        found = {p.id: p for p in await products.products_by_ids(self.db, self._caller, keys)}
+        return [found.get(k) for k in keys]
+
+    async def _offer_lines(self, keys: Sequence[str]) -> list[list[OfferLine]]:
+        """Lines of offers the caller has already resolved (so of its account), in order."""
+        grouped: dict[str, list[OfferLine]] = {k: [] for k in keys}
+        for line in await offers.lines_of(self.db, keys):
+            grouped[line.offer_id].append(line)
+        return [grouped[k] for k in keys]

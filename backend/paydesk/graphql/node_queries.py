@@ -11,10 +11,12 @@ from paydesk import ids
 from paydesk.card_links import service as card_links
 from paydesk.customers import service as customers
 from paydesk.graphql.accounts.types import Account, User
+from paydesk.graphql.catalog.types import Offer, Product
 from paydesk.graphql.context import Info
 from paydesk.graphql.customers.types import Address, Comment, Customer
 from paydesk.graphql.node import Node
 from paydesk.graphql.payments.types import CardTokenizationLink, Gateway, PaymentMethod
+from paydesk.offers import service as offers
 
 
 async def _account(info: Info, id: str) -> Node | None:
@@ -57,6 +59,16 @@ async def _card_link(info: Info, id: str) -> Node | None:
     return CardTokenizationLink.from_model(found) if found else None
 
 
+async def _product(info: Info, id: str) -> Node | None:
+    found = await info.context.loaders.product.load(id)
+    return Product.from_model(found) if found else None
+
+
+async def _offer(info: Info, id: str) -> Node | None:
+    found = await offers.get_offer(info.context.db, info.context.caller, id)
+    return Offer.from_model(found) if found else None
+
+
 RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.ACCOUNT: _account,
     ids.USER: _user,
@@ -66,6 +78,8 @@ RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.GATEWAY: _gateway,
     ids.PAYMENT_METHOD: _payment_method,
     ids.CARD_LINK: _card_link,
+    ids.PRODUCT: _product,
+    ids.OFFER: _offer,
 }
 
 

@@ -14,9 +14,10 @@ from strawberry.types import ExecutionContext
 
 from paydesk.graphql.accounts.mutations import AccountMutations
 from paydesk.graphql.accounts.queries import AccountQueries
+from paydesk.graphql.catalog.mutations import CatalogMutations
+from paydesk.graphql.catalog.queries import CatalogQueries
 from paydesk.graphql.customers.mutations import CustomerMutations
 from paydesk.graphql.customers.queries import CustomerQueries
-from paydesk.graphql.money import Money, MoneyInput
 from paydesk.graphql.node_queries import NodeQueries
 from paydesk.graphql.payments.mutations import PaymentMutations
 from paydesk.graphql.payments.queries import PaymentQueries
@@ -30,12 +31,12 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type(description="Everything a caller can read, always within its own account.")
-class Query(NodeQueries, AccountQueries, CustomerQueries, PaymentQueries):
+class Query(NodeQueries, AccountQueries, CustomerQueries, PaymentQueries, CatalogQueries):
     pass
 
 
 @strawberry.type(description="Everything a caller can change; each returns a payload with userErrors.")
-class Mutation(AccountMutations, CustomerMutations, PaymentMutations):
+class Mutation(AccountMutations, CustomerMutations, PaymentMutations, CatalogMutations):
     pass
 
 
@@ -60,8 +61,8 @@ def build_schema() -> PaydeskSchema:
     return PaydeskSchema(
         query=Query,
         mutation=Mutation,
-        # Part of the API before any field returns them (amounts and results arrive with transactions).
-        types=[Money, MoneyInput, GatewayResultCode],
+        # Part of the API before any field returns it (results arrive with transactions).
+        types=[GatewayResultCode],
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=extensions,
     )

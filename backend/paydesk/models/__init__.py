@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
 from paydesk.models.account import Account
+from paydesk.models.catalog import Offer, OfferLine, Product
 from paydesk.models.customer import Address, Comment, Customer
 from paydesk.models.payments import CardTokenizationLink, Gateway, PaymentMethod
 from paydesk.models.rate_limit import RateLimitCounter
@@ -15,7 +16,10 @@ __all__ = [
     "Comment",
     "Customer",
     "Gateway",
+    "Offer",
+    "OfferLine",
     "PaymentMethod",
+    "Product",
     "RateLimitCounter",
     "SandboxCharge",
     "SandboxRefund",

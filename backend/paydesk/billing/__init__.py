@@ -1,0 +1,1 @@
+"""Billing: schedule math, and later the due-charge runner and dunning."""

@@ -1,0 +1,1 @@
+"""The account's products and their prices."""
