@@ -226,16 +226,54 @@ def seed_demo() -> None:
     """Create the demo account with a few customers, once."""
     from paydesk.demo import DEMO_EMAIL, DEMO_PASSWORD
     from paydesk.demo import seed_demo as seed
+    from paydesk.transactions.service import Services
 
     async def work(resources: Resources) -> bool:
+        services = Services(
+            resources.sessions,
+            resources.gateways,
+            resources.secret,
+            resources.mailer,
+            resources.settings.public_url,
+        )
         async with resources.sessions() as db:
-            created = await seed(db, resources.secret, resources.gateways)
+            created = await seed(db, services)
             await db.commit()
             return created
 
     created = _run(_settings(), work)
     state = "created" if created else "already there"
     typer.echo(f"demo account {state}: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}", err=True)
+
+
+@app.command()
+def reconcile(
+    limit: Annotated[int, typer.Option(help="Settle at most this many pending charges.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON object.")] = False,
+) -> None:
+    """Settle charges left PENDING (a timeout, a crash) by asking each gateway what became of them."""
+    from paydesk.transactions.service import Services
+    from paydesk.transactions.service import reconcile as settle_pending
+
+    async def work(resources: Resources) -> list[tuple[str, str]]:
+        services = Services(
+            resources.sessions,
+            resources.gateways,
+            resources.secret,
+            resources.mailer,
+            resources.settings.public_url,
+        )
+        return await settle_pending(services, limit=limit)
+
+    settled = _run(_settings(), work)
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"settled": [{"transactionId": t, "status": s} for t, s in settled]}) + "\n"
+        )
+    else:
+        for transaction_id, status in settled:
+            typer.echo(f"{transaction_id} {status}")
+        typer.echo(f"{len(settled)} pending charge(s) settled", err=True)
 
 
 @app.command("export-schema")

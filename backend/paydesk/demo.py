@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -10,9 +11,15 @@ from paydesk.accounts.service import create_account
 from paydesk.auth import repository as auth_repo
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
+from paydesk.billing.schedule import BillingUnit
+from paydesk.clock import utcnow
 from paydesk.customers.service import AddressFields, add_address, add_comment, create_customer
-from paydesk.gateways.registry import GatewayRegistry
+from paydesk.offers.lines import LineInput, LineKind
+from paydesk.offers.service import save_offer
 from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card
+from paydesk.products.service import PriceInput, create_product
+from paydesk.transactions.orders import OrderInput
+from paydesk.transactions.service import ChargeInput, LogInput, Services, charge_now, log_transaction
 
 DEMO_EMAIL = "owner@demo.paydesk.test"
 DEMO_PASSWORD = "paydesk-demo"
@@ -92,14 +99,15 @@ DEMO_CARDS = [
 ]
 
 
-async def seed_demo(session: AsyncSession, server_secret: bytes, gateways: GatewayRegistry) -> bool:
+async def seed_demo(session: AsyncSession, services: Services) -> bool:
     """Create the demo account once; False when it is already there."""
     if await auth_repo.user_by_email(session, DEMO_EMAIL) is not None:
         return False
     created = await create_account(
-        session, server_secret, name=DEMO_ACCOUNT, owner_email=DEMO_EMAIL, owner_password=DEMO_PASSWORD
+        session, services.secret, name=DEMO_ACCOUNT, owner_email=DEMO_EMAIL, owner_password=DEMO_PASSWORD
     )
     owner = Principal(created.account.id, Role.OWNER, user_id=created.owner.id)
+    customer_ids = []
     for demo, card in zip(CUSTOMERS, DEMO_CARDS, strict=True):
         fields: dict[str, str | None] = {
             "first_name": demo.first_name,
@@ -108,9 +116,76 @@ async def seed_demo(session: AsyncSession, server_secret: bytes, gateways: Gatew
             "phone": demo.phone,
         }
         customer = await create_customer(session, owner, fields)
+        customer_ids.append(customer.id)
         await add_address(session, owner, customer.id, demo.address)
         await add_comment(session, owner, customer.id, demo.comment)
         await tokenize_card(
-            session, gateways, server_secret, owner, Tokenize(customer_id=customer.id, card=card)
+            session, services.gateways, services.secret, owner, Tokenize(customer_id=customer.id, card=card)
         )
+    await _catalog_and_history(session, services, owner, customer_ids)
     return True
+
+
+async def _catalog_and_history(
+    session: AsyncSession, services: Services, owner: Principal, customer_ids: list[str]
+) -> None:
+    """Products, two saved offers, and a few sales: logged, charged, and one declined."""
+    made = {}
+    for name, amount, sku in DEMO_PRODUCTS:
+        made[name] = await create_product(session, owner, name=name, price=PriceInput(amount, "USD"), sku=sku)
+    bundle = await save_offer(
+        session,
+        owner,
+        name="Base camp bundle",
+        currency="USD",
+        lines=[
+            LineInput(product_id=made[name].id)
+            for name in ("Two-person tent", "Sleeping bag", "Camp lantern")
+        ],
+    )
+    await save_offer(
+        session,
+        owner,
+        name="Gear club and canoe plan",
+        currency="USD",
+        lines=[
+            LineInput(
+                product_id=made["Gear club membership"].id, kind=LineKind.SUBSCRIPTION, unit=BillingUnit.MONTH
+            ),
+            LineInput(
+                description="Canoe, in six payments",
+                unit_price="150.00",
+                kind=LineKind.PAYMENT_PLAN,
+                unit=BillingUnit.MONTH,
+                payment_count=6,
+                first_payment="100.00",
+            ),
+        ],
+    )
+    await session.commit()
+    ada, grace, _kenji, _fatima, lena, carlos = customer_ids
+    trade_show = utcnow() - timedelta(days=12)
+    await log_transaction(
+        session,
+        services,
+        owner,
+        LogInput(OrderInput(customer_id=grace, offer_id=bundle.id), transaction_date=trade_show),
+    )
+    await session.commit()
+    for customer_id, lines in (
+        (ada, [LineInput(product_id=made["Two-person tent"].id)]),
+        (lena, [LineInput(product_id=made["Camp lantern"].id, quantity=2)]),
+        (carlos, [LineInput(product_id=made["Sleeping bag"].id)]),  # his card always declines
+    ):
+        await charge_now(
+            session, services, owner, ChargeInput(OrderInput(customer_id=customer_id, lines=lines))
+        )
+        await session.commit()
+
+
+DEMO_PRODUCTS = [
+    ("Two-person tent", "249.99", "TENT-2P"),
+    ("Sleeping bag", "89.00", "BAG-3S"),
+    ("Camp lantern", "24.50", "LANT-LED"),
+    ("Gear club membership", "9.99", "CLUB-M"),
+]

@@ -27,6 +27,14 @@ SANDBOX_CHARGE = "ch"
 SANDBOX_REFUND = "sre"
 PRODUCT = "prod"
 OFFER = "ofr"
+TRANSACTION = "txn"
+REFUND = "re"
+INVOICE = "inv"
+INVOICE_TEMPLATE = "itpl"
+SUBSCRIPTION = "sub"
+COUPON = "cpn"
+EVENT = "evt"
+IDEMPOTENCY = "idem"
 
 PREFIXES = frozenset(
     {
@@ -45,6 +53,14 @@ PREFIXES = frozenset(
         SANDBOX_REFUND,
         PRODUCT,
         OFFER,
+        TRANSACTION,
+        REFUND,
+        INVOICE,
+        INVOICE_TEMPLATE,
+        SUBSCRIPTION,
+        COUPON,
+        EVENT,
+        IDEMPOTENCY,
     }
 )
 

@@ -59,3 +59,47 @@ async def create_account(
 
 async def get_account(session: AsyncSession, account_id: str) -> Account | None:
     return await session.get(Account, account_id)
+
+
+async def update_account(
+    session: AsyncSession,
+    account_id: str,
+    *,
+    name: str | None = None,
+    currency: str | None = None,
+    timezone: str | None = None,
+    locale: str | None = None,
+    email_invoices: bool | None = None,
+) -> Account:
+    """Change the account's settings; omitted ones stay."""
+    account = await session.get(Account, account_id)
+    assert account is not None
+    problems = Problems()
+    if name is not None:
+        account.name = (
+            clean_text(problems, name, ("name",), max_length=200, required=True, label="Name") or account.name
+        )
+    if currency is not None:
+        code = currency.strip().upper()
+        if is_currency(code):
+            account.default_currency = code
+        else:
+            problems.add(
+                ErrorCode.INVALID, f"{currency!r} is not an ISO 4217 currency.", ("default_currency",)
+            )
+    if timezone is not None:
+        if is_timezone(timezone):
+            account.timezone = timezone
+        else:
+            problems.add(ErrorCode.INVALID, f"{timezone!r} is not an IANA time zone.", ("timezone",))
+    if locale is not None:
+        if is_locale(locale):
+            account.locale = locale
+        else:
+            problems.add(ErrorCode.INVALID, f"{locale!r} is not a locale such as en-US.", ("locale",))
+    if email_invoices is not None:
+        account.email_invoices = email_invoices
+    problems.raise_any()
+    session.add(account)
+    await session.flush()
+    return account

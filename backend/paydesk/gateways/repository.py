@@ -34,7 +34,7 @@ async def default(session: AsyncSession, account_id: str) -> Gateway | None:
 
 async def clear_default(session: AsyncSession, account_id: str) -> None:
     """Unset the account's default gateway, holding the account row so concurrent changes queue."""
-    await session.exec(select(Account.id).where(Account.id == account_id).with_for_update())
+    await session.exec(select(Account.id).where(Account.id == account_id).with_for_update(key_share=True))
     await session.exec(
         update(Gateway)
         .where(col(Gateway.account_id) == account_id, col(Gateway.is_default).is_(True))

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from paydesk.auth.principal import Principal
 from paydesk.config import Settings
+from paydesk.db import SessionFactory
 from paydesk.gateways.registry import GatewayRegistry
 from paydesk.graphql.loaders import Loaders
 from paydesk.notify.email import Mailer
@@ -32,6 +33,8 @@ class CookieChange:
 class Context:
     request: Request
     db: AsyncSession
+    # For work that must commit on its own, apart from the request's session (idempotency claims).
+    sessions: SessionFactory
     settings: Settings
     server_secret: bytes
     gateways: GatewayRegistry

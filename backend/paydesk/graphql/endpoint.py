@@ -214,6 +214,7 @@ async def _execute(
             context = Context(
                 request=request,
                 db=db,
+                sessions=resources.sessions,
                 settings=resources.settings,
                 server_secret=resources.secret,
                 gateways=resources.gateways,

@@ -24,12 +24,16 @@ from paydesk.models import (
     OfferLine,
     PaymentMethod,
     Product,
+    Transaction,
+    TransactionEvent,
+    TransactionLine,
     User,
 )
 from paydesk.offers import service as offers
 from paydesk.pagination import Page, PageRequest
 from paydesk.payment_methods import service as payment_methods
 from paydesk.products import service as products
+from paydesk.transactions import queries as sales
 
 
 @dataclass
@@ -49,6 +53,9 @@ class Loaders:
     card_links: DataLoader[str, list[CardTokenizationLink]] = field(init=False)
     product: DataLoader[str, Product | None] = field(init=False)
     offer_lines: DataLoader[str, list[OfferLine]] = field(init=False)
+    transaction: DataLoader[str, Transaction | None] = field(init=False)
+    transaction_lines: DataLoader[str, list[TransactionLine]] = field(init=False)
+    transaction_events: DataLoader[str, list[TransactionEvent]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.account = DataLoader(self._accounts)
@@ -62,6 +69,9 @@ class Loaders:
         self.card_links = DataLoader(self._card_links)
         self.product = DataLoader(self._products)
         self.offer_lines = DataLoader(self._offer_lines)
+        self.transaction = DataLoader(self._transactions)
+        self.transaction_lines = DataLoader(self._transaction_lines)
+        self.transaction_events = DataLoader(self._transaction_events)
 
     @property
     def _caller(self) -> Principal:
@@ -131,4 +141,20 @@ class Loaders:
         grouped: dict[str, list[OfferLine]] = {k: [] for k in keys}
         for line in await offers.lines_of(self.db, keys):
             grouped[line.offer_id].append(line)
+        return [grouped[k] for k in keys]
+
+    async def _transactions(self, keys: Sequence[str]) -> list[Transaction | None]:
+        found = {t.id: t for t in await sales.transactions_by_ids(self.db, self._caller, keys)}
+        return [found.get(k) for k in keys]
+
+    async def _transaction_lines(self, keys: Sequence[str]) -> list[list[TransactionLine]]:
+        grouped: dict[str, list[TransactionLine]] = {k: [] for k in keys}
+        for line in await sales.lines_of(self.db, keys):
+            grouped[line.transaction_id].append(line)
+        return [grouped[k] for k in keys]
+
+    async def _transaction_events(self, keys: Sequence[str]) -> list[list[TransactionEvent]]:
+        grouped: dict[str, list[TransactionEvent]] = {k: [] for k in keys}
+        for event in await sales.events_of(self.db, keys):
+            grouped[event.transaction_id].append(event)
         return [grouped[k] for k in keys]

@@ -13,9 +13,12 @@ from paydesk.customers import service as customers
 from paydesk.graphql.accounts.types import Account, User
 from paydesk.graphql.catalog.types import Offer, Product
 from paydesk.graphql.context import Info
+from paydesk.graphql.coupons.types import coupon_node
 from paydesk.graphql.customers.types import Address, Comment, Customer
+from paydesk.graphql.invoices.queries import invoice_node, invoice_template_node
 from paydesk.graphql.node import Node
 from paydesk.graphql.payments.types import CardTokenizationLink, Gateway, PaymentMethod
+from paydesk.graphql.sales.types import Transaction
 from paydesk.offers import service as offers
 
 
@@ -69,6 +72,11 @@ async def _offer(info: Info, id: str) -> Node | None:
     return Offer.from_model(found) if found else None
 
 
+async def _transaction(info: Info, id: str) -> Node | None:
+    found = await info.context.loaders.transaction.load(id)
+    return Transaction.from_model(found) if found else None
+
+
 RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.ACCOUNT: _account,
     ids.USER: _user,
@@ -80,6 +88,10 @@ RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.CARD_LINK: _card_link,
     ids.PRODUCT: _product,
     ids.OFFER: _offer,
+    ids.TRANSACTION: _transaction,
+    ids.COUPON: coupon_node,
+    ids.INVOICE: invoice_node,
+    ids.INVOICE_TEMPLATE: invoice_template_node,
 }
 
 

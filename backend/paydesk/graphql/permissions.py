@@ -50,7 +50,7 @@ class MutationBoundary(FieldExtension):
         if self.role is not None:
             role = ctx.caller.role
             if not allows(role, self.role):
-                name, needed = self.field.graphql_name, self.role.value
+                name, needed = info.field_name, self.role.value
                 message = f"{name} needs the {needed} role or higher; you have {role.value}."
                 return payload(user_errors=[forbidden_error(message)])
         try:

@@ -16,12 +16,16 @@ from paydesk.graphql.accounts.mutations import AccountMutations
 from paydesk.graphql.accounts.queries import AccountQueries
 from paydesk.graphql.catalog.mutations import CatalogMutations
 from paydesk.graphql.catalog.queries import CatalogQueries
+from paydesk.graphql.coupons.mutations import CouponMutations
 from paydesk.graphql.customers.mutations import CustomerMutations
 from paydesk.graphql.customers.queries import CustomerQueries
+from paydesk.graphql.invoices.mutations import InvoiceMutations
+from paydesk.graphql.invoices.queries import InvoiceQueries
 from paydesk.graphql.node_queries import NodeQueries
 from paydesk.graphql.payments.mutations import PaymentMutations
 from paydesk.graphql.payments.queries import PaymentQueries
-from paydesk.graphql.payments.types import GatewayResultCode
+from paydesk.graphql.sales.mutations import SalesMutations
+from paydesk.graphql.sales.queries import SalesQueries
 from paydesk.graphql.scalars import SCALARS
 
 # Limits that keep one request's cost bounded; the portal's deepest query is far below each.
@@ -31,12 +35,22 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type(description="Everything a caller can read, always within its own account.")
-class Query(NodeQueries, AccountQueries, CustomerQueries, PaymentQueries, CatalogQueries):
+class Query(
+    NodeQueries, AccountQueries, CustomerQueries, PaymentQueries, CatalogQueries, SalesQueries, InvoiceQueries
+):
     pass
 
 
 @strawberry.type(description="Everything a caller can change; each returns a payload with userErrors.")
-class Mutation(AccountMutations, CustomerMutations, PaymentMutations, CatalogMutations):
+class Mutation(
+    AccountMutations,
+    CustomerMutations,
+    PaymentMutations,
+    CatalogMutations,
+    SalesMutations,
+    CouponMutations,
+    InvoiceMutations,
+):
     pass
 
 
@@ -61,8 +75,6 @@ def build_schema() -> PaydeskSchema:
     return PaydeskSchema(
         query=Query,
         mutation=Mutation,
-        # Part of the API before any field returns it (results arrive with transactions).
-        types=[GatewayResultCode],
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=extensions,
     )

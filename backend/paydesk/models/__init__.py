@@ -5,8 +5,20 @@ from paydesk.models.catalog import Offer, OfferLine, Product
 from paydesk.models.customer import Address, Comment, Customer
 from paydesk.models.payments import CardTokenizationLink, Gateway, PaymentMethod
 from paydesk.models.rate_limit import RateLimitCounter
+from paydesk.models.sales import (
+    Coupon,
+    CouponRedemption,
+    IdempotencyRecord,
+    Invoice,
+    InvoiceCounter,
+    InvoiceTemplate,
+    Transaction,
+    TransactionEvent,
+    TransactionLine,
+)
 from paydesk.models.sandbox import SandboxCharge, SandboxRefund, SandboxToken
 from paydesk.models.staff import ApiKey, StaffSession, User
+from paydesk.models.subscriptions import Subscription
 
 __all__ = [
     "Account",
@@ -14,8 +26,14 @@ __all__ = [
     "ApiKey",
     "CardTokenizationLink",
     "Comment",
+    "Coupon",
+    "CouponRedemption",
     "Customer",
     "Gateway",
+    "IdempotencyRecord",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceTemplate",
     "Offer",
     "OfferLine",
     "PaymentMethod",
@@ -25,5 +43,9 @@ __all__ = [
     "SandboxRefund",
     "SandboxToken",
     "StaffSession",
+    "Subscription",
+    "Transaction",
+    "TransactionEvent",
+    "TransactionLine",
     "User",
 ]

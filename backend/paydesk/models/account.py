@@ -15,4 +15,6 @@ class Account(SQLModel, table=True):
     default_currency: str = Field(max_length=3)
     timezone: str = Field(max_length=64)
     locale: str = Field(max_length=35)
+    # Email each new invoice to the customer.
+    email_invoices: bool = False
     created_at: datetime = created_at_field()

@@ -60,7 +60,7 @@ async def active_with_token(
 
 async def lock_customer(session: AsyncSession, customer_id: str) -> None:
     """Serialize changes to one customer's default card (FOR UPDATE; SQLite writers queue anyway)."""
-    await session.exec(select(Customer.id).where(Customer.id == customer_id).with_for_update())
+    await session.exec(select(Customer.id).where(Customer.id == customer_id).with_for_update(key_share=True))
 
 
 async def default_of(session: AsyncSession, customer_id: str) -> PaymentMethod | None:

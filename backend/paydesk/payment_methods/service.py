@@ -281,3 +281,19 @@ async def get_payment_method(
 
 async def customer_of(session: AsyncSession, principal: Principal, customer_id: str) -> Customer | None:
     return await customers.get(session, principal.account_id, customer_id)
+
+
+async def default_of(session: AsyncSession, customer_id: str) -> PaymentMethod | None:
+    """The customer's default card, if any."""
+    return await repo.default_of(session, customer_id)
+
+
+async def forget(session: AsyncSession, payment_method_id: str) -> None:
+    """Take off file a card typed in for a charge that did not go through (it is kept only when paid)."""
+    method = await session.get(PaymentMethod, payment_method_id)
+    if method is None or method.removed_at is not None:
+        return
+    method.removed_at = method.updated_at = utcnow()
+    method.is_default = False
+    session.add(method)
+    await session.flush()

@@ -34,3 +34,18 @@ class CreateApiKeyInput:
 @strawberry.input(description="An API key to stop accepting.")
 class RevokeApiKeyInput:
     app_id: str = strawberry.field(description="The key's app id.")
+
+
+@strawberry.input(description="Changes to the account's settings; omitted fields stay.")
+class UpdateAccountInput:
+    name: str | None = strawberry.field(default=None, description="The merchant's name, shown to payers.")
+    default_currency: str | None = strawberry.field(
+        default=None, description="ISO 4217 code used when an input names none."
+    )
+    timezone: str | None = strawberry.field(
+        default=None, description="IANA time zone that decides billing days."
+    )
+    locale: str | None = strawberry.field(default=None, description="BCP 47 locale for money and dates.")
+    email_invoices: bool | None = strawberry.field(
+        default=None, description="Email each new invoice to the customer."
+    )

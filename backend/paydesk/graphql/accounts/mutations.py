@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from paydesk.accounts import service as accounts
 from paydesk.auth import service as auth
 from paydesk.auth.roles import Role as DomainRole
 from paydesk.graphql.accounts.inputs import (
@@ -11,10 +12,17 @@ from paydesk.graphql.accounts.inputs import (
     CreateUserInput,
     RevokeApiKeyInput,
     SignInInput,
+    UpdateAccountInput,
     UpdateUserRoleInput,
 )
-from paydesk.graphql.accounts.payloads import ApiKeyPayload, SignInPayload, SignOutPayload, UserPayload
-from paydesk.graphql.accounts.types import ApiKey, User
+from paydesk.graphql.accounts.payloads import (
+    AccountPayload,
+    ApiKeyPayload,
+    SignInPayload,
+    SignOutPayload,
+    UserPayload,
+)
+from paydesk.graphql.accounts.types import Account, ApiKey, User
 from paydesk.graphql.context import CookieChange, Info
 from paydesk.graphql.permissions import mutation
 
@@ -35,6 +43,19 @@ class AccountMutations:
             return SignOutPayload(signed_out=False)
         info.context.cookie = CookieChange(None)
         return SignOutPayload(signed_out=True)
+
+    @mutation(role=DomainRole.ADMIN, description="Change the account's name, defaults and settings.")
+    async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
+        account = await accounts.update_account(
+            info.context.db,
+            info.context.caller.account_id,
+            name=input.name,
+            currency=input.default_currency,
+            timezone=input.timezone,
+            locale=input.locale,
+            email_invoices=input.email_invoices,
+        )
+        return AccountPayload(account=Account.from_model(account))
 
     @mutation(role=DomainRole.ADMIN, description="Add a staff member to the caller's account.")
     async def create_user(self, info: Info, input: CreateUserInput) -> UserPayload:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from paydesk.graphql.accounts.types import ApiKey, User
+from paydesk.graphql.accounts.types import Account, ApiKey, User
 from paydesk.graphql.errors import UserError
 
 
@@ -33,4 +33,10 @@ class ApiKeyPayload:
         default=None,
         description="The secret, sent as the Api-Key header: shown by createApiKey only, this once.",
     )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
+
+
+@strawberry.type(description="The result of updateAccount.")
+class AccountPayload:
+    account: Account | None = strawberry.field(default=None, description="The account as it is now.")
     user_errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")

@@ -40,6 +40,7 @@ class Account(Node):
         description="IANA time zone that decides billing days, e.g. America/Los_Angeles."
     )
     locale: str = strawberry.field(description="BCP 47 locale for formatting money and dates, e.g. en-US.")
+    email_invoices: bool = strawberry.field(description="Each new invoice is emailed to the customer.")
 
     @classmethod
     def from_model(cls, m: AccountModel) -> Account:
@@ -49,6 +50,7 @@ class Account(Node):
             default_currency=m.default_currency,
             timezone=m.timezone,
             locale=m.locale,
+            email_invoices=m.email_invoices,
         )
 
 

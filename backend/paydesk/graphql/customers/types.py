@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from paydesk.customers import service as customers
 from paydesk.graphql.accounts.types import User
 from paydesk.graphql.context import Info
+from paydesk.graphql.coupons.types import CouponRedemption, coupons_used
 from paydesk.graphql.node import Node
+
+if TYPE_CHECKING:
+    from paydesk.graphql.invoices.types import InvoiceConnection
+
 from paydesk.graphql.pagination import (
     AFTER_DESCRIPTION,
     FIRST_DESCRIPTION,
@@ -19,10 +24,12 @@ from paydesk.graphql.pagination import (
     page_request,
 )
 from paydesk.graphql.payments.types import CardTokenizationLink, PaymentMethod
+from paydesk.graphql.sales.types import TransactionConnection, TransactionStatus
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
 from paydesk.models import Customer as CustomerModel
 from paydesk.pagination import Page
+from paydesk.transactions import queries as sales
 
 
 @strawberry.type(description="A postal address of a customer.")
@@ -136,6 +143,38 @@ class Customer(Node):
             CardTokenizationLink.from_model(link)
             for link in await info.context.loaders.card_links.load(self.id)
         ]
+
+    @strawberry.field(description="The customer's sales, newest first; optionally only those in one status.")
+    async def transactions(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+        status: Annotated[
+            TransactionStatus | None, strawberry.argument(description="Only sales in this status.")
+        ] = None,
+    ) -> TransactionConnection:
+        ctx = info.context
+        request = page_request(first, after)
+        page = await sales.page(
+            ctx.db, ctx.caller, request, customer_id=self.id, status=status.name if status else None
+        )
+        return TransactionConnection.from_page(page)
+
+    @strawberry.field(description="Invoices of the customer's paid sales, newest first.")
+    async def invoices(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+    ) -> Annotated[InvoiceConnection, strawberry.lazy("paydesk.graphql.invoices.types")]:
+        from paydesk.graphql.invoices.queries import customer_invoices
+
+        return await customer_invoices(info, self.id, first, after)
+
+    @strawberry.field(description="Coupons the customer used, newest first.")
+    async def coupons_used(self, info: Info) -> list[CouponRedemption]:
+        return await coupons_used(info, self.id)
 
     @classmethod
     def from_model(cls, m: CustomerModel) -> Customer:

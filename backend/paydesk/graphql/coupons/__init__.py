@@ -1,0 +1,1 @@
+"""Coupons in the API: the Coupon type, its redemptions, and createCoupon."""

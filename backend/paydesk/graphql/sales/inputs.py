@@ -1,0 +1,97 @@
+"""Inputs for logging and charging sales."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from paydesk.graphql.catalog.inputs import OfferLineInput
+from paydesk.graphql.money import MoneyInput
+from paydesk.graphql.payments.inputs import CardInput
+from paydesk.transactions.orders import OrderInput
+
+
+def order_of(
+    customer_id: str,
+    offer_id: str | None,
+    lines: list[OfferLineInput] | None,
+    currency: str | None,
+    coupon_code: str | None,
+    discount: MoneyInput | None,
+) -> OrderInput:
+    return OrderInput(
+        customer_id=customer_id,
+        offer_id=offer_id,
+        lines=[line.line() for line in lines] if lines is not None else None,
+        currency=currency,
+        coupon_code=coupon_code,
+        discount=(discount.amount, discount.currency) if discount is not None else None,
+    )
+
+
+@strawberry.input(description="A sale made elsewhere (trade show, another payment system), recorded as paid.")
+class LogTransactionInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer, prefix cus_.")
+    offer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Either a saved offer or lines."
+    )
+    lines: list[OfferLineInput] | None = strawberry.field(
+        default=None, description="One-off (SINGLE) lines only."
+    )
+    currency: str | None = strawberry.field(
+        default=None, description="Defaults to the offer's, else the products', else the account's currency."
+    )
+    transaction_date: datetime | None = strawberry.field(
+        default=None, description="When it was paid; defaults to now."
+    )
+    invoice_template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The invoice template; defaults to the account's."
+    )
+    coupon_code: str | None = strawberry.field(default=None, description="A coupon to apply.")
+    discount: MoneyInput | None = strawberry.field(
+        default=None, description="A one-off discount on this sale."
+    )
+    replaces_transaction_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A voided transaction this one replaces."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Repeat the call with the same key to get the first result, never a second sale.",
+    )
+
+
+@strawberry.input(description="A sale charged to a card now.")
+class ChargeNowInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer, prefix cus_.")
+    offer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Either a saved offer or lines."
+    )
+    lines: list[OfferLineInput] | None = strawberry.field(
+        default=None,
+        description="Products or free-text amounts (how the virtual terminal charges a plain amount).",
+    )
+    currency: str | None = strawberry.field(
+        default=None, description="Defaults to the offer's, else the products', else the account's currency."
+    )
+    payment_method_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A card on file; omitted, the customer's default card is used."
+    )
+    card: CardInput | None = strawberry.field(
+        default=None,
+        description="A new card, tokenized and kept on file when the charge is paid, then charged.",
+    )
+    gateway_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Defaults to the card's gateway."
+    )
+    coupon_code: str | None = strawberry.field(default=None, description="A coupon to apply.")
+    discount: MoneyInput | None = strawberry.field(
+        default=None, description="A one-off discount on this transaction."
+    )
+    invoice_template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The invoice template; defaults to the account's."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Repeat the call with the same key to get the first result and never a second charge.",
+    )

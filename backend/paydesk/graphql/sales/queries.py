@@ -1,0 +1,67 @@
+"""Reading sales: one, a customer's, and the account's feed partners sync from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from paydesk.graphql.context import Info
+from paydesk.graphql.errors import bad_user_input
+from paydesk.graphql.pagination import AFTER_DESCRIPTION, FIRST_DESCRIPTION, PageInfo, page_request
+from paydesk.graphql.sales.types import Transaction, TransactionConnection, TransactionEdge, TransactionStatus
+from paydesk.pagination import Position
+from paydesk.transactions import queries as sales
+
+
+@strawberry.type
+class SalesQueries:
+    @strawberry.field(description="A sale of your account by id; null when there is none.")
+    async def transaction(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The sale, prefix txn_.")],
+    ) -> Transaction | None:
+        found = await info.context.loaders.transaction.load(id)
+        return Transaction.from_model(found) if found else None
+
+    @strawberry.field(
+        description=(
+            "Every transaction of the account, newest first by createdAt; with updatedSince, those changed "
+            "since then, oldest change first: the feed partners sync from."
+        )
+    )
+    async def transactions(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+        status: Annotated[
+            TransactionStatus | None, strawberry.argument(description="Only sales in this status.")
+        ] = None,
+        updated_since: Annotated[
+            datetime | None, strawberry.argument(description="Only sales changed at or after this instant.")
+        ] = None,
+    ) -> TransactionConnection:
+        ctx = info.context
+        request = page_request(first, after)
+        state = status.name if status else None
+        if updated_since is None:
+            page = await sales.page(ctx.db, ctx.caller, request, status=state)
+            return TransactionConnection.from_page(page)
+        if updated_since.tzinfo is None:
+            raise bad_user_input("updatedSince: give a time zone, e.g. 2026-01-01T00:00:00Z")
+        page = await sales.changed_since(ctx.db, ctx.caller, updated_since, request, status=state)
+        cursors = [Position(row.updated_at, row.id).encode() for row in page.items]
+        edges = [
+            TransactionEdge(cursor=c, node=Transaction.from_model(row))
+            for c, row in zip(cursors, page.items, strict=True)
+        ]
+        info_ = PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
+        return TransactionConnection(edges=edges, page_info=info_, total_count=page.total)

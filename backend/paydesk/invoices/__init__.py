@@ -1,0 +1,1 @@
+"""Invoices: gap-free numbers per account, sandboxed merchant templates, a public page and email."""

@@ -1,0 +1,177 @@
+"""SQL for invoices, invoice templates and the per-account invoice counter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.models import Account, Invoice, InvoiceCounter, InvoiceTemplate, Transaction, TransactionLine
+from paydesk.pagination import PageRequest, newer_first_after
+
+# Templates: the default first, then oldest first, so a picker's order is stable.
+_TEMPLATE_ORDER = (
+    col(InvoiceTemplate.is_default).desc(),
+    col(InvoiceTemplate.created_at),
+    col(InvoiceTemplate.id),
+)
+# Invoices: newest first, on the keyset (issued_at, id).
+_INVOICE_ORDER = (col(Invoice.issued_at).desc(), col(Invoice.id).desc())
+
+
+async def lock_account(session: AsyncSession, account_id: str) -> None:
+    """Hold the account row, so that concurrent changes to its default template queue.
+
+    FOR NO KEY UPDATE on PostgreSQL: rows inserted meanwhile that refer to
+    the account (invoices, the counter) take a KEY SHARE lock on it, which
+    this one does not block, so an issuer holding the counter never waits
+    here for one that waits for the counter.
+    """
+    await session.exec(select(Account.id).where(Account.id == account_id).with_for_update(key_share=True))
+
+
+async def templates_of(session: AsyncSession, account_id: str) -> list[InvoiceTemplate]:
+    query = select(InvoiceTemplate).where(InvoiceTemplate.account_id == account_id).order_by(*_TEMPLATE_ORDER)
+    return list(await session.exec(query))
+
+
+async def template(session: AsyncSession, account_id: str, template_id: str) -> InvoiceTemplate | None:
+    query = select(InvoiceTemplate).where(
+        InvoiceTemplate.id == template_id, InvoiceTemplate.account_id == account_id
+    )
+    return (await session.exec(query)).first()
+
+
+async def templates_by_ids(
+    session: AsyncSession, account_id: str, template_ids: Sequence[str]
+) -> list[InvoiceTemplate]:
+    query = select(InvoiceTemplate).where(
+        col(InvoiceTemplate.id).in_(template_ids), InvoiceTemplate.account_id == account_id
+    )
+    return list(await session.exec(query))
+
+
+async def default_template(session: AsyncSession, account_id: str) -> InvoiceTemplate | None:
+    query = (
+        select(InvoiceTemplate)
+        .where(InvoiceTemplate.account_id == account_id, col(InvoiceTemplate.is_default).is_(True))
+        .order_by(col(InvoiceTemplate.created_at), col(InvoiceTemplate.id))
+    )
+    return (await session.exec(query)).first()
+
+
+async def clear_default_template(session: AsyncSession, account_id: str) -> None:
+    await session.exec(
+        update(InvoiceTemplate)
+        .where(col(InvoiceTemplate.account_id) == account_id, col(InvoiceTemplate.is_default).is_(True))
+        .values(is_default=False)
+    )
+
+
+async def next_sequence(session: AsyncSession, account_id: str) -> int:
+    """The account's next invoice number, taken in the caller's transaction.
+
+    The counter row is made on first need (a concurrent first insert waits
+    on the key and then does nothing), then held with FOR UPDATE, so that
+    concurrent issuers queue and each reads the number the one before it
+    committed. A rollback gives the number back: numbers have no gaps.
+    On SQLite a writer's BEGIN IMMEDIATE already serializes the same way.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = InvoiceCounter.__table__  # type: ignore[attr-defined]
+    await session.exec(
+        insert(table)
+        .values(account_id=account_id, last=0)
+        .on_conflict_do_nothing(index_elements=["account_id"])
+    )
+    await session.exec(
+        select(InvoiceCounter.last).where(InvoiceCounter.account_id == account_id).with_for_update()
+    )
+    bumped = await session.exec(
+        update(InvoiceCounter)
+        .where(col(InvoiceCounter.account_id) == account_id)
+        .values(last=col(InvoiceCounter.last) + 1)
+        .returning(col(InvoiceCounter.last))
+    )
+    return int(bumped.scalar_one())
+
+
+async def invoice(session: AsyncSession, account_id: str, invoice_id: str) -> Invoice | None:
+    query = select(Invoice).where(Invoice.id == invoice_id, Invoice.account_id == account_id)
+    return (await session.exec(query)).first()
+
+
+async def by_token_hash(session: AsyncSession, token_hash: str) -> Invoice | None:
+    return (await session.exec(select(Invoice).where(Invoice.token_hash == token_hash))).first()
+
+
+async def of_transactions(
+    session: AsyncSession, account_id: str, transaction_ids: Sequence[str]
+) -> list[Invoice]:
+    query = select(Invoice).where(
+        col(Invoice.transaction_id).in_(transaction_ids), Invoice.account_id == account_id
+    )
+    return list(await session.exec(query))
+
+
+async def first_invoices(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str], limit: int
+) -> list[Invoice]:
+    """The newest ``limit`` invoices of each customer, in one query."""
+    rank = (
+        func.row_number().over(partition_by=col(Invoice.customer_id), order_by=_INVOICE_ORDER).label("rank")
+    )
+    ranked = (
+        select(col(Invoice.id), rank)
+        .where(col(Invoice.customer_id).in_(customer_ids), Invoice.account_id == account_id)
+        .subquery()
+    )
+    query = (
+        select(Invoice)
+        .join(ranked, col(Invoice.id) == ranked.c.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(*_INVOICE_ORDER)
+    )
+    return list(await session.exec(query))
+
+
+async def invoices_after(
+    session: AsyncSession, account_id: str, customer_id: str, request: PageRequest
+) -> list[Invoice]:
+    """One more than a page of the customer's invoices, after the request's cursor."""
+    query = select(Invoice).where(Invoice.customer_id == customer_id, Invoice.account_id == account_id)
+    if request.after is not None:
+        query = query.where(newer_first_after(col(Invoice.issued_at), col(Invoice.id), request.after))
+    return list(await session.exec(query.order_by(*_INVOICE_ORDER).limit(request.first + 1)))
+
+
+async def invoice_counts(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str]
+) -> dict[str, int]:
+    query = (
+        select(Invoice.customer_id, func.count())
+        .where(col(Invoice.customer_id).in_(customer_ids), Invoice.account_id == account_id)
+        .group_by(col(Invoice.customer_id))
+    )
+    return {customer_id: int(n) for customer_id, n in await session.exec(query)}
+
+
+async def transactions(
+    session: AsyncSession, account_id: str, transaction_ids: Sequence[str]
+) -> list[Transaction]:
+    query = select(Transaction).where(
+        col(Transaction.id).in_(transaction_ids), Transaction.account_id == account_id
+    )
+    return list(await session.exec(query))
+
+
+async def lines_of(session: AsyncSession, transaction_id: str) -> list[TransactionLine]:
+    query = (
+        select(TransactionLine)
+        .where(TransactionLine.transaction_id == transaction_id)
+        .order_by(col(TransactionLine.position))
+    )
+    return list(await session.exec(query))

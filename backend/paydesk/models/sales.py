@@ -1,0 +1,175 @@
+"""Sales: transactions with their lines and events, idempotency records, coupons, invoices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from paydesk.models.base import created_at_field, id_field, timestamp_field
+
+
+def money_column(*, nullable: bool = False) -> Column[int]:
+    return Column(BigInteger, nullable=nullable)
+
+
+class Transaction(SQLModel, table=True):
+    """One sale. Amounts are minor units of ``currency``."""
+
+    __tablename__ = "sale"
+    __table_args__ = (
+        Index("ix_sale_customer_created", "customer_id", "created_at", "id"),
+        Index("ix_sale_account_created", "account_id", "created_at", "id"),
+        Index("ix_sale_account_updated", "account_id", "updated_at", "id"),
+        Index("ix_sale_status", "account_id", "status"),
+    )
+
+    id: str = id_field()
+    account_id: str = Field(foreign_key="account.id", max_length=40)
+    customer_id: str = Field(foreign_key="customer.id", max_length=40)
+    status: str = Field(max_length=20)
+    origin: str = Field(max_length=10)
+    currency: str = Field(max_length=3)
+    subtotal: int = Field(sa_column=money_column())
+    discount: int = Field(sa_column=money_column())
+    total: int = Field(sa_column=money_column())
+    transaction_date: datetime = created_at_field()
+    gateway_id: str | None = Field(default=None, foreign_key="gateway.id", max_length=40)
+    payment_method_id: str | None = Field(default=None, foreign_key="payment_method.id", max_length=40)
+    # The key every gateway call for this sale carries: paydesk:charge:{id}.
+    gateway_key: str | None = Field(default=None, max_length=255)
+    result_code: str | None = Field(default=None, max_length=40)
+    decline_code: str | None = Field(default=None, max_length=60)
+    result_message: str | None = Field(default=None, max_length=500)
+    external_id: str | None = Field(default=None, max_length=255)
+    offer_id: str | None = Field(default=None, foreign_key="offer.id", max_length=40)
+    coupon_id: str | None = Field(default=None, foreign_key="coupon.id", max_length=40)
+    invoice_template_id: str | None = Field(default=None, foreign_key="invoice_template.id", max_length=40)
+    replaces_transaction_id: str | None = Field(default=None, foreign_key="sale.id", max_length=40)
+    created_by_user_id: str | None = Field(default=None, foreign_key="user.id", max_length=40)
+    created_by_api_key_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class TransactionLine(SQLModel, table=True):
+    __tablename__ = "sale_line"
+
+    transaction_id: str = Field(foreign_key="sale.id", primary_key=True, max_length=40)
+    position: int = Field(primary_key=True)
+    product_id: str | None = Field(default=None, foreign_key="product.id", max_length=40)
+    description: str = Field(max_length=500)
+    quantity: int
+    unit_price: int = Field(sa_column=money_column())
+    # What the line charged now (quantity x unit price, or a first payment), its discount, and the rest.
+    subtotal: int = Field(sa_column=money_column())
+    discount: int = Field(sa_column=money_column())
+    total: int = Field(sa_column=money_column())
+    kind: str = Field(max_length=20)
+    unit: str | None = Field(default=None, max_length=10)
+    payment_count: int | None = None
+
+
+class TransactionEvent(SQLModel, table=True):
+    """Who did what to a sale, and when: the audit trail staff read."""
+
+    __tablename__ = "sale_event"
+
+    id: str = id_field()
+    transaction_id: str = Field(foreign_key="sale.id", index=True, max_length=40)
+    kind: str = Field(max_length=40)
+    actor_user_id: str | None = Field(default=None, foreign_key="user.id", max_length=40)
+    actor_api_key_id: str | None = Field(default=None, max_length=40)
+    amount: int | None = Field(default=None, sa_column=money_column(nullable=True))
+    note: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = created_at_field()
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """A client's idempotency key, per account and mutation: what it was used for and its result."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("account_id", "scope", "key"),)
+
+    id: str = id_field()
+    account_id: str = Field(foreign_key="account.id", max_length=40)
+    scope: str = Field(max_length=40)
+    key: str = Field(max_length=255)
+    # SHA-256 of the parsed input, to tell a repeat from a reuse with other input.
+    request_hash: str = Field(max_length=64)
+    # The object the first call produced (e.g. a transaction id); null while the first call runs.
+    result_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = created_at_field()
+    completed_at: datetime | None = timestamp_field()
+
+
+class Coupon(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("account_id", "code_key"),)
+
+    id: str = id_field()
+    account_id: str = Field(foreign_key="account.id", max_length=40)
+    code: str = Field(max_length=64)
+    # The code folded to upper case: codes match whatever case a payer types.
+    code_key: str = Field(max_length=64)
+    customer_id: str | None = Field(default=None, foreign_key="customer.id", max_length=40)
+    # Percent off as a decimal string ("12.5"), or an amount off in minor units of amount_currency.
+    percent_off: str | None = Field(default=None, max_length=12)
+    amount_off: int | None = Field(default=None, sa_column=money_column(nullable=True))
+    amount_currency: str | None = Field(default=None, max_length=3)
+    expires_at: datetime | None = timestamp_field()
+    max_redemptions: int | None = None
+    times_redeemed: int = 0
+    created_at: datetime = created_at_field()
+
+
+class CouponRedemption(SQLModel, table=True):
+    __tablename__ = "coupon_redemption"
+
+    coupon_id: str = Field(foreign_key="coupon.id", primary_key=True, max_length=40)
+    transaction_id: str = Field(foreign_key="sale.id", primary_key=True, max_length=40)
+    customer_id: str = Field(foreign_key="customer.id", index=True, max_length=40)
+    amount: int = Field(sa_column=money_column())
+    currency: str = Field(max_length=3)
+    created_at: datetime = created_at_field()
+
+
+class InvoiceTemplate(SQLModel, table=True):
+    __tablename__ = "invoice_template"
+
+    id: str = id_field()
+    account_id: str = Field(foreign_key="account.id", index=True, max_length=40)
+    name: str = Field(max_length=100)
+    # Jinja2 source, rendered in a sandboxed environment.
+    body: str
+    is_default: bool = False
+    created_at: datetime = created_at_field()
+
+
+class Invoice(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("account_id", "sequence"),)
+
+    id: str = id_field()
+    account_id: str = Field(foreign_key="account.id", max_length=40)
+    transaction_id: str = Field(foreign_key="sale.id", unique=True, max_length=40)
+    customer_id: str = Field(foreign_key="customer.id", index=True, max_length=40)
+    # Per-account, gap-free: taken in the same database transaction that records the sale.
+    sequence: int
+    number: str = Field(max_length=20)
+    total: int = Field(sa_column=money_column())
+    currency: str = Field(max_length=3)
+    template_id: str | None = Field(default=None, foreign_key="invoice_template.id", max_length=40)
+    # SHA-256 of the secret in the public invoice URL; the secret itself is encrypted.
+    token_hash: str = Field(max_length=64, unique=True)
+    token_encrypted: str
+    issued_at: datetime = created_at_field()
+    last_sent_at: datetime | None = timestamp_field()
+
+
+class InvoiceCounter(SQLModel, table=True):
+    """The last invoice number of each account, bumped under a row lock."""
+
+    __tablename__ = "invoice_counter"
+
+    account_id: str = Field(foreign_key="account.id", primary_key=True, max_length=40)
+    last: int = 0

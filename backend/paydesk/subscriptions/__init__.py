@@ -1,0 +1,1 @@
+"""Open orders: subscriptions and payment plans, billed on schedule."""

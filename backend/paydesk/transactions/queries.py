@@ -1,0 +1,57 @@
+"""Reading sales, always within the caller's account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.auth.principal import Principal
+from paydesk.models import Transaction, TransactionEvent, TransactionLine
+from paydesk.pagination import Page, PageRequest
+from paydesk.transactions import repository as repo
+
+
+async def page(
+    session: AsyncSession,
+    principal: Principal,
+    request: PageRequest,
+    *,
+    customer_id: str | None = None,
+    status: str | None = None,
+) -> Page[Transaction]:
+    rows, total = await repo.page(
+        session, principal.account_id, request, customer_id=customer_id, status=status
+    )
+    return Page(rows[: request.first], len(rows) > request.first, request.after is not None, total)
+
+
+async def changed_since(
+    session: AsyncSession,
+    principal: Principal,
+    since: datetime,
+    request: PageRequest,
+    *,
+    status: str | None = None,
+) -> Page[Transaction]:
+    rows, total = await repo.changed_since(
+        session, principal.account_id, since, request.first, request.after, status
+    )
+    return Page(rows[: request.first], len(rows) > request.first, request.after is not None, total)
+
+
+async def transactions_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[str]
+) -> list[Transaction]:
+    return await repo.get_many(session, principal.account_id, ids)
+
+
+async def lines_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[TransactionLine]:
+    """Lines of sales the caller has already resolved (so of its account)."""
+    return await repo.lines_of(session, transaction_ids)
+
+
+async def events_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[TransactionEvent]:
+    """Events of sales the caller has already resolved (so of its account)."""
+    return await repo.events_of(session, transaction_ids)

@@ -1,0 +1,113 @@
+"""SQL for sales, their lines and events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.models import Transaction, TransactionEvent, TransactionLine
+from paydesk.pagination import PageRequest, Position, newer_first_after
+
+
+async def get(session: AsyncSession, account_id: str, transaction_id: str) -> Transaction | None:
+    query = select(Transaction).where(Transaction.id == transaction_id, Transaction.account_id == account_id)
+    return (await session.exec(query)).first()
+
+
+async def get_many(
+    session: AsyncSession, account_id: str, transaction_ids: Sequence[str]
+) -> list[Transaction]:
+    query = select(Transaction).where(
+        col(Transaction.id).in_(transaction_ids), Transaction.account_id == account_id
+    )
+    return list(await session.exec(query))
+
+
+async def page(
+    session: AsyncSession,
+    account_id: str,
+    request: PageRequest,
+    *,
+    customer_id: str | None = None,
+    status: str | None = None,
+) -> tuple[list[Transaction], int]:
+    """Newest first by createdAt; one row more than asked, and the total."""
+    where = [col(Transaction.account_id) == account_id]
+    if customer_id is not None:
+        where.append(col(Transaction.customer_id) == customer_id)
+    if status is not None:
+        where.append(col(Transaction.status) == status)
+    query = select(Transaction).where(*where)
+    if request.after is not None:
+        query = query.where(
+            newer_first_after(col(Transaction.created_at), col(Transaction.id), request.after)
+        )
+    query = query.order_by(col(Transaction.created_at).desc(), col(Transaction.id).desc()).limit(
+        request.first + 1
+    )
+    rows = list(await session.exec(query))
+    total = (await session.exec(select(func.count()).select_from(Transaction).where(*where))).one()
+    return rows, int(total)
+
+
+async def changed_since(
+    session: AsyncSession,
+    account_id: str,
+    since: datetime,
+    first: int,
+    after: Position | None,
+    status: str | None,
+) -> tuple[list[Transaction], int]:
+    """The partners' sync feed: changed at or after ``since``, oldest change first."""
+    where = [col(Transaction.account_id) == account_id, col(Transaction.updated_at) >= since]
+    if status is not None:
+        where.append(col(Transaction.status) == status)
+    query = select(Transaction).where(*where)
+    if after is not None:
+        updated, row_id = col(Transaction.updated_at), col(Transaction.id)
+        query = query.where(
+            or_(updated > after.created_at, and_(updated == after.created_at, row_id > after.id))
+        )
+    query = query.order_by(col(Transaction.updated_at), col(Transaction.id)).limit(first + 1)
+    rows = list(await session.exec(query))
+    total = (await session.exec(select(func.count()).select_from(Transaction).where(*where))).one()
+    return rows, int(total)
+
+
+async def lines_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[TransactionLine]:
+    query = (
+        select(TransactionLine)
+        .where(col(TransactionLine.transaction_id).in_(transaction_ids))
+        .order_by(col(TransactionLine.transaction_id), col(TransactionLine.position))
+    )
+    return list(await session.exec(query))
+
+
+async def events_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[TransactionEvent]:
+    query = (
+        select(TransactionEvent)
+        .where(col(TransactionEvent.transaction_id).in_(transaction_ids))
+        .order_by(col(TransactionEvent.created_at), col(TransactionEvent.id))
+    )
+    return list(await session.exec(query))
+
+
+async def pending_before(session: AsyncSession, before: datetime, limit: int) -> list[Transaction]:
+    """PENDING charges made before ``before``, oldest first: what reconciliation settles."""
+    query = (
+        select(Transaction)
+        .where(Transaction.status == "PENDING", col(Transaction.created_at) < before)
+        .order_by(col(Transaction.created_at))
+        .limit(limit)
+    )
+    return list(await session.exec(query))
+
+
+async def lock(session: AsyncSession, transaction_id: str) -> Transaction | None:
+    """The sale, locked against concurrent settling (FOR UPDATE; SQLite writers queue anyway)."""
+    query = select(Transaction).where(Transaction.id == transaction_id).with_for_update()
+    return (await session.exec(query)).first()

@@ -1,0 +1,529 @@
+"""Logging a sale made elsewhere and charging a card now.
+
+A charge moves money, so it commits in named phases (DESIGN.md):
+
+1. checks: the order, the card, the gateway, the currency (nothing written);
+2. PENDING: the sale and its lines are committed with the gateway key
+   ``paydesk:charge:{id}`` before the gateway hears of it, the coupon is
+   reserved and a client idempotency key points at the sale;
+3. the gateway call, holding no database lock;
+4. the outcome: status, result and decline codes, and for a PAID sale its
+   invoice and the open orders of its recurring lines.
+
+A crash between 3 and 4 leaves a PENDING sale that ``reconcile`` settles by
+asking the gateway what became of that key: never a second charge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk import ids
+from paydesk.auth.principal import Principal
+from paydesk.billing.schedule import BillingUnit, today_in
+from paydesk.clock import utcnow
+from paydesk.coupons import service as coupons
+from paydesk.customers import repository as customers
+from paydesk.db import SessionFactory
+from paydesk.errors import DomainError, ErrorCode, fail, not_found
+from paydesk.gateways import service as gateways
+from paydesk.gateways.base import ChargeRequest, ChargeStatus, Outcome, ResultCode
+from paydesk.gateways.registry import GatewayRegistry
+from paydesk.invoices import service as invoices
+from paydesk.logs import get_logger
+from paydesk.models import Account, PaymentMethod, Transaction, TransactionEvent, TransactionLine
+from paydesk.money import Money
+from paydesk.notify.email import EmailDeliveryError, Mailer
+from paydesk.offers.lines import Line, LineKind
+from paydesk.payment_methods import service as payment_methods
+from paydesk.payment_methods.service import CardFields, Tokenize
+from paydesk.subscriptions import service as subscriptions
+from paydesk.transactions import idempotency
+from paydesk.transactions import repository as repo
+from paydesk.transactions.orders import Order, OrderInput, build_order
+
+log = get_logger("paydesk.transactions")
+
+# A PENDING charge younger than this may still be waiting for its gateway's answer.
+RECONCILE_AFTER = timedelta(minutes=10)
+# A logged sale may be dated back, but not into the future.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class Status:
+    PAID = "PAID"
+    DECLINED = "DECLINED"
+    FAILED = "FAILED"
+    PENDING = "PENDING"
+    REFUNDED = "REFUNDED"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+    VOIDED = "VOIDED"
+    WRITTEN_OFF = "WRITTEN_OFF"
+
+
+class Origin:
+    CHARGED = "CHARGED"
+    LOGGED = "LOGGED"
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a sale needs besides the database: gateways, the server secret, mail, and where links point."""
+
+    sessions: SessionFactory
+    gateways: GatewayRegistry
+    secret: bytes
+    mailer: Mailer
+    public_url: str
+
+
+@dataclass(frozen=True)
+class LogInput:
+    order: OrderInput
+    transaction_date: datetime | None = None
+    invoice_template_id: str | None = None
+    replaces_transaction_id: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ChargeInput:
+    order: OrderInput
+    payment_method_id: str | None = None
+    card: CardFields | None = None
+    gateway_id: str | None = None
+    invoice_template_id: str | None = None
+    idempotency_key: str | None = None
+
+
+def status_for(outcome: Outcome) -> str:
+    """DESIGN.md's outcome table."""
+    if outcome.ok:
+        return Status.PAID
+    if outcome.unknown:
+        return Status.PENDING
+    return Status.DECLINED if outcome.declined else Status.FAILED
+
+
+async def log_transaction(
+    session: AsyncSession, services: Services, principal: Principal, request: LogInput
+) -> Transaction:
+    """Record a one-off sale paid elsewhere: PAID, origin LOGGED, no gateway."""
+    return await _idempotent(
+        session,
+        services,
+        principal,
+        "logTransaction",
+        request.idempotency_key,
+        _fingerprint(request),
+        lambda claim: _log(session, services, principal, request, claim),
+    )
+
+
+async def charge_now(
+    session: AsyncSession, services: Services, principal: Principal, request: ChargeInput
+) -> Transaction:
+    """Charge a card on file, a new card or the default card now; a decline is a DECLINED sale, no error."""
+    payload = _fingerprint(request)
+    if request.card is not None:
+        # The card itself never enters a stored hash; its last digits and expiry tell two cards apart.
+        card = request.card
+        payload["card"] = {
+            "last4": card.number.replace(" ", "").replace("-", "")[-4:],
+            "exp": [card.exp_month, card.exp_year],
+        }
+    return await _idempotent(
+        session,
+        services,
+        principal,
+        "chargeNow",
+        request.idempotency_key,
+        payload,
+        lambda claim: _charge(session, services, principal, request, claim),
+    )
+
+
+async def _idempotent(
+    session: AsyncSession,
+    services: Services,
+    principal: Principal,
+    scope: str,
+    key: str | None,
+    payload: dict[str, Any],
+    run: Any,
+) -> Transaction:
+    if key is None:
+        result: Transaction = await run(None)
+        return result
+    claim = await idempotency.claim(services.sessions, principal.account_id, scope, key, payload)
+    if claim.result_id is not None:
+        existing = await repo.get(session, principal.account_id, claim.result_id)
+        assert existing is not None, "an idempotency record points at a sale of its account"
+        return existing
+    assert claim.record_id is not None
+    try:
+        result = await run(claim.record_id)
+    except DomainError:
+        await session.rollback()
+        await idempotency.release(services.sessions, claim.record_id)
+        raise
+    return result
+
+
+def _fingerprint(request: LogInput | ChargeInput) -> dict[str, Any]:
+    order = request.order
+    lines = [vars(line) for line in order.lines] if order.lines is not None else None
+    fields = {k: v for k, v in vars(request).items() if k not in ("order", "card", "idempotency_key")}
+    return {**fields, **{k: v for k, v in vars(order).items() if k != "lines"}, "lines": lines}
+
+
+async def _account(session: AsyncSession, principal: Principal) -> Account:
+    account = await session.get(Account, principal.account_id)
+    assert account is not None
+    return account
+
+
+async def _log(
+    session: AsyncSession, services: Services, principal: Principal, request: LogInput, claim: str | None
+) -> Transaction:
+    account = await _account(session, principal)
+    customer = await customers.get(session, principal.account_id, request.order.customer_id)
+    if customer is None:
+        raise not_found("customer", ("customer_id",))
+    order = await build_order(session, principal, account, request.order)
+    for index, line in enumerate(order.lines):
+        if line.kind is not LineKind.SINGLE:
+            where = ("offer_id",) if request.order.offer_id else ("lines", index, "kind")
+            raise fail(
+                ErrorCode.INVALID,
+                "A sale made elsewhere has no schedule here: log one-off lines only.",
+                where,
+            )
+    now = utcnow()
+    when = request.transaction_date or now
+    if when.tzinfo is None or when > now + FUTURE_TOLERANCE:
+        raise fail(
+            ErrorCode.INVALID,
+            "The sale's date must be now or in the past, with a time zone.",
+            ("transaction_date",),
+        )
+    if request.replaces_transaction_id is not None:
+        replaced = await repo.get(session, principal.account_id, request.replaces_transaction_id)
+        if replaced is None:
+            raise not_found("transaction", ("replaces_transaction_id",))
+        if replaced.status != Status.VOIDED:
+            raise fail(
+                ErrorCode.INVALID_STATE, "Only a voided sale can be replaced.", ("replaces_transaction_id",)
+            )
+    sale = _new_sale(principal, customer.id, order, origin=Origin.LOGGED, status=Status.PAID, when=when)
+    sale.replaces_transaction_id = request.replaces_transaction_id
+    sale.invoice_template_id = request.invoice_template_id
+    await _write(session, sale, order, principal, "logged", note="Paid elsewhere.")
+    if claim is not None:
+        await idempotency.attach(session, claim, sale.id, completed=True)
+    await _after_paid(session, services, account, sale)
+    return sale
+
+
+async def _charge(
+    session: AsyncSession, services: Services, principal: Principal, request: ChargeInput, claim: str | None
+) -> Transaction:
+    # Phase 1: checks.
+    account = await _account(session, principal)
+    customer = await customers.get(session, principal.account_id, request.order.customer_id)
+    if customer is None:
+        raise not_found("customer", ("customer_id",))
+    order = await build_order(session, principal, account, request.order)
+    method, new_card = await _payment_method(session, services, principal, request)
+    gateway = await gateways.choose(session, principal.account_id, request.gateway_id or method.gateway_id)
+    if gateway.id != method.gateway_id:
+        raise fail(ErrorCode.INVALID, "This card is kept by another gateway.", ("gateway_id",))
+    if order.currency not in gateways.currencies(services.gateways, gateway):
+        raise fail(
+            ErrorCode.CURRENCY_NOT_SUPPORTED, f"The gateway does not accept {order.currency}.", ("currency",)
+        )
+    if request.invoice_template_id is not None:
+        await invoices.get_template_or_fail(session, principal.account_id, request.invoice_template_id)
+
+    # Phase 2: the PENDING sale, committed before the gateway hears of it.
+    sale = _new_sale(
+        principal, customer.id, order, origin=Origin.CHARGED, status=Status.PENDING, when=utcnow()
+    )
+    sale.gateway_id, sale.payment_method_id = gateway.id, method.id
+    sale.gateway_key = f"paydesk:charge:{sale.id}"
+    sale.invoice_template_id = request.invoice_template_id
+    await _write(session, sale, order, principal, "charge_started")
+    if claim is not None:
+        await idempotency.attach(session, claim, sale.id, completed=False)
+    await session.commit()
+
+    # Phase 3: the gateway, holding no database lock.
+    if sale.total == 0:
+        outcome: Outcome = Outcome(ResultCode.GOOD, "Nothing to charge after the discount.")
+        external_id = None
+    else:
+        result = await services.gateways.adapter(gateway).charge(
+            ChargeRequest(
+                amount=Money(sale.total, sale.currency),
+                token=method.gateway_token,
+                idempotency_key=sale.gateway_key,
+                reference=sale.id,
+                off_session=True,
+                description=f"{account.name} {sale.id}",
+            )
+        )
+        outcome, external_id = result.outcome, result.external_id
+
+    # Phase 4: the outcome.
+    await settle(session, services, sale.id, outcome, external_id, new_card=new_card)
+    if claim is not None:
+        await idempotency.attach(session, claim, sale.id, completed=True)
+    refreshed = await repo.get(session, principal.account_id, sale.id)
+    assert refreshed is not None
+    return refreshed
+
+
+async def _payment_method(
+    session: AsyncSession, services: Services, principal: Principal, request: ChargeInput
+) -> tuple[PaymentMethod, bool]:
+    """The card to charge, and whether it was typed in just now."""
+    customer_id = request.order.customer_id
+    if request.payment_method_id is not None:
+        method = await payment_methods.get_payment_method(session, principal, request.payment_method_id)
+        if method is None or method.customer_id != customer_id:
+            raise not_found("payment method", ("payment_method_id",))
+        if payment_methods.status_of(method) != payment_methods.Status.ACTIVE:
+            state = payment_methods.status_of(method).lower()
+            raise fail(ErrorCode.INVALID_STATE, f"This card is {state}.", ("payment_method_id",))
+        return method, False
+    if request.card is not None:
+        on_file = {
+            m.id
+            for m in await payment_methods.payment_methods_of(
+                session, principal, [customer_id], include_removed=True
+            )
+        }
+        method = await payment_methods.tokenize_card(
+            session,
+            services.gateways,
+            services.secret,
+            principal,
+            Tokenize(
+                customer_id=customer_id, card=request.card, gateway_id=request.gateway_id, make_default=False
+            ),
+        )
+        return method, method.id not in on_file
+    method = await payment_methods.default_of(session, customer_id)
+    if method is None or payment_methods.status_of(method) != payment_methods.Status.ACTIVE:
+        raise fail(
+            ErrorCode.NO_PAYMENT_METHOD,
+            "The customer has no usable default card; give one.",
+            ("payment_method_id",),
+        )
+    return method, False
+
+
+def _new_sale(
+    principal: Principal, customer_id: str, order: Order, *, origin: str, status: str, when: datetime
+) -> Transaction:
+    return Transaction(
+        id=ids.new_id(ids.TRANSACTION),
+        account_id=principal.account_id,
+        customer_id=customer_id,
+        status=status,
+        origin=origin,
+        currency=order.currency,
+        subtotal=order.totals.subtotal,
+        discount=order.totals.discount,
+        total=order.totals.total,
+        transaction_date=when,
+        offer_id=order.offer_id,
+        coupon_id=order.coupon.id if order.coupon else None,
+        created_by_user_id=principal.user_id,
+        created_by_api_key_id=principal.api_key_id,
+    )
+
+
+async def _write(
+    session: AsyncSession,
+    sale: Transaction,
+    order: Order,
+    principal: Principal,
+    event: str,
+    note: str | None = None,
+) -> None:
+    session.add(sale)
+    await session.flush()
+    for position, (line, totals) in enumerate(zip(order.lines, order.totals.lines, strict=True)):
+        session.add(
+            TransactionLine(
+                transaction_id=sale.id,
+                position=position,
+                product_id=line.product_id,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                subtotal=totals.line_subtotal,
+                discount=totals.line_discount,
+                total=totals.line_total,
+                kind=line.kind.value,
+                unit=line.unit.value if line.unit else None,
+                payment_count=line.payment_count,
+            )
+        )
+    add_event(session, sale.id, event, principal=principal, amount=sale.total, note=note)
+    if order.coupon is not None and order.coupon_amount > 0:
+        await coupons.redeem(
+            session,
+            order.coupon.id,
+            transaction_id=sale.id,
+            customer_id=sale.customer_id,
+            amount=order.coupon_amount,
+            currency=sale.currency,
+        )
+    await session.flush()
+
+
+def add_event(
+    session: AsyncSession,
+    transaction_id: str,
+    kind: str,
+    *,
+    principal: Principal | None = None,
+    amount: int | None = None,
+    note: str | None = None,
+) -> None:
+    session.add(
+        TransactionEvent(
+            id=ids.new_id(ids.EVENT),
+            transaction_id=transaction_id,
+            kind=kind,
+            actor_user_id=principal.user_id if principal else None,
+            actor_api_key_id=principal.api_key_id if principal else None,
+            amount=amount,
+            note=note,
+        )
+    )
+
+
+async def settle(
+    session: AsyncSession,
+    services: Services,
+    transaction_id: str,
+    outcome: Outcome,
+    external_id: str | None,
+    *,
+    new_card: bool = False,
+) -> Transaction:
+    """Record a gateway's answer on a PENDING sale, once; the caller commits.
+
+    A PAID sale gets its invoice and open orders; a sale that did not go
+    through gives back its coupon and forgets a card typed in for it.
+    """
+    sale = await repo.lock(session, transaction_id)
+    assert sale is not None
+    if sale.status != Status.PENDING:
+        return sale  # settled already, by the charge itself or by reconciliation
+    status = status_for(outcome)
+    sale.result_code = outcome.code.name
+    sale.decline_code = outcome.decline_code
+    sale.result_message = (outcome.advice or outcome.message or None) and (outcome.advice or outcome.message)[
+        :500
+    ]
+    sale.external_id = external_id or sale.external_id
+    sale.updated_at = utcnow()
+    session.add(sale)
+    if status == Status.PENDING:
+        add_event(session, sale.id, "outcome_unknown", note=outcome.message[:1000] or None)
+        await session.flush()
+        return sale
+    sale.status = status
+    add_event(session, sale.id, status.lower(), amount=sale.total, note=sale.decline_code)
+    await session.flush()
+    if status == Status.PAID:
+        account = await session.get(Account, sale.account_id)
+        assert account is not None
+        await _after_paid(session, services, account, sale)
+        return sale
+    if sale.coupon_id is not None:
+        await coupons.release(session, sale.coupon_id, transaction_id=sale.id)
+    if new_card and sale.payment_method_id is not None:
+        await payment_methods.forget(session, sale.payment_method_id)
+    await session.flush()
+    return sale
+
+
+async def _after_paid(session: AsyncSession, services: Services, account: Account, sale: Transaction) -> None:
+    """What follows every paid sale: its invoice (emailed when the account says so) and its open orders."""
+    invoice = await invoices.issue_invoice(
+        session, services.secret, account, sale, template_id=sale.invoice_template_id
+    )
+    add_event(session, sale.id, "invoice_issued", note=invoice.number)
+    rows = await repo.lines_of(session, [sale.id])
+    lines = [line_of(row) for row in rows]
+    today = today_in(account.timezone, utcnow())
+    await subscriptions.open_orders(
+        session, sale, lines, payment_method_id=sale.payment_method_id, today=today
+    )
+    await session.flush()
+    customer = await customers.get(session, account.id, sale.customer_id)
+    if account.email_invoices and customer is not None and customer.email:
+        try:
+            await invoices.send_invoice(
+                session, services.mailer, services.secret, services.public_url, invoice
+            )
+        except (EmailDeliveryError, DomainError) as error:
+            # The sale stands whatever the mail server says; staff can resend the invoice.
+            log.warning("invoice.email_failed", transaction_id=sale.id, error=str(error))
+
+
+def line_of(row: TransactionLine) -> Line:
+    return Line(
+        product_id=row.product_id,
+        description=row.description,
+        quantity=row.quantity,
+        unit_price=row.unit_price,
+        kind=LineKind(row.kind),
+        unit=BillingUnit(row.unit) if row.unit else None,
+        payment_count=row.payment_count,
+    )
+
+
+async def reconcile(
+    services: Services, *, now: datetime | None = None, limit: int = 100
+) -> list[tuple[str, str]]:
+    """Settle PENDING charges whose answer was lost, by asking each gateway; (id, status) pairs."""
+    before = (now or utcnow()) - RECONCILE_AFTER
+    async with services.sessions() as db:
+        pending = await repo.pending_before(db, before, limit)
+        gateway_records = {
+            g.id: g
+            for g in await gateways.gateways_by_ids(db, [p.gateway_id for p in pending if p.gateway_id])
+        }
+    settled: list[tuple[str, str]] = []
+    for sale in pending:
+        record = gateway_records.get(sale.gateway_id or "")
+        if record is None or sale.gateway_key is None:
+            continue
+        lookup = await services.gateways.adapter(record).find_charge(sale.gateway_key, sale.id)
+        if lookup.outcome.unknown:
+            continue  # the gateway cannot tell yet; try again on the next run
+        if lookup.status is None:
+            outcome = Outcome(
+                ResultCode.REMOTE_GATEWAY_ERROR, "The gateway never received this charge; nothing was taken."
+            )
+        elif lookup.status in (ChargeStatus.SUCCEEDED, ChargeStatus.VOIDED):
+            outcome = Outcome(ResultCode.GOOD)
+        else:
+            outcome = lookup.outcome
+        async with services.sessions() as db:
+            result = await settle(db, services, sale.id, outcome, lookup.external_id)
+            add_event(db, sale.id, "reconciled", note=result.status)
+            await db.commit()
+        log.info("transactions.reconciled", transaction_id=sale.id, status=result.status)
+        settled.append((sale.id, result.status))
+    return settled
