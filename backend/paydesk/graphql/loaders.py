@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
@@ -35,6 +36,8 @@ from paydesk.payment_methods import service as payment_methods
 from paydesk.products import service as products
 from paydesk.transactions import queries as sales
 
+T = TypeVar("T")
+
 
 @dataclass
 class Loaders:
@@ -56,6 +59,15 @@ class Loaders:
     transaction: DataLoader[str, Transaction | None] = field(init=False)
     transaction_lines: DataLoader[str, list[TransactionLine]] = field(init=False)
     transaction_events: DataLoader[str, list[TransactionEvent]] = field(init=False)
+
+    _kept: dict[str, Any] = field(init=False, default_factory=dict)
+
+    def keep(self, key: str, make: Callable[[], T]) -> T:
+        """A per-request object of another API module (its own loaders), made on first use."""
+        if key not in self._kept:
+            self._kept[key] = make()
+        kept: T = self._kept[key]
+        return kept
 
     def __post_init__(self) -> None:
         self.account = DataLoader(self._accounts)

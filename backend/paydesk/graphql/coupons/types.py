@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from paydesk.graphql.sales.types import Transaction  # type: ignore[import-not-found, unused-ignore]
 
 # Where the per-request loader of redemptions is kept on the request's Loaders.
-_LOADER_KEY = "_coupon_redemptions"
 
 
 @strawberry.type(
@@ -104,16 +103,15 @@ async def coupons_used(info: Info, customer_id: str) -> list[CouponRedemption]:
 
 
 def _redemptions(info: Info) -> DataLoader[str, list[CouponRedemption]]:
-    # Kept beside the request's other loaders, so it lives exactly as long as they do.
-    kept = vars(info.context.loaders)
-    if _LOADER_KEY not in kept:
-        db, account_id = info.context.db, info.context.caller.account_id
+    db, account_id = info.context.db, info.context.caller.account_id
 
-        async def load(customer_ids: Sequence[str]) -> list[list[CouponRedemption]]:
-            return await _load_redemptions(db, account_id, customer_ids)
+    async def load(customer_ids: Sequence[str]) -> list[list[CouponRedemption]]:
+        return await _load_redemptions(db, account_id, customer_ids)
 
-        kept[_LOADER_KEY] = DataLoader(load)
-    return cast(DataLoader[str, list[CouponRedemption]], kept[_LOADER_KEY])
+    loader: DataLoader[str, list[CouponRedemption]] = info.context.loaders.keep(
+        "coupon_redemptions", lambda: DataLoader(load)
+    )
+    return loader
 
 
 async def _load_redemptions(

@@ -25,8 +25,6 @@ from paydesk.pagination import Page, PageRequest, Position
 if TYPE_CHECKING:
     from paydesk.graphql.sales.types import Transaction
 
-_STATE_KEY = "paydesk_invoice_loaders"
-
 
 @dataclass
 class InvoiceLoaders:
@@ -74,12 +72,8 @@ class InvoiceLoaders:
 
 def invoice_loaders(info: Info) -> InvoiceLoaders:
     """This request's invoice loaders, made on first use."""
-    state = info.context.request.state
-    loaders: InvoiceLoaders | None = getattr(state, _STATE_KEY, None)
-    if loaders is None:
-        loaders = InvoiceLoaders(info.context.db, info.context.caller.account_id)
-        setattr(state, _STATE_KEY, loaders)
-    return loaders
+    db, account_id = info.context.db, info.context.caller.account_id
+    return info.context.loaders.keep("invoices", lambda: InvoiceLoaders(db, account_id))
 
 
 @strawberry.type(
