@@ -149,3 +149,12 @@ async def release(sessions: SessionFactory, record_id: str) -> None:
             )
         )
         await db.commit()
+
+
+async def complete_for(session: AsyncSession, result_id: str) -> None:
+    """Mark answered every claim waiting on ``result_id`` (e.g. a sale settled by reconciliation)."""
+    await session.exec(
+        update(IdempotencyRecord)
+        .where(col(IdempotencyRecord.result_id) == result_id, col(IdempotencyRecord.completed_at).is_(None))
+        .values(completed_at=utcnow())
+    )

@@ -92,6 +92,7 @@ async def build_order(
             for p in await products.get_many(session, principal.account_id, product_ids(request.lines))
         }
         currency = wanted or _products_currency(problems, request.lines, found) or account.default_currency
+        problems.raise_any()  # lines are read in the order's currency, so it must be settled first
         lines = check_lines(problems, request.lines, currency, found)
     discount = _one_off(problems, request.discount, currency)
     problems.raise_any()

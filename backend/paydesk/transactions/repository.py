@@ -111,3 +111,10 @@ async def lock(session: AsyncSession, transaction_id: str) -> Transaction | None
     """The sale, locked against concurrent settling (FOR UPDATE; SQLite writers queue anyway)."""
     query = select(Transaction).where(Transaction.id == transaction_id).with_for_update()
     return (await session.exec(query)).first()
+
+
+async def has_event(session: AsyncSession, transaction_id: str, kind: str) -> bool:
+    query = select(TransactionEvent.id).where(
+        TransactionEvent.transaction_id == transaction_id, TransactionEvent.kind == kind
+    )
+    return (await session.exec(query)).first() is not None

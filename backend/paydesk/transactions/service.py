@@ -50,6 +50,8 @@ log = get_logger("paydesk.transactions")
 
 # A PENDING charge younger than this may still be waiting for its gateway's answer.
 RECONCILE_AFTER = timedelta(minutes=10)
+# The event that marks a card typed in for a charge: kept on file only if the charge is paid.
+CARD_ADDED = "card_added"
 # A logged sale may be dated back, but not into the future.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -257,6 +259,9 @@ async def _charge(
     sale.gateway_key = f"paydesk:charge:{sale.id}"
     sale.invoice_template_id = request.invoice_template_id
     await _write(session, sale, order, principal, "charge_started")
+    if new_card:
+        # Remembered with the sale, so reconciliation too can forget the card if the charge fails.
+        add_event(session, sale.id, CARD_ADDED, principal=principal, note=method.last4)
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=False)
     await session.commit()
@@ -443,6 +448,7 @@ async def settle(
         return sale
     sale.status = status
     add_event(session, sale.id, status.lower(), amount=sale.total, note=sale.decline_code)
+    await idempotency.complete_for(session, sale.id)
     await session.flush()
     if status == Status.PAID:
         account = await session.get(Account, sale.account_id)
@@ -521,7 +527,8 @@ async def reconcile(
         else:
             outcome = lookup.outcome
         async with services.sessions() as db:
-            result = await settle(db, services, sale.id, outcome, lookup.external_id)
+            new_card = await repo.has_event(db, sale.id, CARD_ADDED)
+            result = await settle(db, services, sale.id, outcome, lookup.external_id, new_card=new_card)
             add_event(db, sale.id, "reconciled", note=result.status)
             await db.commit()
         log.info("transactions.reconciled", transaction_id=sale.id, status=result.status)
