@@ -30,6 +30,7 @@ from paydesk.models import Account, CardTokenizationLink, Customer, PaymentMetho
 from paydesk.notify.email import EmailDeliveryError, Mailer
 from paydesk.notify.messages import send_card_request
 from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card
+from paydesk.subscriptions import service as subscriptions
 
 log = get_logger("paydesk.card_links")
 
@@ -225,5 +226,8 @@ async def submit_card(
     link.used_at = utcnow()
     link.payment_method_id = method.id
     session.add(link)
+    if link.takes_over_open_orders:
+        moved = await subscriptions.move_open_orders_to(session, link.customer_id, method.id)
+        log.info("card_link.open_orders_moved", link_id=link.id, count=moved)
     await session.commit()
     return method

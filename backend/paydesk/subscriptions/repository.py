@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from paydesk.clock import utcnow
 from paydesk.models import Subscription
 
 
@@ -26,3 +28,16 @@ async def get(session: AsyncSession, account_id: str, subscription_id: str) -> S
         Subscription.id == subscription_id, Subscription.account_id == account_id
     )
     return (await session.exec(query)).first()
+
+
+async def move_open_orders_to(session: AsyncSession, customer_id: str, payment_method_id: str) -> int:
+    """Point the customer's open orders (not cancelled or completed) at another card; how many moved."""
+    statement = (
+        update(Subscription)
+        .where(
+            col(Subscription.customer_id) == customer_id,
+            col(Subscription.status).in_(("ACTIVE", "PAUSED", "PAST_DUE")),
+        )
+        .values(payment_method_id=payment_method_id, updated_at=utcnow())
+    )
+    return int((await session.exec(statement)).rowcount)

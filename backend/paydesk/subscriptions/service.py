@@ -75,3 +75,8 @@ async def of_customers(
 
 async def get(session: AsyncSession, account_id: str, subscription_id: str) -> Subscription | None:
     return await repo.get(session, account_id, subscription_id)
+
+
+async def move_open_orders_to(session: AsyncSession, customer_id: str, payment_method_id: str) -> int:
+    """The customer's new card takes over their open subscriptions and payment plans."""
+    return await repo.move_open_orders_to(session, customer_id, payment_method_id)
