@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import structlog
 from alembic import command
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
@@ -136,3 +138,28 @@ async def world(app: Starlette, http: httpx.AsyncClient) -> World:
 @pytest.fixture
 def api(http: httpx.AsyncClient) -> Api:
     return Api(http)
+
+
+# Loggers whose handlers, level or propagation configure_logging changes.
+TOUCHED_LOGGERS = ["", "uvicorn", "uvicorn.error", "uvicorn.access", "alembic"]
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """configure_logging rewires the root logger and structlog; put both back for the next test."""
+    saved = {
+        name: (
+            logging.getLogger(name).handlers[:],
+            logging.getLogger(name).level,
+            logging.getLogger(name).propagate,
+        )
+        for name in TOUCHED_LOGGERS
+    }
+    structlog_config = structlog.get_config()
+    yield
+    for name, (handlers, level, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
+    structlog.configure(**structlog_config)

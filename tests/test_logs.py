@@ -5,18 +5,14 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import structlog
 
 from paydesk.logs import configure_logging, get_logger, scrub
 from paydesk.requests import start_request
 
 CARD = "4242424242424242"
-# Loggers whose handlers, level or propagation configure_logging changes.
-TOUCHED_LOGGERS = ["", "uvicorn", "uvicorn.error", "uvicorn.access", "alembic"]
 
 
 @pytest.mark.parametrize(
@@ -53,27 +49,6 @@ def test_scrub_replaces_card_like_runs(text: str, scrubbed: str) -> None:
 )
 def test_scrub_keeps_other_numbers(text: str) -> None:
     assert scrub(text) == text
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """configure_logging rewires the root logger and structlog; put both back for the next test."""
-    saved = {
-        name: (
-            logging.getLogger(name).handlers[:],
-            logging.getLogger(name).level,
-            logging.getLogger(name).propagate,
-        )
-        for name in TOUCHED_LOGGERS
-    }
-    structlog_config = structlog.get_config()
-    yield
-    for name, (handlers, level, propagate) in saved.items():
-        logger = logging.getLogger(name)
-        logger.handlers[:] = handlers
-        logger.setLevel(level)
-        logger.propagate = propagate
-    structlog.configure(**structlog_config)
 
 
 def json_lines(err: str) -> list[dict[str, Any]]:

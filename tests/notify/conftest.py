@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import logging
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -12,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import structlog
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from cryptography import x509
@@ -21,9 +19,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from tests.net import free_port
-
-# Loggers whose handlers, level or propagation configure_logging changes.
-TOUCHED_LOGGERS = ["", "uvicorn", "uvicorn.error", "uvicorn.access", "alembic"]
 
 
 @dataclass
@@ -133,24 +128,3 @@ def certificate(tmp_path: Path) -> Certificate:
         )
     )
     return paths
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """configure_logging rewires the root logger and structlog; put both back for the next test."""
-    saved = {
-        name: (
-            logging.getLogger(name).handlers[:],
-            logging.getLogger(name).level,
-            logging.getLogger(name).propagate,
-        )
-        for name in TOUCHED_LOGGERS
-    }
-    structlog_config = structlog.get_config()
-    yield
-    for name, (handlers, level, propagate) in saved.items():
-        logger = logging.getLogger(name)
-        logger.handlers[:] = handlers
-        logger.setLevel(level)
-        logger.propagate = propagate
-    structlog.configure(**structlog_config)

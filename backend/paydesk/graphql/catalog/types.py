@@ -66,6 +66,14 @@ class Product(Node):
         )
 
 
+async def product_of(info: Info, product_id: str | None) -> Product | None:
+    """The product a line names, through the request's loader; archived ones still resolve."""
+    if product_id is None:
+        return None
+    found = await info.context.loaders.product.load(product_id)
+    return Product.from_model(found) if found else None
+
+
 @strawberry.type(description="One line of a saved offer.")
 class OfferLine:
     description: str = strawberry.field(description="What the line is for (the product's name unless given).")
@@ -86,10 +94,7 @@ class OfferLine:
 
     @strawberry.field(description="Null for a free-text line (an amount with a description).")
     async def product(self, info: Info) -> Product | None:
-        if self.product_id is None:
-            return None
-        found = await info.context.loaders.product.load(self.product_id)
-        return Product.from_model(found) if found else None
+        return await product_of(info, self.product_id)
 
     @classmethod
     def from_model(cls, m: OfferLineModel, currency: str) -> OfferLine:

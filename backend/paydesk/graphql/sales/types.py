@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from paydesk.graphql.accounts.types import User
-from paydesk.graphql.catalog.types import BillingUnit, LineKind, Product
+from paydesk.graphql.catalog.types import BillingUnit, LineKind, Product, product_of
 from paydesk.graphql.context import Info
 from paydesk.graphql.money import Money
 from paydesk.graphql.node import Node
@@ -86,10 +86,7 @@ class TransactionLine:
 
     @strawberry.field(description="The product sold; null for a free-text line.")
     async def product(self, info: Info) -> Product | None:
-        if self.product_id is None:
-            return None
-        found = await info.context.loaders.product.load(self.product_id)
-        return Product.from_model(found) if found else None
+        return await product_of(info, self.product_id)
 
     @classmethod
     def from_model(cls, m: LineModel, currency: str) -> TransactionLine:
