@@ -19,6 +19,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 
 from paydesk.clock import utcnow
+from paydesk.gateways.sandbox import SandboxGateway
 from paydesk.models import Subscription
 from paydesk.transactions import service
 from paydesk.transactions.service import Services, reconcile
@@ -273,3 +274,20 @@ async def test_a_retry_after_reconciliation_answers_at_once(
     assert (retry["transaction"]["id"], retry["transaction"]["status"]) == (sale_id, "PAID")
     assert waited < 2.5
     assert len(await sandbox_charges(app)) == 1
+
+
+async def test_a_charge_a_lagging_gateway_cannot_find_stays_pending_until_its_absence_proves_anything(
+    app: Starlette, api: Api, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As with Stripe, whose search lags: not found only proves the charge never happened after a while.
+    monkeypatch.setattr(SandboxGateway, "absence_proves_after", timedelta(hours=2))
+    gateway_id, method_id = await flaky_card(api, app, world, "timeout_before")
+    pending = await charged(api, world.a.caller("rep"), world.a.customer_id, paymentMethodId=method_id)
+    await set_sandbox_fault(app, gateway_id, None)
+
+    too_soon = await reconcile(services(app), now=later(60))
+    proven = await reconcile(services(app), now=later(121))
+
+    assert pending["status"] == "PENDING"
+    assert too_soon == []
+    assert proven == [(pending["id"], "FAILED")]

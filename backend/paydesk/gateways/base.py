@@ -21,6 +21,7 @@ Outcomes use the Payments API result codes:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import IntEnum, StrEnum
 from typing import Protocol
 
@@ -165,6 +166,9 @@ class Gateway(Protocol):
 
     kind: str
     test_mode: bool
+    # How long after a charge find_charge finding nothing proves the gateway never saw it
+    # (search indexes lag behind writes); reconciliation waits this long before saying FAILED.
+    absence_proves_after: timedelta
 
     def currencies(self) -> list[str]:
         """ISO 4217 codes it accepts."""

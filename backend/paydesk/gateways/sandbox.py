@@ -98,6 +98,8 @@ def _sandbox_currency(code: str) -> bool:
 class SandboxGateway:
     kind = "sandbox"
     test_mode = True
+    # Its books are read directly: a charge it has not recorded never happened.
+    absence_proves_after = timedelta(0)
 
     def __init__(
         self, gateway_id: str, sessions: SessionFactory, config: SandboxConfig | None = None

@@ -515,9 +515,12 @@ async def reconcile(
         record = gateway_records.get(sale.gateway_id or "")
         if record is None or sale.gateway_key is None:
             continue
-        lookup = await services.gateways.adapter(record).find_charge(sale.gateway_key, sale.id)
+        adapter = services.gateways.adapter(record)
+        lookup = await adapter.find_charge(sale.gateway_key, sale.id)
         if lookup.outcome.unknown:
             continue  # the gateway cannot tell yet; try again on the next run
+        if lookup.status is None and (now or utcnow()) - sale.created_at < adapter.absence_proves_after:
+            continue  # not found yet may only mean not indexed yet
         if lookup.status is None:
             outcome = Outcome(
                 ResultCode.REMOTE_GATEWAY_ERROR, "The gateway never received this charge; nothing was taken."

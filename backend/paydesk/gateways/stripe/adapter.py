@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -68,6 +69,9 @@ class StripeGateway:
     """One merchant's Stripe account. ``credentials`` is the stored ``{"secret_key": "sk_..."}``."""
 
     kind = "stripe"
+    # Stripe's search lags behind writes, by up to an hour when it is degraded: only after
+    # this long does a PaymentIntent that search cannot find prove the charge never happened.
+    absence_proves_after = timedelta(hours=2)
 
     def __init__(
         self, credentials: Mapping[str, Any], http: httpx.AsyncClient, api_base: str = DEFAULT_API_BASE
