@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from paydesk.graphql.errors import bad_user_input
-from paydesk.pagination import Page, PageRequest, PageRequestError, position_of
+from paydesk.pagination import Page, PageRequest, PageRequestError, Position, position_of
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -33,9 +33,13 @@ def page_request(first: int, after: str | None) -> PageRequest:
 
 
 def edges_and_info(
-    page: Page[Any], to_node: Callable[[Any], N], edge: Callable[..., T]
+    page: Page[Any],
+    to_node: Callable[[Any], N],
+    edge: Callable[..., T],
+    position: Callable[[Any], Position] = position_of,
 ) -> tuple[list[T], PageInfo]:
-    cursors = [position_of(item).encode() for item in page.items]
+    """Edges and PageInfo of a keyset page; ``position`` is what a cursor holds (default: createdAt, id)."""
+    cursors = [position(item).encode() for item in page.items]
     edges = [edge(cursor=c, node=to_node(item)) for c, item in zip(cursors, page.items, strict=True)]
     info = PageInfo(
         has_next_page=page.has_next,

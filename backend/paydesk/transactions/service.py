@@ -183,20 +183,21 @@ def _fingerprint(request: LogInput | ChargeInput) -> dict[str, Any]:
     return {**fields, **{k: v for k, v in vars(order).items() if k != "lines"}, "lines": lines}
 
 
-async def _account(session: AsyncSession, principal: Principal) -> Account:
+async def _checked_order(
+    session: AsyncSession, principal: Principal, request: OrderInput
+) -> tuple[Account, Order]:
+    """The caller's account and the checked order, for a customer of that account."""
     account = await session.get(Account, principal.account_id)
     assert account is not None
-    return account
+    if await customers.get(session, principal.account_id, request.customer_id) is None:
+        raise not_found("customer", ("customer_id",))
+    return account, await build_order(session, principal, account, request)
 
 
 async def _log(
     session: AsyncSession, services: Services, principal: Principal, request: LogInput, claim: str | None
 ) -> Transaction:
-    account = await _account(session, principal)
-    customer = await customers.get(session, principal.account_id, request.order.customer_id)
-    if customer is None:
-        raise not_found("customer", ("customer_id",))
-    order = await build_order(session, principal, account, request.order)
+    account, order = await _checked_order(session, principal, request.order)
     for index, line in enumerate(order.lines):
         if line.kind is not LineKind.SINGLE:
             where = ("offer_id",) if request.order.offer_id else ("lines", index, "kind")
@@ -221,7 +222,9 @@ async def _log(
             raise fail(
                 ErrorCode.INVALID_STATE, "Only a voided sale can be replaced.", ("replaces_transaction_id",)
             )
-    sale = _new_sale(principal, customer.id, order, origin=Origin.LOGGED, status=Status.PAID, when=when)
+    sale = _new_sale(
+        principal, request.order.customer_id, order, origin=Origin.LOGGED, status=Status.PAID, when=when
+    )
     sale.replaces_transaction_id = request.replaces_transaction_id
     sale.invoice_template_id = request.invoice_template_id
     await _write(session, sale, order, principal, "logged", note="Paid elsewhere.")
@@ -235,11 +238,7 @@ async def _charge(
     session: AsyncSession, services: Services, principal: Principal, request: ChargeInput, claim: str | None
 ) -> Transaction:
     # Phase 1: checks.
-    account = await _account(session, principal)
-    customer = await customers.get(session, principal.account_id, request.order.customer_id)
-    if customer is None:
-        raise not_found("customer", ("customer_id",))
-    order = await build_order(session, principal, account, request.order)
+    account, order = await _checked_order(session, principal, request.order)
     method, new_card = await _payment_method(session, services, principal, request)
     gateway = await gateways.choose(session, principal.account_id, request.gateway_id or method.gateway_id)
     if gateway.id != method.gateway_id:
@@ -253,7 +252,12 @@ async def _charge(
 
     # Phase 2: the PENDING sale, committed before the gateway hears of it.
     sale = _new_sale(
-        principal, customer.id, order, origin=Origin.CHARGED, status=Status.PENDING, when=utcnow()
+        principal,
+        request.order.customer_id,
+        order,
+        origin=Origin.CHARGED,
+        status=Status.PENDING,
+        when=utcnow(),
     )
     sale.gateway_id, sale.payment_method_id = gateway.id, method.id
     sale.gateway_key = f"paydesk:charge:{sale.id}"

@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 from paydesk.graphql.context import Info
 from paydesk.graphql.money import Money
 from paydesk.graphql.node import Node
-from paydesk.graphql.pagination import PageInfo
+from paydesk.graphql.pagination import PageInfo, edges_and_info
 from paydesk.invoices import service as invoices
 from paydesk.models import Invoice as InvoiceModel
 from paydesk.models import InvoiceTemplate as TemplateModel
@@ -154,15 +154,7 @@ class InvoiceConnection:
     @classmethod
     def from_page(cls, page: Page[InvoiceModel]) -> InvoiceConnection:
         # Invoices are ordered by (issued_at, id), so their cursors hold issued_at.
-        cursors = [Position(m.issued_at, m.id).encode() for m in page.items]
-        edges = [
-            InvoiceEdge(cursor=c, node=Invoice.from_model(m))
-            for c, m in zip(cursors, page.items, strict=True)
-        ]
-        info = PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=cursors[0] if cursors else None,
-            end_cursor=cursors[-1] if cursors else None,
+        edges, info = edges_and_info(
+            page, Invoice.from_model, InvoiceEdge, lambda m: Position(m.issued_at, m.id)
         )
         return cls(edges=edges, page_info=info, total_count=page.total)

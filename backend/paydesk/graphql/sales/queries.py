@@ -9,7 +9,7 @@ import strawberry
 
 from paydesk.graphql.context import Info
 from paydesk.graphql.errors import bad_user_input
-from paydesk.graphql.pagination import AFTER_DESCRIPTION, FIRST_DESCRIPTION, PageInfo, page_request
+from paydesk.graphql.pagination import AFTER_DESCRIPTION, FIRST_DESCRIPTION, edges_and_info, page_request
 from paydesk.graphql.sales.types import Transaction, TransactionConnection, TransactionEdge, TransactionStatus
 from paydesk.pagination import Position
 from paydesk.transactions import queries as sales
@@ -53,15 +53,8 @@ class SalesQueries:
         if updated_since.tzinfo is None:
             raise bad_user_input("updatedSince: give a time zone, e.g. 2026-01-01T00:00:00Z")
         page = await sales.changed_since(ctx.db, ctx.caller, updated_since, request, status=state)
-        cursors = [Position(row.updated_at, row.id).encode() for row in page.items]
-        edges = [
-            TransactionEdge(cursor=c, node=Transaction.from_model(row))
-            for c, row in zip(cursors, page.items, strict=True)
-        ]
-        info_ = PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=cursors[0] if cursors else None,
-            end_cursor=cursors[-1] if cursors else None,
+        # The feed is ordered by (updated_at, id), so its cursors hold updated_at.
+        edges, info_ = edges_and_info(
+            page, Transaction.from_model, TransactionEdge, lambda r: Position(r.updated_at, r.id)
         )
         return TransactionConnection(edges=edges, page_info=info_, total_count=page.total)
