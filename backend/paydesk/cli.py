@@ -248,14 +248,18 @@ def seed_demo() -> None:
 
 @app.command()
 def reconcile(
-    limit: Annotated[int, typer.Option(help="Settle at most this many pending charges.")] = 100,
+    limit: Annotated[int, typer.Option(help="Settle at most this many of each kind.")] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON object.")] = False,
 ) -> None:
-    """Settle charges left PENDING (a timeout, a crash) by asking each gateway what became of them."""
+    """Settle what a gateway never answered (a timeout, a crash): PENDING charges, refunds and voids."""
+    from paydesk.transactions.actions import reconcile_voids
+    from paydesk.transactions.refunds import reconcile_refunds
     from paydesk.transactions.service import Services
     from paydesk.transactions.service import reconcile as settle_pending
 
-    async def work(resources: Resources) -> list[tuple[str, str]]:
+    Pairs = list[tuple[str, str]]
+
+    async def work(resources: Resources) -> tuple[Pairs, Pairs, Pairs]:
         services = Services(
             resources.sessions,
             resources.gateways,
@@ -263,17 +267,26 @@ def reconcile(
             resources.mailer,
             resources.settings.public_url,
         )
-        return await settle_pending(services, limit=limit)
+        charges = await settle_pending(services, limit=limit)
+        refunds = await reconcile_refunds(services, limit=limit)
+        voids = await reconcile_voids(services, limit=limit)
+        return charges, refunds, voids
 
-    settled = _run(_settings(), work)
+    settled, refunds, voids = _run(_settings(), work)
     if as_json:
-        sys.stdout.write(
-            json.dumps({"settled": [{"transactionId": t, "status": s} for t, s in settled]}) + "\n"
-        )
+        document = {
+            "settled": [{"transactionId": t, "status": s} for t, s in settled],
+            "refunds": [{"refundId": r, "status": s} for r, s in refunds],
+            "voids": [{"transactionId": t, "status": s} for t, s in voids],
+        }
+        sys.stdout.write(json.dumps(document) + "\n")
     else:
-        for transaction_id, status in settled:
-            typer.echo(f"{transaction_id} {status}")
-        typer.echo(f"{len(settled)} pending charge(s) settled", err=True)
+        for object_id, status in [*settled, *refunds, *voids]:
+            typer.echo(f"{object_id} {status}")
+        typer.echo(
+            f"{len(settled)} pending charge(s), {len(refunds)} refund(s), {len(voids)} void(s) settled",
+            err=True,
+        )
 
 
 @app.command("export-schema")

@@ -35,6 +35,7 @@ SUBSCRIPTION = "sub"
 COUPON = "cpn"
 EVENT = "evt"
 IDEMPOTENCY = "idem"
+PARTNER = "ptr"
 
 PREFIXES = frozenset(
     {
@@ -61,6 +62,7 @@ PREFIXES = frozenset(
         COUPON,
         EVENT,
         IDEMPOTENCY,
+        PARTNER,
     }
 )
 

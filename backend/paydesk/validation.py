@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pycountry
@@ -10,10 +11,14 @@ from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 
 from paydesk.errors import ErrorCode, FieldPath, Problems
+from paydesk.money import Money, MoneyError, is_currency
 
 # Digits, spaces and the punctuation people write phone numbers with.
 _PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,32}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HUNDRED = Decimal(100)
+# Percentages are kept to hundredths (12.25 percent), as merchants quote them.
+_PERCENT_STEP = Decimal("0.01")
 
 
 def normalize_email(value: str) -> str | None:
@@ -98,3 +103,33 @@ def is_locale(value: str) -> bool:
     except (ValueError, UnknownLocaleError):
         return False
     return True
+
+
+def clean_percent(problems: Problems, value: Decimal, field: FieldPath, *, label: str) -> str | None:
+    """A percent more than 0 and at most 100 with at most 2 decimals, as a normalized string."""
+    if not value.is_finite() or not 0 < value <= _HUNDRED:
+        problems.add(ErrorCode.INVALID, f"{label} is more than 0 and at most 100.", field)
+    elif value != value.quantize(_PERCENT_STEP):
+        problems.add(ErrorCode.INVALID, f"{label} has at most 2 decimals.", field)
+    else:
+        return format(value.normalize(), "f")
+    return None
+
+
+def clean_positive_money(
+    problems: Problems, amount: object, currency: str, field: FieldPath, *, label: str
+) -> Money | None:
+    """A positive amount in an ISO 4217 currency; problems on ``field + ("currency",)`` or ``("amount",)``."""
+    code = currency.strip().upper()
+    if not is_currency(code):
+        problems.add(ErrorCode.INVALID, f"{currency!r} is no ISO 4217 currency.", (*field, "currency"))
+        return None
+    try:
+        money = Money.parse(amount, code)
+    except MoneyError as error:
+        problems.add(ErrorCode.INVALID, f"{str(error)[:1].upper()}{str(error)[1:]}.", (*field, "amount"))
+        return None
+    if money.minor_units <= 0:
+        problems.add(ErrorCode.INVALID, f"{label} is more than 0.", (*field, "amount"))
+        return None
+    return money

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,7 +13,7 @@ from paydesk.auth.service import IssuedApiKey, add_user, issue_api_key
 from paydesk.errors import ErrorCode, Problems
 from paydesk.gateways.service import create_sandbox
 from paydesk.models import Account, User
-from paydesk.money import is_currency
+from paydesk.money import Money, MoneyError, is_currency
 from paydesk.validation import clean_text, is_locale, is_timezone
 
 
@@ -70,8 +71,12 @@ async def update_account(
     timezone: str | None = None,
     locale: str | None = None,
     email_invoices: bool | None = None,
+    rep_refund_limit: Decimal | None = None,
 ) -> Account:
-    """Change the account's settings; omitted ones stay."""
+    """Change the account's settings; omitted ones stay.
+
+    ``rep_refund_limit`` is in major units of the (new) default currency; 0 takes REPs' refunds away.
+    """
     account = await session.get(Account, account_id)
     assert account is not None
     problems = Problems()
@@ -99,6 +104,17 @@ async def update_account(
             problems.add(ErrorCode.INVALID, f"{locale!r} is not a locale such as en-US.", ("locale",))
     if email_invoices is not None:
         account.email_invoices = email_invoices
+    if rep_refund_limit is not None:
+        try:
+            limit = Money.parse(rep_refund_limit, account.default_currency).minor_units
+        except MoneyError as error:
+            problems.add(
+                ErrorCode.INVALID, f"{str(error)[:1].upper()}{str(error)[1:]}.", ("rep_refund_limit",)
+            )
+        else:
+            if limit < 0:
+                problems.add(ErrorCode.INVALID, "A refund limit is 0 or more.", ("rep_refund_limit",))
+            account.rep_refund_limit = limit or None
     problems.raise_any()
     session.add(account)
     await session.flush()

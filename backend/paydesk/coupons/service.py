@@ -25,14 +25,12 @@ from paydesk.coupons import repository as repo
 from paydesk.customers import service as customers
 from paydesk.errors import DomainError, ErrorCode, FieldPath, Problems, fail
 from paydesk.models import Coupon, CouponRedemption
-from paydesk.money import Money, MoneyError, is_currency
+from paydesk.money import Money
 from paydesk.products.service import PriceInput
+from paydesk.validation import clean_percent, clean_positive_money
 
 # What payers type at a checkout: short, unambiguous, no spaces (64 is the column's size).
 _CODE = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
-_HUNDRED = Decimal(100)
-# Percentages are kept to hundredths (12.25 percent), as merchants quote them.
-_PERCENT_STEP = Decimal("0.01")
 # Where a checkout names the coupon: every COUPON_INVALID points there.
 COUPON_FIELD: FieldPath = ("coupon_code",)
 
@@ -48,34 +46,13 @@ def code_key(code: str) -> str:
 
 
 def _percent(problems: Problems, value: Decimal) -> str | None:
-    field = ("percent_off",)
-    if not value.is_finite() or not 0 < value <= _HUNDRED:
-        problems.add(ErrorCode.INVALID, "A percent off is more than 0 and at most 100.", field)
-    elif value != value.quantize(_PERCENT_STEP):
-        problems.add(ErrorCode.INVALID, "A percent off has at most 2 decimals.", field)
-    else:
-        return format(value.normalize(), "f")
-    return None
+    return clean_percent(problems, value, ("percent_off",), label="A percent off")
 
 
 def _amount(problems: Problems, price: PriceInput) -> Money | None:
-    currency = price.currency.strip().upper()
-    if not is_currency(currency):
-        problems.add(
-            ErrorCode.INVALID, f"{price.currency!r} is no ISO 4217 currency.", ("amount_off", "currency")
-        )
-        return None
-    try:
-        money = Money.parse(price.amount, currency)
-    except MoneyError as error:
-        problems.add(
-            ErrorCode.INVALID, f"{str(error)[:1].upper()}{str(error)[1:]}.", ("amount_off", "amount")
-        )
-        return None
-    if money.minor_units <= 0:
-        problems.add(ErrorCode.INVALID, "An amount off is more than 0.", ("amount_off", "amount"))
-        return None
-    return money
+    return clean_positive_money(
+        problems, price.amount, price.currency, ("amount_off",), label="An amount off"
+    )
 
 
 async def _check_code(problems: Problems, session: AsyncSession, account_id: str, code: str) -> str:

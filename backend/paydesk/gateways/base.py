@@ -169,6 +169,8 @@ class Gateway(Protocol):
     # How long after a charge find_charge finding nothing proves the gateway never saw it
     # (search indexes lag behind writes); reconciliation waits this long before saying FAILED.
     absence_proves_after: timedelta
+    # How long after a charge it can still be voided (before it settles); None: never (captured at once).
+    void_window: timedelta | None
 
     def currencies(self) -> list[str]:
         """ISO 4217 codes it accepts."""

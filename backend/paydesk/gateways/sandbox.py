@@ -100,6 +100,8 @@ class SandboxGateway:
     test_mode = True
     # Its books are read directly: a charge it has not recorded never happened.
     absence_proves_after = timedelta(0)
+    # A sandbox charge settles SETTLEMENT_DELAY after it is made; until then it can be voided.
+    void_window: timedelta | None = SETTLEMENT_DELAY
 
     def __init__(
         self, gateway_id: str, sessions: SessionFactory, config: SandboxConfig | None = None

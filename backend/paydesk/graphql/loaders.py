@@ -25,6 +25,7 @@ from paydesk.models import (
     OfferLine,
     PaymentMethod,
     Product,
+    Refund,
     Transaction,
     TransactionEvent,
     TransactionLine,
@@ -59,6 +60,7 @@ class Loaders:
     transaction: DataLoader[str, Transaction | None] = field(init=False)
     transaction_lines: DataLoader[str, list[TransactionLine]] = field(init=False)
     transaction_events: DataLoader[str, list[TransactionEvent]] = field(init=False)
+    refunds: DataLoader[str, list[Refund]] = field(init=False)
 
     _kept: dict[str, Any] = field(init=False, default_factory=dict)
 
@@ -84,6 +86,7 @@ class Loaders:
         self.transaction = DataLoader(self._transactions)
         self.transaction_lines = DataLoader(self._transaction_lines)
         self.transaction_events = DataLoader(self._transaction_events)
+        self.refunds = DataLoader(self._refunds)
 
     @property
     def _caller(self) -> Principal:
@@ -169,4 +172,10 @@ class Loaders:
         grouped: dict[str, list[TransactionEvent]] = {k: [] for k in keys}
         for event in await sales.events_of(self.db, keys):
             grouped[event.transaction_id].append(event)
+        return [grouped[k] for k in keys]
+
+    async def _refunds(self, keys: Sequence[str]) -> list[list[Refund]]:
+        grouped: dict[str, list[Refund]] = {k: [] for k in keys}
+        for refund in await sales.refunds_of(self.db, keys):
+            grouped[refund.transaction_id].append(refund)
         return [grouped[k] for k in keys]

@@ -18,8 +18,10 @@ from paydesk.graphql.customers.types import Address, Comment, Customer
 from paydesk.graphql.invoices.queries import invoice_node, invoice_template_node
 from paydesk.graphql.node import Node
 from paydesk.graphql.payments.types import CardTokenizationLink, Gateway, PaymentMethod
-from paydesk.graphql.sales.types import Transaction
+from paydesk.graphql.referrals.types import partner_of
+from paydesk.graphql.sales.types import Refund, Transaction
 from paydesk.offers import service as offers
+from paydesk.transactions import queries as sales
 
 
 async def _account(info: Info, id: str) -> Node | None:
@@ -77,6 +79,15 @@ async def _transaction(info: Info, id: str) -> Node | None:
     return Transaction.from_model(found) if found else None
 
 
+async def _refund(info: Info, id: str) -> Node | None:
+    found = await sales.refund_by_id(info.context.db, info.context.caller, id)
+    return Refund.from_model(found) if found else None
+
+
+async def _partner(info: Info, id: str) -> Node | None:
+    return await partner_of(info, id)
+
+
 RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.ACCOUNT: _account,
     ids.USER: _user,
@@ -92,6 +103,8 @@ RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.COUPON: coupon_node,
     ids.INVOICE: invoice_node,
     ids.INVOICE_TEMPLATE: invoice_template_node,
+    ids.REFUND: _refund,
+    ids.PARTNER: _partner,
 }
 
 

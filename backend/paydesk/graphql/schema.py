@@ -24,6 +24,9 @@ from paydesk.graphql.invoices.queries import InvoiceQueries
 from paydesk.graphql.node_queries import NodeQueries
 from paydesk.graphql.payments.mutations import PaymentMutations
 from paydesk.graphql.payments.queries import PaymentQueries
+from paydesk.graphql.referrals.mutations import ReferralMutations
+from paydesk.graphql.referrals.queries import ReferralQueries
+from paydesk.graphql.sales.actions import TransactionActionMutations
 from paydesk.graphql.sales.mutations import SalesMutations
 from paydesk.graphql.sales.queries import SalesQueries
 from paydesk.graphql.scalars import SCALARS
@@ -36,7 +39,14 @@ MAX_TOKENS = 5_000
 
 @strawberry.type(description="Everything a caller can read, always within its own account.")
 class Query(
-    NodeQueries, AccountQueries, CustomerQueries, PaymentQueries, CatalogQueries, SalesQueries, InvoiceQueries
+    NodeQueries,
+    AccountQueries,
+    CustomerQueries,
+    PaymentQueries,
+    CatalogQueries,
+    SalesQueries,
+    InvoiceQueries,
+    ReferralQueries,
 ):
     pass
 
@@ -48,7 +58,9 @@ class Mutation(
     PaymentMutations,
     CatalogMutations,
     SalesMutations,
+    TransactionActionMutations,
     CouponMutations,
+    ReferralMutations,
     InvoiceMutations,
 ):
     pass

@@ -5,6 +5,7 @@ from paydesk.models.catalog import Offer, OfferLine, Product
 from paydesk.models.customer import Address, Comment, Customer
 from paydesk.models.payments import CardTokenizationLink, Gateway, PaymentMethod
 from paydesk.models.rate_limit import RateLimitCounter
+from paydesk.models.referrals import Commission, Partner
 from paydesk.models.sales import (
     Coupon,
     CouponRedemption,
@@ -12,6 +13,7 @@ from paydesk.models.sales import (
     Invoice,
     InvoiceCounter,
     InvoiceTemplate,
+    Refund,
     Transaction,
     TransactionEvent,
     TransactionLine,
@@ -26,6 +28,7 @@ __all__ = [
     "ApiKey",
     "CardTokenizationLink",
     "Comment",
+    "Commission",
     "Coupon",
     "CouponRedemption",
     "Customer",
@@ -36,9 +39,11 @@ __all__ = [
     "InvoiceTemplate",
     "Offer",
     "OfferLine",
+    "Partner",
     "PaymentMethod",
     "Product",
     "RateLimitCounter",
+    "Refund",
     "SandboxCharge",
     "SandboxRefund",
     "SandboxToken",

@@ -20,6 +20,8 @@ class Customer(SQLModel, table=True):
     last_name: str | None = Field(default=None, max_length=100)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=32)
+    # The partner who referred this customer and earns a commission on their paid sales.
+    referred_by_partner_id: str | None = Field(default=None, foreign_key="partner.id", max_length=40)
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
 

@@ -49,6 +49,34 @@ class Transaction(SQLModel, table=True):
     replaces_transaction_id: str | None = Field(default=None, foreign_key="sale.id", max_length=40)
     created_by_user_id: str | None = Field(default=None, foreign_key="user.id", max_length=40)
     created_by_api_key_id: str | None = Field(default=None, max_length=40)
+    # Set when staff marked the sale paid outside the system: its refunds are recorded, not sent.
+    marked_paid_at: datetime | None = timestamp_field()
+    # Set while a void is at the gateway: refunds wait for its answer rather than race it.
+    void_started_at: datetime | None = timestamp_field()
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class Refund(SQLModel, table=True):
+    """Money given back from a sale: SUCCEEDED, PENDING (sent, no answer yet) or FAILED."""
+
+    __table_args__ = (Index("ix_refund_transaction", "transaction_id", "created_at"),)
+
+    id: str = id_field()
+    account_id: str = Field(foreign_key="account.id", max_length=40)
+    transaction_id: str = Field(foreign_key="sale.id", max_length=40)
+    amount: int = Field(sa_column=money_column())
+    currency: str = Field(max_length=3)
+    status: str = Field(max_length=20)
+    reason: str | None = Field(default=None, max_length=500)
+    # Whether the money went back through the sale's gateway, or was given back outside it and recorded.
+    through_gateway: bool = True
+    # The key every gateway call for this refund carries: paydesk:refund:{id}.
+    gateway_key: str | None = Field(default=None, max_length=255)
+    external_id: str | None = Field(default=None, max_length=255)
+    failure_message: str | None = Field(default=None, max_length=500)
+    created_by_user_id: str | None = Field(default=None, foreign_key="user.id", max_length=40)
+    created_by_api_key_id: str | None = Field(default=None, max_length=40)
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
 

@@ -20,11 +20,11 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
@@ -34,8 +34,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from paydesk import ids
 from paydesk.clock import utcnow
 from paydesk.db import SessionFactory
-from paydesk.errors import ErrorCode, fail
+from paydesk.errors import DomainError, ErrorCode, fail
 from paydesk.models import IdempotencyRecord
+
+T = TypeVar("T")
 
 MAX_KEY_LENGTH = 255
 # How long a duplicate waits for the first call to finish before IDEMPOTENCY_KEY_IN_USE.
@@ -130,6 +132,37 @@ async def claim(
         await asyncio.sleep(POLL_SECONDS)
 
 
+async def run_once(
+    session: AsyncSession,
+    sessions: SessionFactory,
+    account_id: str,
+    scope: str,
+    key: str | None,
+    payload: Mapping[str, Any],
+    run: Callable[[str | None], Awaitable[T]],
+    load: Callable[[str], Awaitable[T]],
+) -> T:
+    """Run ``run(claim id)`` once per key, or ``load`` the first call's result.
+
+    ``run`` points the claim at its result with ``attach``. A DomainError out
+    of ``run`` rolls back and releases the claim, unless ``run`` already
+    attached a result that stands (a refund the gateway refused is released
+    by its caller with ``release(..., force=True)``).
+    """
+    if key is None:
+        return await run(None)
+    found = await claim(sessions, account_id, scope, key, payload)
+    if found.result_id is not None:
+        return await load(found.result_id)
+    assert found.record_id is not None
+    try:
+        return await run(found.record_id)
+    except DomainError:
+        await session.rollback()
+        await release(sessions, found.record_id)
+        raise
+
+
 async def attach(session: AsyncSession, record_id: str, result_id: str, *, completed: bool) -> None:
     """Point the claim at its result, in the caller's transaction (so it commits with the result)."""
     values: dict[str, Any] = {"result_id": result_id}
@@ -140,14 +173,17 @@ async def attach(session: AsyncSession, record_id: str, result_id: str, *, compl
     )
 
 
-async def release(sessions: SessionFactory, record_id: str) -> None:
-    """Forget a claim whose call ended in userErrors, so a corrected retry goes through."""
+async def release(sessions: SessionFactory, record_id: str, *, force: bool = False) -> None:
+    """Forget a claim whose call ended in userErrors, so a corrected retry goes through.
+
+    A claim already pointing at a result is kept (that result stands), unless
+    ``force``: the caller knows the result was a failure that moved no money.
+    """
+    where = [col(IdempotencyRecord.id) == record_id]
+    if not force:
+        where.append(col(IdempotencyRecord.result_id).is_(None))
     async with sessions() as db:
-        await db.exec(
-            delete(IdempotencyRecord).where(
-                col(IdempotencyRecord.id) == record_id, col(IdempotencyRecord.result_id).is_(None)
-            )
-        )
+        await db.exec(delete(IdempotencyRecord).where(*where))
         await db.commit()
 
 

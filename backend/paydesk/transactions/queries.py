@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.auth.principal import Principal
-from paydesk.models import Transaction, TransactionEvent, TransactionLine
+from paydesk.models import Refund, Transaction, TransactionEvent, TransactionLine
 from paydesk.pagination import Page, PageRequest
 from paydesk.transactions import repository as repo
 
@@ -55,3 +55,13 @@ async def lines_of(session: AsyncSession, transaction_ids: Sequence[str]) -> lis
 async def events_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[TransactionEvent]:
     """Events of sales the caller has already resolved (so of its account)."""
     return await repo.events_of(session, transaction_ids)
+
+
+async def refunds_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[Refund]:
+    """Refunds of sales the caller has already resolved (so of its account), oldest first."""
+    return await repo.refunds_of(session, transaction_ids)
+
+
+async def refund_by_id(session: AsyncSession, principal: Principal, refund_id: str) -> Refund | None:
+    found = await repo.refund(session, refund_id)
+    return found if found is not None and found.account_id == principal.account_id else None

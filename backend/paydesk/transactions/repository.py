@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk.models import Transaction, TransactionEvent, TransactionLine
+from paydesk.models import Refund, Transaction, TransactionEvent, TransactionLine
 from paydesk.pagination import PageRequest, Position, newer_first_after
 
 
@@ -107,9 +107,18 @@ async def pending_before(session: AsyncSession, before: datetime, limit: int) ->
     return list(await session.exec(query))
 
 
-async def lock(session: AsyncSession, transaction_id: str) -> Transaction | None:
-    """The sale, locked against concurrent settling (FOR UPDATE; SQLite writers queue anyway)."""
-    query = select(Transaction).where(Transaction.id == transaction_id).with_for_update()
+async def lock(
+    session: AsyncSession, transaction_id: str, account_id: str | None = None
+) -> Transaction | None:
+    """The sale, locked against concurrent changes (FOR UPDATE; SQLite writers queue anyway).
+
+    ``populate_existing`` reloads it even when this session holds it already, so the
+    rules are checked against what the lock protects, not against an older read.
+    """
+    query = select(Transaction).where(Transaction.id == transaction_id)
+    if account_id is not None:
+        query = query.where(Transaction.account_id == account_id)
+    query = query.with_for_update().execution_options(populate_existing=True)
     return (await session.exec(query)).first()
 
 
@@ -118,3 +127,58 @@ async def has_event(session: AsyncSession, transaction_id: str, kind: str) -> bo
         TransactionEvent.transaction_id == transaction_id, TransactionEvent.kind == kind
     )
     return (await session.exec(query)).first() is not None
+
+
+# Refunds
+
+# Refunds that count against what is left to refund, and in amountRefunded (DESIGN.md).
+COUNTED = ("SUCCEEDED", "PENDING")
+
+
+async def refunds_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[Refund]:
+    query = (
+        select(Refund)
+        .where(col(Refund.transaction_id).in_(transaction_ids))
+        .order_by(col(Refund.created_at), col(Refund.id))
+    )
+    return list(await session.exec(query))
+
+
+async def refunded_amount(session: AsyncSession, transaction_id: str) -> int:
+    """The sum of the sale's SUCCEEDED and PENDING refunds."""
+    query = select(func.coalesce(func.sum(Refund.amount), 0)).where(
+        Refund.transaction_id == transaction_id, col(Refund.status).in_(COUNTED)
+    )
+    return int((await session.exec(query)).one())
+
+
+async def has_refunds(session: AsyncSession, transaction_id: str) -> bool:
+    query = select(Refund.id).where(Refund.transaction_id == transaction_id).limit(1)
+    return (await session.exec(query)).first() is not None
+
+
+async def refund(session: AsyncSession, refund_id: str) -> Refund | None:
+    query = select(Refund).where(Refund.id == refund_id).execution_options(populate_existing=True)
+    return (await session.exec(query)).first()
+
+
+async def pending_refunds_before(session: AsyncSession, before: datetime, limit: int) -> list[Refund]:
+    """Refunds sent to a gateway that never answered, oldest first: what reconciliation sends again."""
+    query = (
+        select(Refund)
+        .where(Refund.status == "PENDING", col(Refund.through_gateway), col(Refund.created_at) < before)
+        .order_by(col(Refund.created_at))
+        .limit(limit)
+    )
+    return list(await session.exec(query))
+
+
+async def void_started_before(session: AsyncSession, before: datetime, limit: int) -> list[Transaction]:
+    """Sales whose void got no answer from the gateway, oldest first."""
+    query = (
+        select(Transaction)
+        .where(col(Transaction.void_started_at).is_not(None), col(Transaction.void_started_at) < before)
+        .order_by(col(Transaction.void_started_at))
+        .limit(limit)
+    )
+    return list(await session.exec(query))

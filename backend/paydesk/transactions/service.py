@@ -16,6 +16,7 @@ asking the gateway what became of that key: never a second charge.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,10 +42,14 @@ from paydesk.notify.email import EmailDeliveryError, Mailer
 from paydesk.offers.lines import Line, LineKind
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.service import CardFields, Tokenize
+from paydesk.referrals import service as referrals
 from paydesk.subscriptions import service as subscriptions
 from paydesk.transactions import idempotency
 from paydesk.transactions import repository as repo
 from paydesk.transactions.orders import Order, OrderInput, build_order
+from paydesk.transactions.rules import Origin, Status
+
+__all__ = ["Origin", "Status"]
 
 log = get_logger("paydesk.transactions")
 
@@ -54,22 +59,6 @@ RECONCILE_AFTER = timedelta(minutes=10)
 CARD_ADDED = "card_added"
 # A logged sale may be dated back, but not into the future.
 FUTURE_TOLERANCE = timedelta(minutes=5)
-
-
-class Status:
-    PAID = "PAID"
-    DECLINED = "DECLINED"
-    FAILED = "FAILED"
-    PENDING = "PENDING"
-    REFUNDED = "REFUNDED"
-    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
-    VOIDED = "VOIDED"
-    WRITTEN_OFF = "WRITTEN_OFF"
-
-
-class Origin:
-    CHARGED = "CHARGED"
-    LOGGED = "LOGGED"
 
 
 @dataclass(frozen=True)
@@ -156,24 +145,16 @@ async def _idempotent(
     scope: str,
     key: str | None,
     payload: dict[str, Any],
-    run: Any,
+    run: Callable[[str | None], Awaitable[Transaction]],
 ) -> Transaction:
-    if key is None:
-        result: Transaction = await run(None)
-        return result
-    claim = await idempotency.claim(services.sessions, principal.account_id, scope, key, payload)
-    if claim.result_id is not None:
-        existing = await repo.get(session, principal.account_id, claim.result_id)
+    async def load(result_id: str) -> Transaction:
+        existing = await repo.get(session, principal.account_id, result_id)
         assert existing is not None, "an idempotency record points at a sale of its account"
         return existing
-    assert claim.record_id is not None
-    try:
-        result = await run(claim.record_id)
-    except DomainError:
-        await session.rollback()
-        await idempotency.release(services.sessions, claim.record_id)
-        raise
-    return result
+
+    return await idempotency.run_once(
+        session, services.sessions, principal.account_id, scope, key, payload, run, load
+    )
 
 
 def _fingerprint(request: LogInput | ChargeInput) -> dict[str, Any]:
@@ -230,7 +211,7 @@ async def _log(
     await _write(session, sale, order, principal, "logged", note="Paid elsewhere.")
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=True)
-    await _after_paid(session, services, account, sale)
+    await after_paid(session, services, account, sale)
     return sale
 
 
@@ -457,7 +438,7 @@ async def settle(
     if status == Status.PAID:
         account = await session.get(Account, sale.account_id)
         assert account is not None
-        await _after_paid(session, services, account, sale)
+        await after_paid(session, services, account, sale)
         return sale
     if sale.coupon_id is not None:
         await coupons.release(session, sale.coupon_id, transaction_id=sale.id)
@@ -467,7 +448,7 @@ async def settle(
     return sale
 
 
-async def _after_paid(session: AsyncSession, services: Services, account: Account, sale: Transaction) -> None:
+async def after_paid(session: AsyncSession, services: Services, account: Account, sale: Transaction) -> None:
     """What follows every paid sale: its invoice (emailed when the account says so) and its open orders."""
     invoice = await invoices.issue_invoice(
         session, services.secret, account, sale, template_id=sale.invoice_template_id
@@ -479,6 +460,9 @@ async def _after_paid(session: AsyncSession, services: Services, account: Accoun
     await subscriptions.open_orders(
         session, sale, lines, payment_method_id=sale.payment_method_id, today=today
     )
+    commission = await referrals.record(session, sale, refunded=0)
+    if commission is not None:
+        add_event(session, sale.id, "commission_recorded", amount=commission.amount)
     await session.flush()
     customer = await customers.get(session, account.id, sale.customer_id)
     if account.email_invoices and customer is not None and customer.email:

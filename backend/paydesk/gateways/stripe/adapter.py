@@ -72,6 +72,8 @@ class StripeGateway:
     # Stripe's search lags behind writes, by up to an hour when it is degraded: only after
     # this long does a PaymentIntent that search cannot find prove the charge never happened.
     absence_proves_after = timedelta(hours=2)
+    # PaymentIntents confirmed here capture at once; a captured payment can only be refunded.
+    void_window: timedelta | None = None
 
     def __init__(
         self, credentials: Mapping[str, Any], http: httpx.AsyncClient, api_base: str = DEFAULT_API_BASE

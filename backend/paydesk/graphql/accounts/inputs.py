@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import strawberry
 
 from paydesk.graphql.accounts.types import Role
@@ -48,4 +50,11 @@ class UpdateAccountInput:
     locale: str | None = strawberry.field(default=None, description="BCP 47 locale for money and dates.")
     email_invoices: bool | None = strawberry.field(
         default=None, description="Email each new invoice to the customer."
+    )
+    rep_refund_limit: Decimal | None = strawberry.field(
+        default=None,
+        description=(
+            "The largest refund a REP may give, in major units of the default currency; 0: REPs may not "
+            "refund (the default). ADMIN and OWNER refund without limit."
+        ),
     )

@@ -54,6 +54,7 @@ class AccountMutations:
             timezone=input.timezone,
             locale=input.locale,
             email_invoices=input.email_invoices,
+            rep_refund_limit=input.rep_refund_limit,
         )
         return AccountPayload(account=Account.from_model(account))
 

@@ -8,10 +8,12 @@ from enum import Enum
 import strawberry
 
 from paydesk.auth.roles import Role as DomainRole
+from paydesk.graphql.money import Money
 from paydesk.graphql.node import Node
 from paydesk.models import Account as AccountModel
 from paydesk.models import ApiKey as ApiKeyModel
 from paydesk.models import User as UserModel
+from paydesk.money import Money as DomainMoney
 
 
 @strawberry.enum(description="What a staff member or API key may do.")
@@ -41,9 +43,13 @@ class Account(Node):
     )
     locale: str = strawberry.field(description="BCP 47 locale for formatting money and dates, e.g. en-US.")
     email_invoices: bool = strawberry.field(description="Each new invoice is emailed to the customer.")
+    rep_refund_limit: Money | None = strawberry.field(
+        description="The largest refund a REP may give; null: REPs may not refund."
+    )
 
     @classmethod
     def from_model(cls, m: AccountModel) -> Account:
+        limit = m.rep_refund_limit
         return cls(
             id=strawberry.ID(m.id),
             name=m.name,
@@ -51,6 +57,7 @@ class Account(Node):
             timezone=m.timezone,
             locale=m.locale,
             email_invoices=m.email_invoices,
+            rep_refund_limit=Money.of(DomainMoney(limit, m.default_currency)) if limit is not None else None,
         )
 
 

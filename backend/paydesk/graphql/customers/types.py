@@ -24,6 +24,7 @@ from paydesk.graphql.pagination import (
     page_request,
 )
 from paydesk.graphql.payments.types import CardTokenizationLink, PaymentMethod
+from paydesk.graphql.referrals.types import Partner, partner_of
 from paydesk.graphql.sales.types import TransactionConnection, TransactionStatus
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
@@ -100,6 +101,7 @@ class Customer(Node):
     last_name: str | None = strawberry.field(description="Family name.")
     email: str | None = strawberry.field(description="Where invoices and payment links are sent.")
     phone: str | None = strawberry.field(description="Phone number as entered.")
+    referred_by_partner_id: strawberry.Private[str | None] = None
 
     @strawberry.field(description="Postal addresses, oldest first.")
     async def addresses(self, info: Info) -> list[Address]:
@@ -176,6 +178,12 @@ class Customer(Node):
     async def coupons_used(self, info: Info) -> list[CouponRedemption]:
         return await coupons_used(info, self.id)
 
+    @strawberry.field(
+        description="The partner who referred the customer and earns commission on their paid sales."
+    )
+    async def referred_by(self, info: Info) -> Partner | None:
+        return await partner_of(info, self.referred_by_partner_id)
+
     @classmethod
     def from_model(cls, m: CustomerModel) -> Customer:
         return cls(
@@ -185,6 +193,7 @@ class Customer(Node):
             last_name=m.last_name,
             email=m.email,
             phone=m.phone,
+            referred_by_partner_id=m.referred_by_partner_id,
         )
 
 

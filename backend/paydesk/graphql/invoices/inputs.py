@@ -18,3 +18,11 @@ class CreateInvoiceTemplateInput:
     make_default: bool = strawberry.field(
         default=False, description="Use it for every invoice issued without naming a template."
     )
+
+
+@strawberry.input(description="Email a sale's invoice again.")
+class ResendInvoiceInput:
+    transaction_id: strawberry.ID = strawberry.field(
+        description="The sale whose invoice to send, prefix txn_."
+    )
+    email: str | None = strawberry.field(default=None, description="Omitted: the customer's email.")

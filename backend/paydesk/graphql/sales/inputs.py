@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import strawberry
 
@@ -95,3 +96,48 @@ class ChargeNowInput:
         default=None,
         description="Repeat the call with the same key to get the first result and never a second charge.",
     )
+
+
+@strawberry.input(description="Give back all or part of a paid sale.")
+class RefundTransactionInput:
+    transaction_id: strawberry.ID = strawberry.field(description="The sale, prefix txn_.")
+    amount: Decimal | None = strawberry.field(
+        default=None,
+        description=(
+            "Major units in the sale's currency. Omitted: the whole refundable amount. More than is left "
+            "is AMOUNT_EXCEEDS_REFUNDABLE."
+        ),
+    )
+    reason: str | None = strawberry.field(default=None, description="Why, in staff's words (up to 500).")
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Repeating the call with this key refunds once and returns the first result.",
+    )
+
+
+@strawberry.input(description="Cancel a paid sale before it settles.")
+class VoidTransactionInput:
+    transaction_id: strawberry.ID = strawberry.field(description="The sale, prefix txn_.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Repeating the call with this key voids once and returns the first result."
+    )
+
+
+@strawberry.input(description="Give up on collecting a declined or failed sale.")
+class WriteOffTransactionInput:
+    transaction_id: strawberry.ID = strawberry.field(description="The sale, prefix txn_.")
+    reason: str | None = strawberry.field(default=None, description="Why, in staff's words.")
+
+
+@strawberry.input(description="Record that a declined, failed or written-off sale was paid outside paydesk.")
+class MarkTransactionPaidInput:
+    transaction_id: strawberry.ID = strawberry.field(description="The sale, prefix txn_.")
+    note: str | None = strawberry.field(default=None, description="How it was paid, e.g. a cheque number.")
+    paid_at: datetime | None = strawberry.field(
+        default=None, description="When it was paid; omitted: now. Not in the future."
+    )
+
+
+@strawberry.input(description="Compute a sale's referral commission again.")
+class RerunCommissionInput:
+    transaction_id: strawberry.ID = strawberry.field(description="The sale, prefix txn_.")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from paydesk.auth.roles import Role, allows
+from paydesk.clock import utcnow
 from paydesk.graphql.accounts.types import User
 from paydesk.graphql.catalog.types import BillingUnit, LineKind, Product, product_of
 from paydesk.graphql.context import Info
@@ -15,11 +17,16 @@ from paydesk.graphql.money import Money
 from paydesk.graphql.node import Node
 from paydesk.graphql.pagination import PageInfo, edges_and_info
 from paydesk.graphql.payments.types import Gateway, GatewayResultCode, PaymentMethod
+from paydesk.graphql.referrals.types import Commission, commission_of
+from paydesk.models import Refund as RefundModel
 from paydesk.models import Transaction as TransactionModel
 from paydesk.models import TransactionEvent as EventModel
 from paydesk.models import TransactionLine as LineModel
 from paydesk.money import Money as DomainMoney
 from paydesk.pagination import Page
+from paydesk.transactions.repository import COUNTED
+from paydesk.transactions.rules import ROLE_FOR, Action, Facts, refund_limit_problem, refused
+from paydesk.transactions.state import facts_from, void_window_of
 
 if TYPE_CHECKING:
     from paydesk.graphql.customers.types import Customer
@@ -68,6 +75,65 @@ class Refund(Node):
     reason: str | None = strawberry.field(description="Why, in staff's words.")
     external_id: str | None = strawberry.field(description="The gateway's own id for the refund.")
     created_at: datetime = strawberry.field(description="When it was made.")
+    through_gateway: bool = strawberry.field(
+        description=(
+            "Sent through the sale's gateway; false when the sale was paid elsewhere or marked paid, "
+            "so the refund was only recorded."
+        )
+    )
+    failure_message: str | None = strawberry.field(description="For FAILED: the gateway's reason.")
+    _record: strawberry.Private[RefundModel]
+
+    @strawberry.field(description="The sale it gives money back from.")
+    async def transaction(self, info: Info) -> Transaction:
+        found = await info.context.loaders.transaction.load(self._record.transaction_id)
+        assert found is not None, "a refund's sale exists"
+        return Transaction.from_model(found)
+
+    @strawberry.field(description="The staff member who made it; null for API keys.")
+    async def created_by(self, info: Info) -> User | None:
+        if self._record.created_by_user_id is None:
+            return None
+        user = await info.context.loaders.user.load(self._record.created_by_user_id)
+        return User.from_model(user) if user else None
+
+    @classmethod
+    def from_model(cls, m: RefundModel) -> Refund:
+        return cls(
+            id=strawberry.ID(m.id),
+            amount=Money.of(DomainMoney(m.amount, m.currency)),
+            status=RefundStatus[m.status],
+            reason=m.reason,
+            external_id=m.external_id,
+            created_at=m.created_at,
+            through_gateway=m.through_gateway,
+            failure_message=m.failure_message,
+            _record=m,
+        )
+
+
+@strawberry.enum(description="What staff can do to a sale after the fact.")
+class TransactionActionKind(Enum):
+    REFUND = strawberry.enum_value("REFUND", description="refundTransaction: give back all or part.")
+    VOID = strawberry.enum_value("VOID", description="voidTransaction: cancel before it settles.")
+    WRITE_OFF = strawberry.enum_value("WRITE_OFF", description="writeOffTransaction: stop collecting.")
+    MARK_PAID = strawberry.enum_value("MARK_PAID", description="markTransactionPaid: paid outside paydesk.")
+    RESEND_INVOICE = strawberry.enum_value("RESEND_INVOICE", description="resendInvoice: email it again.")
+    RERUN_COMMISSION = strawberry.enum_value(
+        "RERUN_COMMISSION", description="rerunCommission: compute the referral commission again."
+    )
+
+
+@strawberry.type(description="One action on a sale: whether the caller may run it now, and why not.")
+class TransactionAction:
+    action: TransactionActionKind = strawberry.field(description="Which action.")
+    allowed: bool = strawberry.field(description="The sale's state and the caller's role both allow it now.")
+    reason: str | None = strawberry.field(
+        description="Why not, when not allowed: the sale's state (e.g. settled) or the caller's role."
+    )
+    max_amount: Money | None = strawberry.field(
+        description="For an allowed REFUND: the most that may be refunded now (the REP limit included)."
+    )
 
 
 @strawberry.type(description="One line of a sale.")
@@ -139,7 +205,6 @@ class Transaction(Node):
     subtotal: Money = strawberry.field(description="The lines before discount.")
     discount: Money = strawberry.field(description="One-off discount and coupon together.")
     total: Money = strawberry.field(description="What was charged or paid.")
-    amount_refunded: Money = strawberry.field(description="Refunds that succeeded or are pending.")
     transaction_date: datetime = strawberry.field(
         description="When the sale happened (may be in the past for a logged sale)."
     )
@@ -155,7 +220,83 @@ class Transaction(Node):
         description="The gateway's words on the outcome, or advice."
     )
     external_id: str | None = strawberry.field(description="The gateway's own id for the charge.")
+    marked_paid_at: datetime | None = strawberry.field(
+        description="When staff marked it paid outside paydesk; its refunds are then recorded, not sent."
+    )
     _record: strawberry.Private[TransactionModel]
+
+    async def _refunded(self, info: Info) -> tuple[int, bool]:
+        """Refunds that count (SUCCEEDED or PENDING), and whether any refund was made at all."""
+        rows = await info.context.loaders.refunds.load(self._record.id)
+        return sum(r.amount for r in rows if r.status in COUNTED), bool(rows)
+
+    @strawberry.field(description="Refunds that succeeded or are pending.")
+    async def amount_refunded(self, info: Info) -> Money:
+        refunded, _ = await self._refunded(info)
+        return Money.of(DomainMoney(refunded, self._record.currency))
+
+    @strawberry.field(
+        description="What may still be refunded: the total less refunds that succeeded or are pending."
+    )
+    async def refundable_amount(self, info: Info) -> Money:
+        return Money.of(DomainMoney((await self._facts(info)).refundable, self._record.currency))
+
+    async def _facts(self, info: Info) -> Facts:
+        from paydesk.graphql.invoices.types import invoice_loaders
+
+        sale = self._record
+        refunded, any_refund = await self._refunded(info)
+        gateway = await info.context.loaders.gateway.load(sale.gateway_id) if sale.gateway_id else None
+        invoice = await invoice_loaders(info).by_transaction.load(sale.id)
+        return facts_from(
+            sale,
+            refunded=refunded,
+            has_refunds=any_refund,
+            has_invoice=invoice is not None,
+            void_window=void_window_of(info.context.gateways, gateway),
+        )
+
+    @strawberry.field(
+        description=(
+            "Every action on the sale, each saying whether the caller may run it now and, if not, why: "
+            "the rules of the API in one place, so clients never guess them."
+        )
+    )
+    async def available_actions(self, info: Info) -> list[TransactionAction]:
+        facts = await self._facts(info)
+        caller = info.context.caller
+        account = await info.context.loaders.account.load(caller.account_id)
+        assert account is not None, "the caller's account exists"
+        now = utcnow()
+        actions = []
+        for action in Action:
+            reason = refused(action, facts, now)
+            max_amount = None
+            if reason is None and action is Action.REFUND:
+                reason = refund_limit_problem(
+                    caller.role, account.rep_refund_limit, account.default_currency, 1, self._record.currency
+                )
+                if reason is None:
+                    most = facts.refundable
+                    if not allows(caller.role, Role.ADMIN) and account.rep_refund_limit is not None:
+                        most = min(most, account.rep_refund_limit)
+                    max_amount = Money.of(DomainMoney(most, self._record.currency))
+            elif reason is None and not allows(caller.role, ROLE_FOR[action]):
+                needed = ROLE_FOR[action].value
+                reason = f"Needs the {needed} role or higher; you have {caller.role.value}."
+            actions.append(
+                TransactionAction(
+                    action=TransactionActionKind[action.value],
+                    allowed=reason is None,
+                    reason=reason,
+                    max_amount=max_amount,
+                )
+            )
+        return actions
+
+    @strawberry.field(description="What the sale owes its customer's referring partner; null when none.")
+    async def commission(self, info: Info) -> Commission | None:
+        return await commission_of(info, self._record.id)
 
     @strawberry.field(description="Who paid.")
     async def customer(
@@ -199,10 +340,9 @@ class Transaction(Node):
 
         return await transaction_invoice(info, self._record.id)
 
-    @strawberry.field(description="Money given back, oldest first.")
-    def refunds(self) -> list[Refund]:
-        # Refunds arrive with the transaction actions; until then a sale has none.
-        return []
+    @strawberry.field(description="Money given back, oldest first, FAILED ones included.")
+    async def refunds(self, info: Info) -> list[Refund]:
+        return [Refund.from_model(r) for r in await info.context.loaders.refunds.load(self._record.id)]
 
     @strawberry.field(description="The voided sale this one replaces.")
     async def replaces_transaction(self, info: Info) -> Transaction | None:
@@ -223,7 +363,6 @@ class Transaction(Node):
             subtotal=money(m.subtotal),
             discount=money(m.discount),
             total=money(m.total),
-            amount_refunded=money(0),
             transaction_date=m.transaction_date,
             created_at=m.created_at,
             updated_at=m.updated_at,
@@ -231,6 +370,7 @@ class Transaction(Node):
             decline_code=m.decline_code,
             result_message=m.result_message,
             external_id=m.external_id,
+            marked_paid_at=m.marked_paid_at,
             _record=m,
         )
 

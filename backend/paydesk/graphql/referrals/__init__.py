@@ -1,0 +1,1 @@
+"""Referral partners and commissions."""

@@ -1,0 +1,1 @@
+"""Referral partners and the commissions paid sales owe them."""

@@ -1,0 +1,301 @@
+"""What staff do to a sale after the fact: void, write off, mark paid, resend the invoice, re-run commission.
+
+Refunds have their own module (``refunds``). Every action here takes the
+sale's lock, asks ``rules`` whether the sale allows it (INVALID_STATE with
+the rule's reason otherwise), and appends an event saying who did what.
+Another account's sale is NOT_FOUND, exactly like a missing one.
+
+A void through a gateway runs in phases like a charge: the sale is marked
+``void_started_at`` and committed (refunds wait meanwhile), the gateway is
+asked with the key ``paydesk:void:{id}`` holding no lock, and the answer is
+recorded; a void with no answer stays marked until ``reconcile_voids`` asks
+again with the same key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.auth.principal import Principal
+from paydesk.clock import utcnow
+from paydesk.coupons import service as coupons
+from paydesk.errors import ErrorCode, fail, not_found
+from paydesk.gateways import service as gateways
+from paydesk.gateways.base import VoidRequest, VoidResult
+from paydesk.invoices import service as invoices
+from paydesk.logs import get_logger
+from paydesk.models import Account, Invoice, Subscription, Transaction
+from paydesk.notify.email import EmailDeliveryError
+from paydesk.referrals import service as referrals
+from paydesk.transactions import idempotency
+from paydesk.transactions import repository as repo
+from paydesk.transactions.rules import Action, Facts, Status, refused
+from paydesk.transactions.service import FUTURE_TOLERANCE, Services, add_event, after_paid
+from paydesk.transactions.state import facts_of
+
+log = get_logger("paydesk.transactions")
+
+NOTE_LENGTH = 1000
+# A void sent this long ago without an answer is asked again (same key) by reconciliation.
+VOID_RESEND_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class VoidInput:
+    transaction_id: str
+    idempotency_key: str | None = None
+
+
+async def _locked(
+    session: AsyncSession, services: Services, principal: Principal, transaction_id: str, action: Action
+) -> tuple[Transaction, Facts]:
+    """The caller's sale, locked, once the rules allow ``action`` on it."""
+    sale = await repo.lock(session, transaction_id, principal.account_id)
+    if sale is None:
+        raise not_found("transaction", ("transaction_id",))
+    facts = await facts_of(session, services.gateways, sale)
+    if (reason := refused(action, facts, utcnow())) is not None:
+        raise fail(ErrorCode.INVALID_STATE, reason, ("transaction_id",))
+    return sale, facts
+
+
+def _note(text: str | None) -> str | None:
+    return (text or "").strip()[:NOTE_LENGTH] or None
+
+
+# Void
+
+
+async def void_transaction(
+    session: AsyncSession, services: Services, principal: Principal, request: VoidInput
+) -> Transaction:
+    """Cancel a paid sale before it settles; a logged one is simply voided."""
+
+    async def load(transaction_id: str) -> Transaction:
+        sale = await repo.get(session, principal.account_id, transaction_id)
+        assert sale is not None, "an idempotency record points at a sale of its account"
+        return sale
+
+    payload: dict[str, Any] = {"transaction_id": request.transaction_id}
+    return await idempotency.run_once(
+        session,
+        services.sessions,
+        principal.account_id,
+        "voidTransaction",
+        request.idempotency_key,
+        payload,
+        lambda claim: _void(session, services, principal, request, claim),
+        load,
+    )
+
+
+async def _void(
+    session: AsyncSession, services: Services, principal: Principal, request: VoidInput, claim: str | None
+) -> Transaction:
+    sale, facts = await _locked(session, services, principal, request.transaction_id, Action.VOID)
+    if not facts.charged_through_gateway:
+        await _voided(session, sale, principal, note="Recorded only: no gateway charge to cancel.")
+        if claim is not None:
+            await idempotency.attach(session, claim, sale.id, completed=True)
+        await session.commit()
+        return sale
+    sale.void_started_at = utcnow()
+    session.add(sale)
+    add_event(session, sale.id, "void_started", principal=principal, amount=sale.total)
+    if claim is not None:
+        await idempotency.attach(session, claim, sale.id, completed=False)
+    await session.commit()
+
+    result = await _send_void(session, services, sale)
+    sale = await settle_void(session, sale.id, result, principal=principal)
+    if claim is not None:
+        await idempotency.attach(session, claim, sale.id, completed=True)
+    await session.commit()
+    if sale.status == Status.VOIDED:
+        return sale
+    if sale.void_started_at is not None:
+        raise fail(
+            ErrorCode.GATEWAY_ERROR,
+            "The gateway did not answer; paydesk will ask it again and record the outcome.",
+            ("transaction_id",),
+        )
+    if claim is not None:
+        await idempotency.release(services.sessions, claim, force=True)
+    words = result.outcome.advice or result.outcome.message or "no reason given"
+    raise fail(ErrorCode.GATEWAY_ERROR, f"The gateway refused the void: {words}", ("transaction_id",))
+
+
+async def _send_void(session: AsyncSession, services: Services, sale: Transaction) -> VoidResult:
+    assert sale.gateway_id is not None, "a charged sale has a gateway"
+    assert sale.external_id is not None, "a charged sale has the gateway's id"
+    record = await gateways.get_gateway(session, sale.account_id, sale.gateway_id)
+    assert record is not None, "a charged sale's gateway exists"
+    await session.commit()
+    request = VoidRequest(external_id=sale.external_id, idempotency_key=f"paydesk:void:{sale.id}")
+    return await services.gateways.adapter(record).void(request)
+
+
+async def settle_void(
+    session: AsyncSession, transaction_id: str, result: VoidResult, *, principal: Principal | None = None
+) -> Transaction:
+    """Record the gateway's answer on a void in flight, once; the caller commits."""
+    sale = await repo.lock(session, transaction_id)
+    assert sale is not None
+    if sale.void_started_at is None:
+        return sale
+    outcome = result.outcome
+    if outcome.unknown:
+        add_event(session, sale.id, "void_outcome_unknown", note=outcome.message[:NOTE_LENGTH] or None)
+        await session.flush()
+        return sale
+    sale.void_started_at = None
+    if outcome.ok:
+        await _voided(session, sale, principal, note=None)
+    else:
+        reason = (outcome.advice or outcome.message or outcome.code.name)[:NOTE_LENGTH]
+        add_event(session, sale.id, "void_failed", note=reason)
+        session.add(sale)
+        await session.flush()
+    return sale
+
+
+async def _voided(
+    session: AsyncSession, sale: Transaction, principal: Principal | None, *, note: str | None
+) -> None:
+    """VOIDED, and what a sale that never happened gives back: its coupon, its commission, its open orders."""
+    sale.status = Status.VOIDED
+    sale.updated_at = utcnow()
+    session.add(sale)
+    add_event(session, sale.id, "voided", principal=principal, amount=sale.total, note=note)
+    if sale.coupon_id is not None:
+        await coupons.release(session, sale.coupon_id, transaction_id=sale.id)
+    await referrals.follow_refunds(session, sale, refunded=sale.total)
+    # Open orders this sale started and nothing else has paid for since end with it.
+    cancelled = await session.exec(
+        update(Subscription)
+        .where(
+            col(Subscription.origin_transaction_id) == sale.id,
+            col(Subscription.periods_billed) <= 1,
+            col(Subscription.status) != "CANCELLED",
+        )
+        .values(status="CANCELLED", next_charge_date=None, updated_at=utcnow())
+    )
+    if cancelled.rowcount:
+        add_event(
+            session, sale.id, "open_orders_cancelled", note=f"{cancelled.rowcount} cancelled with the void"
+        )
+    await session.flush()
+
+
+async def reconcile_voids(
+    services: Services, *, now: datetime | None = None, limit: int = 100
+) -> list[tuple[str, str]]:
+    """Ask again, with the same key, about voids whose gateway never answered; (id, status) pairs."""
+    before = (now or utcnow()) - VOID_RESEND_AFTER
+    async with services.sessions() as db:
+        waiting = await repo.void_started_before(db, before, limit)
+    settled: list[tuple[str, str]] = []
+    for sale in waiting:
+        async with services.sessions() as db:
+            result = await _send_void(db, services, sale)
+            done = await settle_void(db, sale.id, result)
+            await db.commit()
+        log.info("voids.reconciled", transaction_id=sale.id, status=done.status)
+        settled.append((sale.id, done.status))
+    return settled
+
+
+# Write off and mark paid
+
+
+async def write_off(
+    session: AsyncSession, services: Services, principal: Principal, transaction_id: str, reason: str | None
+) -> Transaction:
+    """DECLINED or FAILED becomes WRITTEN_OFF: it will not be collected; no money moves."""
+    sale, _ = await _locked(session, services, principal, transaction_id, Action.WRITE_OFF)
+    sale.status = Status.WRITTEN_OFF
+    sale.updated_at = utcnow()
+    session.add(sale)
+    add_event(session, sale.id, "written_off", principal=principal, amount=sale.total, note=_note(reason))
+    await session.flush()
+    return sale
+
+
+async def mark_paid(
+    session: AsyncSession,
+    services: Services,
+    principal: Principal,
+    transaction_id: str,
+    note: str | None,
+    paid_at: datetime | None,
+) -> Transaction:
+    """DECLINED, FAILED or WRITTEN_OFF becomes PAID, paid outside the system; it gets its invoice now."""
+    now = utcnow()
+    when = paid_at or now
+    if when.tzinfo is None or when > now + FUTURE_TOLERANCE:
+        raise fail(
+            ErrorCode.INVALID,
+            "The payment's date must be now or in the past, with a time zone.",
+            ("paid_at",),
+        )
+    sale, _ = await _locked(session, services, principal, transaction_id, Action.MARK_PAID)
+    sale.status = Status.PAID
+    sale.marked_paid_at = when
+    sale.updated_at = now
+    session.add(sale)
+    text = _note(note)
+    detail = f"Paid outside paydesk on {when:%Y-%m-%d}." + (f" {text}" if text else "")
+    add_event(session, sale.id, "marked_paid", principal=principal, amount=sale.total, note=detail)
+    await session.flush()
+    account = await session.get(Account, sale.account_id)
+    assert account is not None
+    await after_paid(session, services, account, sale)
+    return sale
+
+
+# Invoice and commission
+
+
+async def resend_invoice(
+    session: AsyncSession, services: Services, principal: Principal, transaction_id: str, email: str | None
+) -> Invoice:
+    """Email the sale's invoice again, to ``email`` or else the customer; the invoice gets last_sent_at."""
+    sale, _ = await _locked(session, services, principal, transaction_id, Action.RESEND_INVOICE)
+    found = await invoices.invoice_for_transactions(session, principal.account_id, [sale.id])
+    invoice = found[0]
+    try:
+        await invoices.send_invoice(
+            session, services.mailer, services.secret, services.public_url, invoice, to=email
+        )
+    except EmailDeliveryError as error:
+        log.warning("invoice.resend_failed", transaction_id=sale.id, error=str(error))
+        raise fail(
+            ErrorCode.GATEWAY_ERROR,
+            "The mail server did not take the message; nothing was sent. Try again later.",
+            ("email",),
+        ) from None
+    add_event(session, sale.id, "invoice_sent", principal=principal, note=invoice.number)
+    await session.flush()
+    return invoice
+
+
+async def rerun_commission(
+    session: AsyncSession, services: Services, principal: Principal, transaction_id: str
+) -> Transaction:
+    """Compute the sale's commission again from its customer's partner and rate as they are now."""
+    sale, _ = await _locked(session, services, principal, transaction_id, Action.RERUN_COMMISSION)
+    refunded = sale.total if sale.status == Status.VOIDED else await repo.refunded_amount(session, sale.id)
+    commission = await referrals.record(session, sale, refunded)
+    note = None if commission is not None else "No partner earns on this sale."
+    amount = commission.amount if commission is not None else None
+    add_event(session, sale.id, "commission_rerun", principal=principal, amount=amount, note=note)
+    sale.updated_at = utcnow()
+    session.add(sale)
+    await session.flush()
+    return sale
