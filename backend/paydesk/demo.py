@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,7 +19,9 @@ from paydesk.offers.lines import LineInput, LineKind
 from paydesk.offers.service import save_offer
 from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card
 from paydesk.products.service import PriceInput, create_product
+from paydesk.referrals.service import PartnerFields, RateInput, create_partner, set_referrer
 from paydesk.transactions.orders import OrderInput
+from paydesk.transactions.refunds import RefundInput, refund_transaction
 from paydesk.transactions.service import ChargeInput, LogInput, Services, charge_now, log_transaction
 
 DEMO_EMAIL = "owner@demo.paydesk.test"
@@ -129,7 +132,7 @@ async def seed_demo(session: AsyncSession, services: Services) -> bool:
 async def _catalog_and_history(
     session: AsyncSession, services: Services, owner: Principal, customer_ids: list[str]
 ) -> None:
-    """Products, two saved offers, and a few sales: logged, charged, and one declined."""
+    """Products, two offers, a referral partner, and sales: logged, charged, refunded in part, declined."""
     made = {}
     for name, amount, sku in DEMO_PRODUCTS:
         made[name] = await create_product(session, owner, name=name, price=PriceInput(amount, "USD"), sku=sku)
@@ -172,15 +175,32 @@ async def _catalog_and_history(
         LogInput(OrderInput(customer_id=grace, offer_id=bundle.id), transaction_date=trade_show),
     )
     await session.commit()
+    # Ada came through a partner, who earns 10 % of her paid sales.
+    guides = await create_partner(
+        session,
+        owner,
+        PartnerFields(
+            name="Trail Guides Collective", email="hello@trailguides.test", rate=RateInput(Decimal(10))
+        ),
+    )
+    await set_referrer(session, owner, ada, guides.id)
+    await session.commit()
+    sales = []
     for customer_id, lines in (
         (ada, [LineInput(product_id=made["Two-person tent"].id)]),
         (lena, [LineInput(product_id=made["Camp lantern"].id, quantity=2)]),
         (carlos, [LineInput(product_id=made["Sleeping bag"].id)]),  # his card always declines
     ):
-        await charge_now(
+        sale = await charge_now(
             session, services, owner, ChargeInput(OrderInput(customer_id=customer_id, lines=lines))
         )
         await session.commit()
+        sales.append(sale)
+    # Lena brought one lantern back.
+    await refund_transaction(
+        session, services, owner, RefundInput(sales[1].id, Decimal("24.50"), reason="One lantern returned")
+    )
+    await session.commit()
 
 
 DEMO_PRODUCTS = [

@@ -147,7 +147,7 @@ async def _refund(
     result = await _send(session, services, sale, refund)
 
     # Phase 3: the answer.
-    settled = await settle_refund(session, refund.id, result)
+    settled = await settle_refund(session, refund.id, result, principal=principal)
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=True)
     await session.commit()
@@ -198,8 +198,13 @@ async def _send(session: AsyncSession, services: Services, sale: Transaction, re
     return await services.gateways.adapter(record).refund(request)
 
 
-async def settle_refund(session: AsyncSession, refund_id: str, result: RefundResult) -> Refund:
-    """Record a gateway's answer on a PENDING refund, once; the caller commits."""
+async def settle_refund(
+    session: AsyncSession, refund_id: str, result: RefundResult, *, principal: Principal | None = None
+) -> Refund:
+    """Record a gateway's answer on a PENDING refund, once; the caller commits.
+
+    ``principal`` is who asked for the refund, when they are still waiting for the answer.
+    """
     found = await repo.refund(session, refund_id)
     assert found is not None
     sale = await repo.lock(session, found.transaction_id)
@@ -219,11 +224,18 @@ async def settle_refund(session: AsyncSession, refund_id: str, result: RefundRes
         return refund
     if outcome.ok:
         refund.status, refund.external_id = RefundStatus.SUCCEEDED, result.external_id
-        add_event(session, sale.id, "refunded", amount=refund.amount, note=refund.reason)
+        add_event(session, sale.id, "refunded", principal=principal, amount=refund.amount, note=refund.reason)
     else:
         refund.status = RefundStatus.FAILED
         refund.failure_message = (outcome.advice or outcome.message or outcome.code.name)[:500]
-        add_event(session, sale.id, "refund_failed", amount=refund.amount, note=refund.failure_message)
+        add_event(
+            session,
+            sale.id,
+            "refund_failed",
+            principal=principal,
+            amount=refund.amount,
+            note=refund.failure_message,
+        )
     session.add(refund)
     await session.flush()
     await _follow(session, sale)
@@ -241,9 +253,8 @@ async def _follow(session: AsyncSession, sale: Transaction) -> None:
 
 
 async def _reloaded(session: AsyncSession, transaction_id: str) -> Transaction:
-    sale = await repo.lock(session, transaction_id)
+    sale = await repo.fresh(session, transaction_id)
     assert sale is not None
-    await session.commit()
     return sale
 
 

@@ -107,6 +107,12 @@ async def pending_before(session: AsyncSession, before: datetime, limit: int) ->
     return list(await session.exec(query))
 
 
+async def fresh(session: AsyncSession, transaction_id: str) -> Transaction | None:
+    """The sale as the database has it now, even when this session holds an older copy."""
+    query = select(Transaction).where(Transaction.id == transaction_id)
+    return (await session.exec(query.execution_options(populate_existing=True))).first()
+
+
 async def lock(
     session: AsyncSession, transaction_id: str, account_id: str | None = None
 ) -> Transaction | None:
