@@ -102,6 +102,8 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
         "data_dir": data_dir,
         "secret_key": TEST_SECRET,
         "log_level": "WARNING",
+        # Tests run the billing runner themselves, with their own clock.
+        "jobs": False,
     }
     values.update(overrides)
     return Settings.model_validate(values)

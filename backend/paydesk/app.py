@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from collections.abc import AsyncIterator
@@ -17,12 +18,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import paydesk.models  # noqa: F401  (registers the tables)
+from paydesk.billing.jobs import run_forever, runner_for
 from paydesk.config import Settings, load_settings
 from paydesk.graphql.endpoint import graphql_endpoint
 from paydesk.graphql.graphiql import static_dir
 from paydesk.logs import configure_logging, get_logger
 from paydesk.requests import request_id, start_request
 from paydesk.resources import Resources
+from paydesk.transactions.service import Services
 from paydesk.web.routes import routes as page_routes
 
 log = get_logger("paydesk.http")
@@ -116,12 +119,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         resources = Resources.open(settings)
         app.state.resources = resources
+        stop = asyncio.Event()
+        jobs = None
+        if settings.jobs:
+            runner = runner_for(
+                Services(
+                    resources.sessions,
+                    resources.gateways,
+                    resources.secret,
+                    resources.mailer,
+                    settings.public_url,
+                )
+            )
+            jobs = asyncio.create_task(run_forever(runner, stop, settings.jobs_interval), name="paydesk-jobs")
         # Start-up objects never die; freezing them keeps full collections short (STYLE.md).
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
+            stop.set()
+            if jobs is not None:
+                await jobs
             await resources.close()
 
     routes = [

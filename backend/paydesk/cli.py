@@ -75,10 +75,21 @@ def serve(
     workers: Annotated[
         int, typer.Option(help="Serving processes; above 1 needs a shared rate-limit storage.")
     ] = 1,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="Run the billing runner and reconciliation in this process too (PAYDESK_JOBS).",
+        ),
+    ] = True,
 ) -> None:
-    """Serve the API, the portal and the hosted pages."""
+    """Serve the API, the portal and the hosted pages (and, unless --no-jobs, bill due installments)."""
+    import os
+
     import uvicorn
 
+    if not jobs:
+        os.environ["PAYDESK_JOBS"] = "false"  # the app factory reads the environment in each process
     settings = _settings()
     if workers > 1 and settings.rate_limit_storage == "memory":
         typer.echo(
@@ -102,6 +113,53 @@ def serve(
         log_config=None,
         proxy_headers=True,
     )
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
+    lease_seconds: Annotated[
+        float, typer.Option(help="How long a claim on an order holds before another worker may take it over.")
+    ] = 300.0,
+    as_json: Annotated[bool, typer.Option("--json", help="With --once: print only a JSON object.")] = False,
+) -> None:
+    """Bill due installments (dunning, resumes, cancellations) and reconcile, without serving HTTP.
+
+    Any number of workers may run against one PostgreSQL: each installment is charged once.
+    """
+    import signal
+
+    from paydesk.billing.jobs import run_forever, run_pass, runner_for
+    from paydesk.transactions.service import Services
+
+    settings = _settings()
+
+    async def work(resources: Resources) -> dict[str, int] | None:
+        services = Services(
+            resources.sessions, resources.gateways, resources.secret, resources.mailer, settings.public_url
+        )
+        runner = runner_for(services, lease_seconds=lease_seconds)
+        if once:
+            done = await run_pass(runner)
+            return {**vars(done.billing), "reconciled": done.charges + done.refunds + done.voids}
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("worker.start", worker=runner.worker_id, interval=settings.jobs_interval)
+        await run_forever(runner, stop, settings.jobs_interval)
+        return None
+
+    summary = _run(settings, work)
+    if summary is not None:
+        if as_json:
+            sys.stdout.write(json.dumps(summary) + "\n")
+        else:
+            typer.echo(
+                f"{summary['charged']} charged, {summary['declined']} declined, "
+                f"{summary['unknown']} without an answer, {summary['reconciled']} reconciled",
+                err=True,
+            )
 
 
 @app.command()

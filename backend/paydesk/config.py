@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 from limits import parse as parse_rate_limit
-from pydantic import AfterValidator, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "PAYDESK_"
@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     stripe_api_base: str = "https://api.stripe.com"
     static_dir: Path | None = None
     log_level: str = "INFO"
+    # Run the billing runner and reconciliation inside `paydesk serve` (single-machine setups).
+    jobs: bool = True
+    # Seconds between two passes of the jobs, in `serve` and in `paydesk worker`.
+    jobs_interval: Annotated[float, Field(gt=0, le=3600)] = 30.0
 
     @field_validator("database_url")
     @classmethod

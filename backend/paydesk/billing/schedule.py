@@ -33,7 +33,7 @@ UTC instant the job runner sees into that date.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -44,6 +44,7 @@ __all__ = [
     "next_charge_date",
     "period_bounds",
     "resume_date",
+    "start_of_day",
     "today_in",
     "unused_fraction",
 ]
@@ -161,6 +162,22 @@ def today_in(tz: str, now: datetime) -> date:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"{tz!r} is not an IANA time zone") from None
     return now.astimezone(zone).date()
+
+
+def start_of_day(day: date, tz: str) -> datetime:
+    """The first instant of ``day`` in the IANA time zone ``tz``, as an aware UTC datetime.
+
+    What a due date means to the runner: an installment due on 2026-03-01 in
+    America/Los_Angeles falls due at 2026-03-01T08:00Z. On a day that starts
+    with a DST gap the first instant that exists is taken.
+    """
+    _check_date(day, "day")
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{tz!r} is not an IANA time zone") from None
+    local = datetime(day.year, day.month, day.day, tzinfo=zone)
+    return local.astimezone(UTC)
 
 
 def resume_date(old_next: date, resumed_on: date) -> date:

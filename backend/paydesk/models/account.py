@@ -20,4 +20,12 @@ class Account(SQLModel, table=True):
     email_invoices: bool = False
     # The largest refund a REP may give, in minor units of default_currency; null: REPs may not refund.
     rep_refund_limit: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # Dunning: days after an installment's first decline to retry it ("1,3,5,7"), then what to do.
+    dunning_retry_days: str = Field(default="1,3,5,7", max_length=100)
+    # KEEP_PAST_DUE, CANCEL or WRITE_OFF.
+    dunning_final_action: str = Field(default="KEEP_PAST_DUE", max_length=20)
+    # Before giving up, try the customer's other active cards.
+    dunning_try_other_cards: bool = False
+    # Email the customer a link to put a new card on file after each decline.
+    dunning_email_card_link: bool = False
     created_at: datetime = created_at_field()

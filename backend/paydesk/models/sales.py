@@ -49,6 +49,10 @@ class Transaction(SQLModel, table=True):
     replaces_transaction_id: str | None = Field(default=None, foreign_key="sale.id", max_length=40)
     created_by_user_id: str | None = Field(default=None, foreign_key="user.id", max_length=40)
     created_by_api_key_id: str | None = Field(default=None, max_length=40)
+    # An installment of an open order: the order, and "{subscription}:{installment}:{attempt}", unique,
+    # so a worker that takes over a crashed one finds the sale already started and never charges it twice.
+    subscription_id: str | None = Field(default=None, foreign_key="subscription.id", max_length=40)
+    installment_key: str | None = Field(default=None, max_length=80, unique=True, index=True)
     # Set when staff marked the sale paid outside the system: its refunds are recorded, not sent.
     marked_paid_at: datetime | None = timestamp_field()
     # Set while a void is at the gateway: refunds wait for its answer rather than race it.

@@ -27,6 +27,7 @@ from paydesk.gateways.registry import GatewayRegistry
 from paydesk.models import Customer, PaymentMethod
 from paydesk.payment_methods import repository as repo
 from paydesk.payment_methods.cards import check_card, full_year, is_expired
+from paydesk.subscriptions import service as subscriptions
 
 FINGERPRINT_PURPOSE = "paydesk card fingerprint v1"
 
@@ -172,6 +173,9 @@ async def _store(session: AsyncSession, method: PaymentMethod, *, make_default: 
         method.is_default = True
     session.add(method)
     await session.flush()
+    if make_default and status_of(method) == Status.ACTIVE:
+        # DESIGN.md, dunning: a new default card recovers the customer's orders in dunning or past due.
+        await subscriptions.recover_with(session, method.customer_id, method.id)
 
 
 async def _own(session: AsyncSession, principal: Principal, payment_method_id: str) -> PaymentMethod:

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.clock import utcnow
-from paydesk.models import Subscription
+from paydesk.models import Subscription, Transaction
 
 
 async def of_customers(
@@ -41,3 +41,49 @@ async def move_open_orders_to(session: AsyncSession, customer_id: str, payment_m
         .values(payment_method_id=payment_method_id, updated_at=utcnow())
     )
     return int((await session.exec(statement)).rowcount)
+
+
+async def get_many(
+    session: AsyncSession, account_id: str, subscription_ids: Sequence[str]
+) -> list[Subscription]:
+    query = select(Subscription).where(
+        col(Subscription.id).in_(subscription_ids), Subscription.account_id == account_id
+    )
+    return list(await session.exec(query))
+
+
+async def lock(session: AsyncSession, account_id: str, subscription_id: str) -> Subscription | None:
+    """The account's order, locked against the runner and other changes (FOR UPDATE)."""
+    query = (
+        select(Subscription)
+        .where(Subscription.id == subscription_id, Subscription.account_id == account_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).first()
+
+
+async def lock_any(session: AsyncSession, subscription_id: str) -> Subscription | None:
+    query = (
+        select(Subscription)
+        .where(Subscription.id == subscription_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).first()
+
+
+async def sales_of(
+    session: AsyncSession, account_id: str, subscription_ids: Sequence[str]
+) -> list[Transaction]:
+    """The opening sale and the installments of these orders, oldest first."""
+    opening = select(Subscription.origin_transaction_id).where(col(Subscription.id).in_(subscription_ids))
+    query = (
+        select(Transaction)
+        .where(
+            Transaction.account_id == account_id,
+            col(Transaction.subscription_id).in_(subscription_ids) | col(Transaction.id).in_(opening),
+        )
+        .order_by(col(Transaction.created_at), col(Transaction.id))
+    )
+    return list(await session.exec(query))

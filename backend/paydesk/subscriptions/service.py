@@ -1,20 +1,33 @@
-"""Opening subscriptions and payment plans from the recurring lines of a paid sale.
+"""Open orders: subscriptions and payment plans, their schedule and the changes that move no money.
 
-The sale charged each recurring line's first period; the open order takes
-it from there: its schedule is anchored on the sale's day in the account's
-time zone, and the next charge is one period later.
+The sale that opens an order charged its first installment (installment 0);
+the order takes it from there. Installment n falls on
+``charge_date(anchor_date, unit, n - anchor_period)`` in the account's time
+zone: a pause or a moved date re-anchors the schedule on the new day, so the
+installments after it shift and none is skipped. ``due_at`` is when the
+billing runner should next act (the due day's first instant in the
+account's zone, a dunning retry, a resume day, a cancel-at day); null when
+nothing is scheduled.
+
+Charging (installments, proration, paying a plan off) is in
+``paydesk.billing``; everything here changes the schedule only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
+from sqlalchemy import or_, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk import ids
-from paydesk.billing.schedule import charge_date
-from paydesk.models import Subscription, Transaction
+from paydesk.auth.principal import Principal
+from paydesk.billing.schedule import BillingUnit, charge_date, resume_date, start_of_day, today_in
+from paydesk.clock import utcnow
+from paydesk.errors import ErrorCode, fail, not_found
+from paydesk.models import Account, PaymentMethod, Subscription, Transaction
 from paydesk.offers.lines import Line, LineKind
 from paydesk.subscriptions import repository as repo
 
@@ -27,6 +40,59 @@ class Status:
     COMPLETED = "COMPLETED"
 
 
+class Kind:
+    SUBSCRIPTION = "SUBSCRIPTION"
+    PAYMENT_PLAN = "PAYMENT_PLAN"
+
+
+OPEN = (Status.ACTIVE, Status.PAUSED, Status.PAST_DUE)
+FIELD = ("subscription_id",)
+
+
+# Schedule
+
+
+def installment_date(sub: Subscription, n: int) -> date:
+    """The day installment ``n`` falls on (n at or after the anchor's period)."""
+    return charge_date(sub.anchor_date, BillingUnit(sub.unit), max(n - sub.anchor_period, 0))
+
+
+def installments_left(sub: Subscription) -> int | None:
+    """A payment plan's installments not charged yet; None for an open-ended subscription."""
+    if sub.kind != Kind.PAYMENT_PLAN or sub.payment_count is None:
+        return None
+    return max(sub.payment_count - sub.periods_billed, 0)
+
+
+def installment_amount(sub: Subscription) -> int:
+    return sub.quantity * sub.unit_price
+
+
+def schedule(sub: Subscription, tz: str) -> None:
+    """Set the next charge date and when the runner acts, from what has been billed so far.
+
+    A plan whose installments are all billed is COMPLETED; a cancel-at day on
+    or before the next charge makes the runner come on that day to cancel.
+    """
+    left = installments_left(sub)
+    if left == 0:
+        sub.status, sub.next_charge_date, sub.due_at = Status.COMPLETED, None, None
+        return
+    sub.next_charge_date = installment_date(sub, sub.periods_billed)
+    sub.due_at = start_of_day(sub.next_charge_date, tz)
+    if sub.cancel_at is not None and sub.cancel_at <= sub.next_charge_date:
+        sub.due_at = start_of_day(sub.cancel_at, tz)
+
+
+def reanchor(sub: Subscription, day: date) -> None:
+    """Make ``day`` the date of the next installment; the ones after it follow from there."""
+    sub.anchor_date, sub.anchor_period = day, sub.periods_billed
+
+
+def clear_dunning(sub: Subscription) -> None:
+    sub.dunning_attempts, sub.dunning_since = 0, None
+
+
 async def open_orders(
     session: AsyncSession,
     sale: Transaction,
@@ -34,14 +100,14 @@ async def open_orders(
     *,
     payment_method_id: str | None,
     today: date,
+    timezone: str,
 ) -> list[Subscription]:
-    """One open order per recurring line of ``sale``, whose first period it paid."""
+    """One open order per recurring line of ``sale``, whose first installment it paid."""
     opened = []
     for line in lines:
         if line.kind is LineKind.SINGLE or line.unit is None:
             continue
         plan = line.kind is LineKind.PAYMENT_PLAN
-        finished = plan and line.payment_count is not None and line.payment_count <= 1
         subscription = Subscription(
             id=ids.new_id(ids.SUBSCRIPTION),
             account_id=sale.account_id,
@@ -56,15 +122,18 @@ async def open_orders(
             anchor_date=today,
             periods_billed=1,
             payment_count=line.payment_count if plan else None,
-            next_charge_date=None if finished else charge_date(today, line.unit, 1),
-            status=Status.COMPLETED if finished else Status.ACTIVE,
+            status=Status.ACTIVE,
             payment_method_id=payment_method_id,
             origin_transaction_id=sale.id,
         )
+        schedule(subscription, timezone)
         session.add(subscription)
         opened.append(subscription)
     await session.flush()
     return opened
+
+
+# Reading
 
 
 async def of_customers(
@@ -77,6 +146,192 @@ async def get(session: AsyncSession, account_id: str, subscription_id: str) -> S
     return await repo.get(session, account_id, subscription_id)
 
 
+async def by_ids(
+    session: AsyncSession, account_id: str, subscription_ids: Sequence[str]
+) -> list[Subscription]:
+    return await repo.get_many(session, account_id, subscription_ids)
+
+
+async def installments_of(
+    session: AsyncSession, account_id: str, subscription_ids: Sequence[str]
+) -> list[Transaction]:
+    """The sales of these orders (opening sale first, then installments), oldest first."""
+    return await repo.sales_of(session, account_id, subscription_ids)
+
+
+# Changes that move no money
+
+
+async def locked(session: AsyncSession, principal: Principal, subscription_id: str) -> Subscription:
+    sub = await repo.lock(session, principal.account_id, subscription_id)
+    if sub is None:
+        raise not_found("subscription", FIELD)
+    return sub
+
+
+async def _account(session: AsyncSession, account_id: str) -> Account:
+    account = await session.get(Account, account_id)
+    assert account is not None
+    return account
+
+
+def _touch(session: AsyncSession, sub: Subscription) -> None:
+    sub.updated_at = utcnow()
+    session.add(sub)
+
+
+async def pause(
+    session: AsyncSession,
+    principal: Principal,
+    subscription_id: str,
+    resume_on: date | None,
+    *,
+    now: datetime,
+) -> Subscription:
+    """No charge at all while paused; resumes on ``resume_on`` (or by hand)."""
+    sub = await locked(session, principal, subscription_id)
+    if sub.status not in (Status.ACTIVE, Status.PAST_DUE):
+        raise fail(ErrorCode.INVALID_STATE, f"A {sub.status.lower()} order cannot be paused.", FIELD)
+    account = await _account(session, sub.account_id)
+    today = today_in(account.timezone, now)
+    if resume_on is not None and resume_on <= today:
+        raise fail(ErrorCode.INVALID, "The resume day must be after today.", ("resume_on",))
+    if sub.status == Status.PAST_DUE and sub.next_charge_date is None:
+        sub.next_charge_date = installment_date(sub, sub.periods_billed)
+    sub.status, sub.paused_at, sub.resume_on = Status.PAUSED, now, resume_on
+    clear_dunning(sub)
+    sub.due_at = start_of_day(resume_on, account.timezone) if resume_on is not None else None
+    _touch(session, sub)
+    await session.flush()
+    return sub
+
+
+async def resume(
+    session: AsyncSession, principal: Principal, subscription_id: str, *, now: datetime
+) -> Subscription:
+    sub = await locked(session, principal, subscription_id)
+    if sub.status != Status.PAUSED:
+        raise fail(ErrorCode.INVALID_STATE, "Only a paused order can be resumed.", FIELD)
+    await resume_order(session, sub, now=now)
+    return sub
+
+
+async def resume_order(session: AsyncSession, sub: Subscription, *, now: datetime) -> None:
+    """ACTIVE again; the next charge is the later of the old next charge date and today (DESIGN.md)."""
+    account = await _account(session, sub.account_id)
+    today = today_in(account.timezone, now)
+    old_next = sub.next_charge_date or installment_date(sub, sub.periods_billed)
+    next_day = resume_date(old_next, today)
+    if next_day != installment_date(sub, sub.periods_billed):
+        reanchor(sub, next_day)
+    sub.status, sub.paused_at, sub.resume_on = Status.ACTIVE, None, None
+    schedule(sub, account.timezone)
+    _touch(session, sub)
+    await session.flush()
+
+
+async def cancel(
+    session: AsyncSession, principal: Principal, subscription_id: str, *, at_period_end: bool, now: datetime
+) -> Subscription:
+    """Cancel now, or at the end of the period already paid for (status stays ACTIVE until that day)."""
+    sub = await locked(session, principal, subscription_id)
+    if sub.status not in OPEN:
+        raise fail(ErrorCode.INVALID_STATE, f"This order is already {sub.status.lower()}.", FIELD)
+    account = await _account(session, sub.account_id)
+    if at_period_end and sub.status == Status.ACTIVE and sub.next_charge_date is not None:
+        sub.cancel_at = sub.next_charge_date
+        schedule(sub, account.timezone)
+    else:
+        end_now(sub, now)
+    _touch(session, sub)
+    await session.flush()
+    return sub
+
+
+def end_now(sub: Subscription, now: datetime) -> None:
+    sub.status, sub.cancelled_at, sub.due_at, sub.next_charge_date = Status.CANCELLED, now, None, None
+    clear_dunning(sub)
+
+
+async def move_next_charge(session: AsyncSession, sub: Subscription, day: date, *, now: datetime) -> None:
+    """Charge next on ``day`` (today or later); the installments after it follow from there."""
+    account = await _account(session, sub.account_id)
+    if day < today_in(account.timezone, now):
+        raise fail(ErrorCode.INVALID, "The next charge date cannot be in the past.", ("next_charge_date",))
+    if sub.status not in (Status.ACTIVE, Status.PAUSED):
+        raise fail(
+            ErrorCode.INVALID_STATE, f"A {sub.status.lower()} order has no next charge to move.", FIELD
+        )
+    if sub.cancel_at is not None and day >= sub.cancel_at:
+        raise fail(ErrorCode.INVALID, "The order ends before that day.", ("next_charge_date",))
+    reanchor(sub, day)
+    if sub.status == Status.PAUSED:
+        sub.next_charge_date = day
+    else:
+        schedule(sub, account.timezone)
+
+
+async def use_card(session: AsyncSession, sub: Subscription, method: PaymentMethod) -> None:
+    """Charge ``method`` from now on; an order in dunning or past due is tried with it at once."""
+    sub.payment_method_id = method.id
+    if sub.status == Status.PAST_DUE or sub.dunning_attempts > 0:
+        sub.due_at = utcnow()
+
+
+async def recover_with(session: AsyncSession, customer_id: str, payment_method_id: str) -> int:
+    """A customer's new default card takes over their orders in dunning or past due, tried at once."""
+    statement = (
+        update(Subscription)
+        .where(
+            col(Subscription.customer_id) == customer_id,
+            or_(
+                col(Subscription.status) == Status.PAST_DUE,
+                (col(Subscription.status) == Status.ACTIVE) & (col(Subscription.dunning_attempts) > 0),
+            ),
+        )
+        .values(
+            payment_method_id=payment_method_id,
+            due_at=utcnow(),
+            dunning_attempts=0,
+            dunning_since=None,
+            updated_at=utcnow(),
+        )
+    )
+    return int((await session.exec(statement)).rowcount)
+
+
 async def move_open_orders_to(session: AsyncSession, customer_id: str, payment_method_id: str) -> int:
-    """The customer's new card takes over their open subscriptions and payment plans."""
-    return await repo.move_open_orders_to(session, customer_id, payment_method_id)
+    """The customer's new card takes over their open orders; those in dunning or past due try it at once."""
+    moved = await repo.move_open_orders_to(session, customer_id, payment_method_id)
+    await recover_with(session, customer_id, payment_method_id)
+    return moved
+
+
+async def installment_closed(session: AsyncSession, sale: Transaction, *, now: datetime) -> bool:
+    """Staff wrote off or marked paid an installment dunning was working on: the order moves past it.
+
+    True when ``sale`` was the order's current installment (its dunning stops
+    and the schedule goes on to the next one); False otherwise.
+    """
+    if sale.subscription_id is None or sale.installment_key is None:
+        return False
+    sub = await repo.lock_any(session, sale.subscription_id)
+    if sub is None or sub.status not in OPEN:
+        return False
+    if not sale.installment_key.startswith(f"{sub.id}:{sub.periods_billed}:"):
+        return False
+    account = await _account(session, sub.account_id)
+    sub.periods_billed += 1
+    clear_dunning(sub)
+    if sub.status == Status.PAST_DUE:
+        sub.status = Status.ACTIVE
+    if sub.status == Status.PAUSED:
+        sub.next_charge_date = installment_date(sub, sub.periods_billed)
+    if sub.status == Status.ACTIVE:
+        schedule(sub, account.timezone)
+        if sub.next_charge_date is not None and sub.next_charge_date < today_in(account.timezone, now):
+            # Far behind: the next installment is charged now rather than a run of catch-ups.
+            sub.due_at = now
+    _touch(session, sub)
+    await session.flush()
+    return True

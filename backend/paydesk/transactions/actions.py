@@ -33,6 +33,7 @@ from paydesk.logs import get_logger
 from paydesk.models import Account, Invoice, Subscription, Transaction
 from paydesk.notify.email import EmailDeliveryError
 from paydesk.referrals import service as referrals
+from paydesk.subscriptions import service as subscriptions
 from paydesk.transactions import idempotency
 from paydesk.transactions import repository as repo
 from paydesk.transactions.rules import Action, Facts, Status, refused
@@ -224,6 +225,11 @@ async def write_off(
     session.add(sale)
     add_event(session, sale.id, "written_off", principal=principal, amount=sale.total, note=_note(reason))
     await session.flush()
+    if await subscriptions.installment_closed(session, sale, now=utcnow()):
+        add_event(
+            session, sale.id, "dunning_ended", note="Written off: the order goes on to its next installment."
+        )
+    await session.flush()
     return sale
 
 
@@ -256,6 +262,11 @@ async def mark_paid(
     account = await session.get(Account, sale.account_id)
     assert account is not None
     await after_paid(session, services, account, sale)
+    if await subscriptions.installment_closed(session, sale, now=now):
+        add_event(
+            session, sale.id, "dunning_ended", note="Paid outside: the order goes on to its next installment."
+        )
+    await session.flush()
     return sale
 
 

@@ -454,12 +454,19 @@ async def after_paid(session: AsyncSession, services: Services, account: Account
         session, services.secret, account, sale, template_id=sale.invoice_template_id
     )
     add_event(session, sale.id, "invoice_issued", note=invoice.number)
-    rows = await repo.lines_of(session, [sale.id])
-    lines = [line_of(row) for row in rows]
-    today = today_in(account.timezone, utcnow())
-    await subscriptions.open_orders(
-        session, sale, lines, payment_method_id=sale.payment_method_id, today=today
-    )
+    if sale.subscription_id is None:
+        # A sale's recurring lines open orders; an installment of an order opens none.
+        rows = await repo.lines_of(session, [sale.id])
+        lines = [line_of(row) for row in rows]
+        today = today_in(account.timezone, sale.transaction_date)
+        await subscriptions.open_orders(
+            session,
+            sale,
+            lines,
+            payment_method_id=sale.payment_method_id,
+            today=today,
+            timezone=account.timezone,
+        )
     commission = await referrals.record(session, sale, refunded=0)
     if commission is not None:
         add_event(session, sale.id, "commission_recorded", amount=commission.amount)

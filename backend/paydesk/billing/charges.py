@@ -1,0 +1,165 @@
+"""Charging an open order's card: installments, proration and paying a plan off.
+
+The same phases as any charge (``paydesk.transactions.service``): the sale
+is committed PENDING with its gateway key ``paydesk:charge:{id}`` before the
+gateway hears of it, the gateway is called holding no lock, and the answer
+is recorded by ``settle`` (invoice, email). An installment's sale carries
+``installment_key`` = "{order}:{installment}:{attempt}", unique, so a worker
+taking over a crashed one finds the sale already started and asks the
+gateway again with the same key: never a second charge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk import ids
+from paydesk.gateways import service as gateways
+from paydesk.gateways.base import ChargeRequest, Outcome, ResultCode
+from paydesk.models import Account, PaymentMethod, Subscription, Transaction, TransactionLine
+from paydesk.money import Money
+from paydesk.payment_methods import service as payment_methods
+from paydesk.transactions import repository as sales
+from paydesk.transactions.rules import Origin, Status
+from paydesk.transactions.service import Services, add_event, settle
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """One line of a recurring sale; a credit is a line with a negative unit price."""
+
+    description: str
+    quantity: int
+    unit_price: int
+    kind: str
+    unit: str | None = None
+    payment_count: int | None = None
+    product_id: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.quantity * self.unit_price
+
+
+async def attempts_made(session: AsyncSession, sub: Subscription, installment: int) -> int:
+    """How many sales were started for this installment of the order."""
+    prefix = f"{sub.id}:{installment}:"
+    query = select(func.count()).where(col(Transaction.installment_key).startswith(prefix, autoescape=True))
+    return int((await session.exec(query)).one())
+
+
+async def pending_sale_of(session: AsyncSession, sub: Subscription) -> Transaction | None:
+    """A sale of the order a crash left PENDING (started, answer never recorded)."""
+    query = select(Transaction).where(
+        Transaction.subscription_id == sub.id, Transaction.status == Status.PENDING
+    )
+    return (await session.exec(query)).first()
+
+
+async def usable_card(session: AsyncSession, sub: Subscription) -> PaymentMethod | None:
+    if sub.payment_method_id is None:
+        return None
+    method = await session.get(PaymentMethod, sub.payment_method_id)
+    if method is None or payment_methods.status_of(method) != payment_methods.Status.ACTIVE:
+        return None
+    return method
+
+
+async def start(
+    session: AsyncSession,
+    sub: Subscription,
+    lines: list[ChargeLine],
+    method: PaymentMethod | None,
+    *,
+    installment_key: str | None,
+    when: datetime,
+    event: str,
+    note: str | None = None,
+) -> Transaction:
+    """The sale, PENDING (or FAILED at once when there is no usable card); the caller commits."""
+    total = sum(line.total for line in lines)
+    sale = Transaction(
+        id=ids.new_id(ids.TRANSACTION),
+        account_id=sub.account_id,
+        customer_id=sub.customer_id,
+        status=Status.PENDING,
+        origin=Origin.CHARGED,
+        currency=sub.currency,
+        subtotal=total,
+        discount=0,
+        total=total,
+        transaction_date=when,
+        subscription_id=sub.id,
+        installment_key=installment_key,
+        payment_method_id=method.id if method else None,
+        gateway_id=method.gateway_id if method else None,
+    )
+    sale.gateway_key = f"paydesk:charge:{sale.id}"
+    session.add(sale)
+    await session.flush()
+    for position, line in enumerate(lines):
+        session.add(
+            TransactionLine(
+                transaction_id=sale.id,
+                position=position,
+                product_id=line.product_id,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                subtotal=line.total,
+                discount=0,
+                total=line.total,
+                kind=line.kind,
+                unit=line.unit,
+                payment_count=line.payment_count,
+            )
+        )
+    add_event(session, sale.id, event, amount=total, note=note)
+    await session.flush()
+    return sale
+
+
+async def send(session: AsyncSession, services: Services, sale: Transaction) -> Transaction:
+    """Charge the PENDING sale (again, with the same key, after a crash) and record the answer.
+
+    Commits before the gateway call (no lock is held while it works); the
+    caller commits after. A sale with nothing to pay is PAID without a call;
+    one without a usable card is FAILED without a call.
+    """
+    method = await session.get(PaymentMethod, sale.payment_method_id) if sale.payment_method_id else None
+    gateway = (
+        await gateways.get_gateway(session, sale.account_id, sale.gateway_id) if sale.gateway_id else None
+    )
+    account = await session.get(Account, sale.account_id)
+    assert account is not None
+    await session.commit()
+    if sale.total <= 0:
+        outcome, external_id = Outcome(ResultCode.GOOD, "Nothing to charge after the credit."), None
+    elif (
+        method is None
+        or gateway is None
+        or payment_methods.status_of(method) != payment_methods.Status.ACTIVE
+    ):
+        outcome = Outcome(ResultCode.BAD_DATA, "The order has no usable card on file.", advice="Add a card.")
+        external_id = None
+    else:
+        assert sale.gateway_key is not None
+        result = await services.gateways.adapter(gateway).charge(
+            ChargeRequest(
+                amount=Money(sale.total, sale.currency),
+                token=method.gateway_token,
+                idempotency_key=sale.gateway_key,
+                reference=sale.id,
+                off_session=True,
+                description=f"{account.name} {sale.id}",
+            )
+        )
+        outcome, external_id = result.outcome, result.external_id
+    await settle(session, services, sale.id, outcome, external_id)
+    fresh = await sales.fresh(session, sale.id)
+    assert fresh is not None
+    return fresh

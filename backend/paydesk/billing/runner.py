@@ -1,0 +1,331 @@
+"""The billing runner: charges due installments once each, runs dunning, resumes and ends orders on their day.
+
+Work is claimed with leases. A pass claims a batch of due orders (``due_at``
+passed, no live lease) by writing its worker id and a lease expiry on them,
+in one short transaction that selects ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL (so concurrent workers take disjoint batches) and runs as an
+immediate write transaction on SQLite. Each order is then billed under its
+row lock, and only while the lease is still the worker's. A crashed
+worker's claims are taken over when their lease runs out; a sale it had
+started is found by its installment key and charged again with the same
+gateway key, so no installment is ever charged twice.
+
+``paydesk serve`` runs a runner in-process (``--no-jobs`` turns it off),
+``paydesk worker`` runs one alone, ``paydesk worker --once`` runs one pass.
+The clock is injectable, so tests can move time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.auth.principal import Principal
+from paydesk.auth.roles import Role
+from paydesk.billing import charges, dunning
+from paydesk.billing.charges import ChargeLine
+from paydesk.billing.schedule import start_of_day, today_in
+from paydesk.card_links import service as card_links
+from paydesk.clock import utcnow
+from paydesk.errors import DomainError
+from paydesk.logs import get_logger
+from paydesk.models import Account, PaymentMethod, Subscription, Transaction
+from paydesk.payment_methods import service as payment_methods
+from paydesk.subscriptions import service as orders
+from paydesk.subscriptions.service import Status
+from paydesk.transactions import repository as sales
+from paydesk.transactions.rules import Status as SaleStatus
+from paydesk.transactions.service import Services, add_event
+
+log = get_logger("paydesk.billing")
+
+# A sale whose gateway gave no answer is asked again this much later (same key).
+UNKNOWN_RETRY = timedelta(minutes=10)
+BILLABLE = (Status.ACTIVE, Status.PAST_DUE, Status.PAUSED)
+
+
+@dataclass
+class PassResult:
+    """What one pass did."""
+
+    charged: int = 0
+    declined: int = 0
+    unknown: int = 0
+    other: int = 0
+    claimed: int = 0
+
+    def add(self, outcome: str) -> None:
+        if outcome == SaleStatus.PAID:
+            self.charged += 1
+        elif outcome in (SaleStatus.DECLINED, SaleStatus.FAILED):
+            self.declined += 1
+        elif outcome == SaleStatus.PENDING:
+            self.unknown += 1
+        else:
+            self.other += 1
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class Runner:
+    services: Services
+    clock: Callable[[], datetime] = utcnow
+    worker_id: str = field(default_factory=default_worker_id)
+    batch: int = 50
+    lease: timedelta = timedelta(minutes=5)
+    concurrency: int = 4
+
+    async def run_once(self) -> PassResult:
+        """Claim and bill until nothing is due; what was done."""
+        result = PassResult()
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(sub_id: str) -> None:
+            async with gate:
+                result.add(await self.bill(sub_id))
+
+        while ids := await self.claim():
+            result.claimed += len(ids)
+            await asyncio.gather(*(one(sub_id) for sub_id in ids))
+        return result
+
+    async def claim(self) -> list[str]:
+        """Lease a batch of due orders to this worker; their ids."""
+        now = self.clock()
+        async with self.services.sessions() as db:
+            query = (
+                select(Subscription.id)
+                .where(
+                    col(Subscription.status).in_(BILLABLE),
+                    col(Subscription.due_at) <= now,
+                    or_(col(Subscription.lease_until).is_(None), col(Subscription.lease_until) < now),
+                )
+                .order_by(col(Subscription.due_at))
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            )
+            ids = list(await db.exec(query))
+            if ids:
+                await db.exec(
+                    update(Subscription)
+                    .where(col(Subscription.id).in_(ids))
+                    .values(lease_owner=self.worker_id, lease_until=now + self.lease)
+                )
+            await db.commit()
+        return ids
+
+    async def bill(self, sub_id: str) -> str:
+        """Do what the order needs now; the sale's status, or what happened instead."""
+        async with self.services.sessions() as db:
+            try:
+                return await self._bill(db, sub_id)
+            except Exception:
+                await db.rollback()
+                log.exception("billing.order_failed", subscription_id=sub_id)
+                return "error"
+
+    async def _bill(self, db: AsyncSession, sub_id: str) -> str:
+        now = self.clock()
+        sub = await self._mine(db, sub_id)
+        if sub is None:
+            await db.commit()
+            return "lost"
+        account = await db.get(Account, sub.account_id)
+        assert account is not None
+        today = today_in(account.timezone, now)
+        if sub.status == Status.PAUSED:
+            if sub.resume_on is None or sub.resume_on > today:
+                sub.due_at = None if sub.resume_on is None else sub.due_at
+                return await self._release(db, sub, "paused")
+            await orders.resume_order(db, sub, now=now)
+            if sub.due_at is None or sub.due_at > now:
+                return await self._release(db, sub, "resumed")
+            # Resumed on its charge day: charged in this pass.
+        if sub.cancel_at is not None and sub.cancel_at <= today:
+            orders.end_now(sub, now)
+            return await self._release(db, sub, "cancelled")
+        sale = await charges.pending_sale_of(db, sub)
+        if sale is None:
+            sale = await self._start_installment(db, sub, account, now)
+        sale = await charges.send(db, self.services, sale)
+        sub = await self._mine(db, sub_id)
+        if sub is None:  # our lease ran out meanwhile; the next worker finds the sale recorded
+            await db.commit()
+            return sale.status
+        await self._after(db, sub, account, sale, now)
+        return await self._release(db, sub, sale.status)
+
+    async def _mine(self, db: AsyncSession, sub_id: str) -> Subscription | None:
+        """The order, locked, while this worker's lease on it holds."""
+        sub = await db.get(Subscription, sub_id, with_for_update=True, populate_existing=True)
+        if sub is None or sub.lease_owner != self.worker_id or sub.status not in BILLABLE:
+            return None
+        return sub
+
+    async def _release(self, db: AsyncSession, sub: Subscription, outcome: str) -> str:
+        sub.lease_owner, sub.lease_until, sub.updated_at = None, None, utcnow()
+        db.add(sub)
+        await db.commit()
+        return outcome
+
+    async def _start_installment(
+        self, db: AsyncSession, sub: Subscription, account: Account, now: datetime
+    ) -> Transaction:
+        n = sub.periods_billed
+        attempt = await charges.attempts_made(db, sub, n)
+        method = await charges.usable_card(db, sub)
+        if method is None and sub.dunning_attempts > 0:
+            method = await self._other_card(db, sub, tried=set())
+        lines = [
+            ChargeLine(
+                description=sub.description,
+                quantity=sub.quantity,
+                unit_price=sub.unit_price,
+                kind=sub.kind,
+                unit=sub.unit,
+                payment_count=sub.payment_count,
+                product_id=sub.product_id,
+            )
+        ]
+        credit = min(sub.credit, orders.installment_amount(sub))
+        if credit > 0:
+            lines.append(ChargeLine("Credit from an earlier change", 1, -credit, "SINGLE"))
+        left = orders.installments_left(sub)
+        note = f"Installment {n + 1} of {sub.payment_count}" if left is not None else f"Period {n + 1}"
+        sale = await charges.start(
+            db,
+            sub,
+            lines,
+            method,
+            installment_key=f"{sub.id}:{n}:{attempt}",
+            when=now,
+            event="installment_started",
+            note=note if attempt == 0 else f"{note}, retry {attempt}",
+        )
+        return sale
+
+    async def _after(
+        self, db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, now: datetime
+    ) -> None:
+        """Move the order on after its installment's answer."""
+        if sale.status == SaleStatus.PAID:
+            credit_used = -sum(line for line in await _credit_lines(db, sale))
+            sub.credit = max(sub.credit - credit_used, 0)
+            sub.periods_billed += 1
+            orders.clear_dunning(sub)
+            sub.status = Status.ACTIVE
+            orders.schedule(sub, account.timezone)
+            return
+        if sale.status == SaleStatus.PENDING:
+            sub.due_at = now + UNKNOWN_RETRY
+            return
+        await self._dunning(db, sub, account, sale, now)
+
+    async def _dunning(
+        self, db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, now: datetime
+    ) -> None:
+        policy = policy_of(account)
+        today = today_in(account.timezone, now)
+        sub.dunning_attempts += 1
+        sub.dunning_since = sub.dunning_since or today
+        decision = dunning.after_decline(policy, sub.dunning_attempts, sub.dunning_since, sale.decline_code)
+        if policy.email_card_link:
+            await self._ask_for_card(db, sub, account)
+        if isinstance(decision, dunning.Retry):
+            sub.due_at = start_of_day(decision.on, account.timezone)
+            add_event(db, sale.id, "retry_scheduled", note=f"Retry on {decision.on.isoformat()}.")
+            return
+        if policy.try_other_cards:
+            tried = {m for m in await _cards_tried(db, sub)}
+            other = await self._other_card(db, sub, tried=tried)
+            if other is not None:
+                sub.payment_method_id = other.id
+                sub.due_at = now  # at once, with the next card
+                add_event(db, sale.id, "retry_scheduled", note=f"Trying the card ending {other.last4}.")
+                return
+        await give_up(db, sub, account, sale, decision.action, now)
+
+    async def _other_card(
+        self, db: AsyncSession, sub: Subscription, *, tried: set[str]
+    ) -> PaymentMethod | None:
+        cards = await payment_methods.payment_methods_of(
+            db, Principal(sub.account_id, Role.ADMIN), [sub.customer_id], include_removed=False
+        )
+        for card in cards:
+            active = payment_methods.status_of(card) == payment_methods.Status.ACTIVE
+            if active and card.id not in tried and card.id != sub.payment_method_id:
+                return card
+        return None
+
+    async def _ask_for_card(self, db: AsyncSession, sub: Subscription, account: Account) -> None:
+        """Email the customer a link to put a new card on file (it takes over their open orders)."""
+        try:
+            async with db.begin_nested():
+                await card_links.create_link(
+                    db,
+                    Principal(account.id, Role.ADMIN),
+                    self.services.secret,
+                    self.services.public_url,
+                    customer_id=sub.customer_id,
+                    expires_at=None,
+                    takes_over_open_orders=True,
+                    send_email=True,
+                    mailer=self.services.mailer,
+                )
+        except DomainError as error:
+            log.warning("billing.card_request_failed", subscription_id=sub.id, error=str(error))
+
+
+async def give_up(
+    db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, action: str, now: datetime
+) -> None:
+    """The policy's final action once retries are spent (or the decline was hard)."""
+    if action == dunning.FinalAction.CANCEL:
+        orders.end_now(sub, now)
+        add_event(db, sale.id, "dunning_ended", note="Retries spent: the order was cancelled.")
+    elif action == dunning.FinalAction.WRITE_OFF:
+        sale.status, sale.updated_at = SaleStatus.WRITTEN_OFF, utcnow()
+        db.add(sale)
+        add_event(
+            db, sale.id, "written_off", amount=sale.total, note="Retries spent: written off by dunning."
+        )
+        sub.periods_billed += 1
+        orders.clear_dunning(sub)
+        sub.status = Status.ACTIVE
+        orders.schedule(sub, account.timezone)
+    else:
+        sub.status, sub.due_at = Status.PAST_DUE, None
+        add_event(db, sale.id, "dunning_ended", note="Retries spent: the order is past due.")
+
+
+def policy_of(account: Account) -> dunning.Policy:
+    return dunning.Policy(
+        retry_days=dunning.parse_retry_days(account.dunning_retry_days),
+        final_action=dunning.FinalAction(account.dunning_final_action),
+        try_other_cards=account.dunning_try_other_cards,
+        email_card_link=account.dunning_email_card_link,
+    )
+
+
+async def _credit_lines(db: AsyncSession, sale: Transaction) -> list[int]:
+    return [line.total for line in await sales.lines_of(db, [sale.id]) if line.total < 0]
+
+
+async def _cards_tried(db: AsyncSession, sub: Subscription) -> list[str]:
+    """Cards already charged for the installment now in dunning."""
+    prefix = f"{sub.id}:{sub.periods_billed}:"
+    query = select(Transaction.payment_method_id).where(
+        col(Transaction.installment_key).startswith(prefix, autoescape=True)
+    )
+    return [m for m in await db.exec(query) if m is not None]
