@@ -5,12 +5,15 @@ Made once by the app's lifespan (or a CLI command) and closed with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from paydesk.auth.ratelimit import RateLimiter, make_limiter
+from paydesk.clock import utcnow
 from paydesk.config import Settings
 from paydesk.db import SessionFactory, create_engine, session_factory
 from paydesk.gateways.registry import GatewayRegistry, make_http_client
@@ -30,6 +33,8 @@ class Resources:
     http: httpx.AsyncClient
     gateways: GatewayRegistry
     mailer: Mailer
+    # What "now" is for mutations and the billing runner; tests that move time replace it.
+    clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from paydesk import ids
 from paydesk.auth.roles import Role
 from paydesk.auth.service import IssuedApiKey, add_user, issue_api_key
+from paydesk.billing import dunning
 from paydesk.errors import ErrorCode, Problems
 from paydesk.gateways.service import create_sandbox
 from paydesk.models import Account, User
@@ -115,6 +116,35 @@ async def update_account(
             if limit < 0:
                 problems.add(ErrorCode.INVALID, "A refund limit is 0 or more.", ("rep_refund_limit",))
             account.rep_refund_limit = limit or None
+    problems.raise_any()
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def update_dunning_policy(
+    session: AsyncSession,
+    account_id: str,
+    *,
+    retry_days: list[int] | None = None,
+    final_action: str | None = None,
+    try_other_cards: bool | None = None,
+    email_card_link: bool | None = None,
+) -> Account:
+    """Change how declined installments are retried; omitted settings stay."""
+    account = await session.get(Account, account_id)
+    assert account is not None
+    problems = Problems()
+    if retry_days is not None:
+        days = dunning.check_retry_days(problems, retry_days, ("retry_days",))
+        if days is not None:
+            account.dunning_retry_days = dunning.format_retry_days(days)
+    if final_action is not None:
+        account.dunning_final_action = dunning.FinalAction(final_action).value
+    if try_other_cards is not None:
+        account.dunning_try_other_cards = try_other_cards
+    if email_card_link is not None:
+        account.dunning_email_card_link = email_card_link
     problems.raise_any()
     session.add(account)
     await session.flush()

@@ -61,4 +61,4 @@ async def run_forever(runner: Runner, stop: asyncio.Event, interval: float) -> N
 
 
 def runner_for(services: Services, *, lease_seconds: float = 300.0) -> Runner:
-    return Runner(services, lease=timedelta(seconds=lease_seconds))
+    return Runner(services, clock=services.clock, lease=timedelta(seconds=lease_seconds))

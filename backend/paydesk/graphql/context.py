@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 
 from paydesk.auth.principal import Principal
+from paydesk.clock import utcnow
 from paydesk.config import Settings
 from paydesk.db import SessionFactory
 from paydesk.gateways.registry import GatewayRegistry
@@ -42,6 +44,8 @@ class Context:
     principal: Principal | None
     loaders: Loaders
     request_id: str
+    # The time mutations take as now: the process's clock, replaced by tests that move time.
+    clock: Callable[[], datetime] = field(default=utcnow)
     cookie: CookieChange | None = field(default=None)
 
     @property

@@ -222,6 +222,7 @@ async def _execute(
                 principal=principal,
                 loaders=Loaders(db, principal),
                 request_id=request_id(),
+                clock=resources.clock,
             )
             result = await schema.execute(
                 operation.query,

@@ -20,6 +20,7 @@ from paydesk.graphql.node import Node
 from paydesk.graphql.payments.types import CardTokenizationLink, Gateway, PaymentMethod
 from paydesk.graphql.referrals.types import partner_of
 from paydesk.graphql.sales.types import Refund, Transaction
+from paydesk.graphql.subscriptions.types import subscription_node
 from paydesk.offers import service as offers
 from paydesk.transactions import queries as sales
 
@@ -105,6 +106,7 @@ RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.INVOICE_TEMPLATE: invoice_template_node,
     ids.REFUND: _refund,
     ids.PARTNER: _partner,
+    ids.SUBSCRIPTION: subscription_node,
 }
 
 

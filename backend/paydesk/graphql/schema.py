@@ -30,6 +30,8 @@ from paydesk.graphql.sales.actions import TransactionActionMutations
 from paydesk.graphql.sales.mutations import SalesMutations
 from paydesk.graphql.sales.queries import SalesQueries
 from paydesk.graphql.scalars import SCALARS
+from paydesk.graphql.subscriptions.mutations import SubscriptionMutations
+from paydesk.graphql.subscriptions.queries import SubscriptionQueries
 
 # Limits that keep one request's cost bounded; the portal's deepest query is far below each.
 MAX_DEPTH = 12
@@ -47,6 +49,7 @@ class Query(
     SalesQueries,
     InvoiceQueries,
     ReferralQueries,
+    SubscriptionQueries,
 ):
     pass
 
@@ -62,6 +65,7 @@ class Mutation(
     CouponMutations,
     ReferralMutations,
     InvoiceMutations,
+    SubscriptionMutations,
 ):
     pass
 

@@ -70,6 +70,8 @@ class Services:
     secret: bytes
     mailer: Mailer
     public_url: str
+    # What "now" is for scheduled work; tests that move time replace it.
+    clock: Callable[[], datetime] = utcnow
 
 
 @dataclass(frozen=True)

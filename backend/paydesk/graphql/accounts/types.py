@@ -10,6 +10,7 @@ import strawberry
 from paydesk.auth.roles import Role as DomainRole
 from paydesk.graphql.money import Money
 from paydesk.graphql.node import Node
+from paydesk.graphql.subscriptions.policy import DunningPolicy
 from paydesk.models import Account as AccountModel
 from paydesk.models import ApiKey as ApiKeyModel
 from paydesk.models import User as UserModel
@@ -47,6 +48,10 @@ class Account(Node):
         description="The largest refund a REP may give; null: REPs may not refund."
     )
 
+    dunning_policy: DunningPolicy = strawberry.field(
+        description="How declined installments are retried, and what happens when retries run out."
+    )
+
     @classmethod
     def from_model(cls, m: AccountModel) -> Account:
         limit = m.rep_refund_limit
@@ -58,6 +63,7 @@ class Account(Node):
             locale=m.locale,
             email_invoices=m.email_invoices,
             rep_refund_limit=Money.of(DomainMoney(limit, m.default_currency)) if limit is not None else None,
+            dunning_policy=DunningPolicy.from_model(m),
         )
 
 

@@ -26,6 +26,7 @@ from paydesk.graphql.pagination import (
 from paydesk.graphql.payments.types import CardTokenizationLink, PaymentMethod
 from paydesk.graphql.referrals.types import Partner, partner_of
 from paydesk.graphql.sales.types import TransactionConnection, TransactionStatus
+from paydesk.graphql.subscriptions.types import Subscription, subscriptions_of
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
 from paydesk.models import Customer as CustomerModel
@@ -177,6 +178,12 @@ class Customer(Node):
     @strawberry.field(description="Coupons the customer used, newest first.")
     async def coupons_used(self, info: Info) -> list[CouponRedemption]:
         return await coupons_used(info, self.id)
+
+    @strawberry.field(
+        description="The customer's subscriptions and payment plans, newest first, ended ones too."
+    )
+    async def subscriptions(self, info: Info) -> list[Subscription]:
+        return await subscriptions_of(info, self.id)
 
     @strawberry.field(
         description="The partner who referred the customer and earns commission on their paid sales."

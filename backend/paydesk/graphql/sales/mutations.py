@@ -16,7 +16,9 @@ from paydesk.transactions.service import ChargeInput, LogInput, Services
 
 def services(info: Info) -> Services:
     ctx = info.context
-    return Services(ctx.sessions, ctx.gateways, ctx.server_secret, ctx.mailer, ctx.settings.public_url)
+    return Services(
+        ctx.sessions, ctx.gateways, ctx.server_secret, ctx.mailer, ctx.settings.public_url, ctx.clock
+    )
 
 
 @strawberry.type

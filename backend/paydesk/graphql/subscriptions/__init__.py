@@ -1,0 +1,1 @@
+"""Subscriptions and payment plans: open orders and their lifecycle."""
