@@ -12,14 +12,17 @@ from paydesk.accounts.service import create_account
 from paydesk.auth import repository as auth_repo
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
-from paydesk.billing.schedule import BillingUnit
+from paydesk.billing.runner import Runner
+from paydesk.billing.schedule import BillingUnit, today_in
 from paydesk.clock import utcnow
 from paydesk.customers.service import AddressFields, add_address, add_comment, create_customer
+from paydesk.models import Account, Product
 from paydesk.offers.lines import LineInput, LineKind
 from paydesk.offers.service import save_offer
 from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card
 from paydesk.products.service import PriceInput, create_product
 from paydesk.referrals.service import PartnerFields, RateInput, create_partner, set_referrer
+from paydesk.subscriptions import service as subscriptions
 from paydesk.transactions.orders import OrderInput
 from paydesk.transactions.refunds import RefundInput, refund_transaction
 from paydesk.transactions.service import ChargeInput, LogInput, Services, charge_now, log_transaction
@@ -166,7 +169,7 @@ async def _catalog_and_history(
         ],
     )
     await session.commit()
-    ada, grace, _kenji, _fatima, lena, carlos = customer_ids
+    ada, grace, kenji, _fatima, lena, carlos = customer_ids
     trade_show = utcnow() - timedelta(days=12)
     await log_transaction(
         session,
@@ -201,6 +204,62 @@ async def _catalog_and_history(
         session, services, owner, RefundInput(sales[1].id, Decimal("24.50"), reason="One lantern returned")
     )
     await session.commit()
+    await _open_orders(session, services, owner, ada, grace, kenji, made)
+
+
+async def _open_orders(
+    session: AsyncSession,
+    services: Services,
+    owner: Principal,
+    ada: str,
+    grace: str,
+    kenji: str,
+    made: dict[str, Product],
+) -> None:
+    """Subscriptions and a plan in every everyday state: active, a plan under way, paused, past due."""
+    club = LineInput(
+        product_id=made["Gear club membership"].id, kind=LineKind.SUBSCRIPTION, unit=BillingUnit.MONTH
+    )
+    canoe = LineInput(
+        description="Canoe, in six payments",
+        unit_price="150.00",
+        kind=LineKind.PAYMENT_PLAN,
+        unit=BillingUnit.MONTH,
+        payment_count=6,
+        first_payment="100.00",
+    )
+    # Ada: the club (active) and the canoe plan (1 of 6 paid).
+    await charge_now(session, services, owner, ChargeInput(OrderInput(customer_id=ada, lines=[club, canoe])))
+    await session.commit()
+    # Grace: the club, paused for a month.
+    await charge_now(session, services, owner, ChargeInput(OrderInput(customer_id=grace, lines=[club])))
+    await session.commit()
+    (grace_club,) = await subscriptions.of_customers(session, owner.account_id, [grace])
+    now = utcnow()
+    await subscriptions.pause(session, owner, grace_club.id, (now + timedelta(days=30)).date(), now=now)
+    await session.commit()
+    # Kenji: the club, then a card that has expired at the bank, charged today: past due (a hard decline).
+    await charge_now(session, services, owner, ChargeInput(OrderInput(customer_id=kenji, lines=[club])))
+    await session.commit()
+    expired = await tokenize_card(
+        session,
+        services.gateways,
+        services.secret,
+        owner,
+        Tokenize(
+            customer_id=kenji,
+            card=CardFields("4000000000000069", 5, 2031, "123", "Kenji Watanabe"),
+            make_default=False,
+        ),
+    )
+    (kenji_club,) = await subscriptions.of_customers(session, owner.account_id, [kenji])
+    await subscriptions.use_card(session, kenji_club, expired)
+    account = await session.get(Account, owner.account_id)
+    assert account is not None
+    await subscriptions.move_next_charge(session, kenji_club, today_in(account.timezone, now), now=now)
+    session.add(kenji_club)
+    await session.commit()
+    await Runner(services).run_once()
 
 
 DEMO_PRODUCTS = [
