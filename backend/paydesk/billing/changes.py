@@ -23,6 +23,7 @@ from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role, allows
 from paydesk.billing import charges
 from paydesk.billing.charges import ChargeLine
+from paydesk.billing.runner import finish_balance
 from paydesk.billing.schedule import today_in
 from paydesk.errors import ErrorCode, Problems, fail
 from paydesk.models import Account, Subscription, Transaction
@@ -32,7 +33,7 @@ from paydesk.subscriptions import service as orders
 from paydesk.subscriptions.service import FIELD, Kind, Status
 from paydesk.transactions import idempotency
 from paydesk.transactions.rules import Status as SaleStatus
-from paydesk.transactions.service import Services, add_event
+from paydesk.transactions.service import Services
 
 MAX_QUANTITY = 10_000
 # How long paying a plan off keeps the billing runner away from the plan.
@@ -290,7 +291,7 @@ async def pay_remaining_balance(
             sub,
             lines,
             method,
-            installment_key=f"{sub.id}:balance:{sub.periods_billed}",
+            installment_key=f"{sub.id}:balance:{await charges.attempts_made(session, sub, 'balance')}",
             when=now,
             event="balance_started",
         )
@@ -299,16 +300,18 @@ async def pay_remaining_balance(
         sale = await charges.send(session, services, sale)
         sub = await orders.locked(session, principal, subscription_id)
         sub.lease_owner, sub.lease_until = None, None
-        if sale.status == SaleStatus.PAID:
-            sub.periods_billed += left
-            sub.credit -= credit
-            orders.clear_dunning(sub)
-            sub.status, sub.next_charge_date, sub.due_at = Status.COMPLETED, None, None
-            add_event(session, sale.id, "plan_paid_off", amount=sale.total)
-        session.add(sub)
+        account = await session.get(Account, sub.account_id)
+        assert account is not None
+        finish_balance(session, sub, account, sale, now)
         if claim is not None:
             await idempotency.attach(session, claim, sub.id, completed=True)
         await session.commit()
+        if sale.status == SaleStatus.PENDING:
+            raise fail(
+                ErrorCode.GATEWAY_ERROR,
+                "The gateway did not answer; paydesk asks it again and completes the plan if it was paid.",
+                FIELD,
+            )
         if sale.status != SaleStatus.PAID:
             raise fail(
                 ErrorCode.CARD_DECLINED,

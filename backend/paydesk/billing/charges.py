@@ -45,8 +45,8 @@ class ChargeLine:
         return self.quantity * self.unit_price
 
 
-async def attempts_made(session: AsyncSession, sub: Subscription, installment: int) -> int:
-    """How many sales were started for this installment of the order."""
+async def attempts_made(session: AsyncSession, sub: Subscription, installment: int | str) -> int:
+    """How many sales were started for this installment of the order (or for paying it off: "balance")."""
     prefix = f"{sub.id}:{installment}:"
     query = select(func.count()).where(col(Transaction.installment_key).startswith(prefix, autoescape=True))
     return int((await session.exec(query)).one())

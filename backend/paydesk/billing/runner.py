@@ -219,6 +219,9 @@ class Runner:
         self, db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, now: datetime
     ) -> None:
         """Move the order on after its installment's answer."""
+        if sale.installment_key is not None and ":balance:" in sale.installment_key:
+            finish_balance(db, sub, account, sale, now)
+            return
         if sale.status == SaleStatus.PAID:
             credit_used = -sum(line for line in await _credit_lines(db, sale))
             sub.credit = max(sub.credit - credit_used, 0)
@@ -307,6 +310,24 @@ async def give_up(
     else:
         sub.status, sub.due_at = Status.PAST_DUE, None
         add_event(db, sale.id, "dunning_ended", note="Retries spent: the order is past due.")
+
+
+def finish_balance(
+    db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, now: datetime
+) -> None:
+    """A plan's pay-off sale got its answer: PAID completes the plan; no answer is asked again later
+    (same key); a decline leaves the plan going on as it was."""
+    if sale.status == SaleStatus.PAID:
+        sub.periods_billed += orders.installments_left(sub) or 0
+        sub.credit = 0
+        orders.clear_dunning(sub)
+        sub.status, sub.next_charge_date, sub.due_at = Status.COMPLETED, None, None
+        add_event(db, sale.id, "plan_paid_off", amount=sale.total)
+    elif sale.status == SaleStatus.PENDING:
+        sub.due_at = now + UNKNOWN_RETRY
+    elif sub.status == Status.ACTIVE and sub.dunning_attempts == 0:
+        orders.schedule(sub, account.timezone)
+    db.add(sub)
 
 
 def policy_of(account: Account) -> dunning.Policy:

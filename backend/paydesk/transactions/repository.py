@@ -97,10 +97,19 @@ async def events_of(session: AsyncSession, transaction_ids: Sequence[str]) -> li
 
 
 async def pending_before(session: AsyncSession, before: datetime, limit: int) -> list[Transaction]:
-    """PENDING charges made before ``before``, oldest first: what reconciliation settles."""
+    """PENDING charges made before ``before``, oldest first: what reconciliation settles.
+
+    An open order's installments are left out: the billing runner asks the gateway
+    again about its own (same key) and moves the order on in the same transaction,
+    so an installment can never be settled without its order knowing.
+    """
     query = (
         select(Transaction)
-        .where(Transaction.status == "PENDING", col(Transaction.created_at) < before)
+        .where(
+            Transaction.status == "PENDING",
+            col(Transaction.created_at) < before,
+            col(Transaction.installment_key).is_(None),
+        )
         .order_by(col(Transaction.created_at))
         .limit(limit)
     )
