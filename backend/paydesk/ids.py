@@ -36,6 +36,7 @@ COUPON = "cpn"
 EVENT = "evt"
 IDEMPOTENCY = "idem"
 PARTNER = "ptr"
+PAYMENT_REQUEST = "preq"
 
 PREFIXES = frozenset(
     {
@@ -63,6 +64,7 @@ PREFIXES = frozenset(
         EVENT,
         IDEMPOTENCY,
         PARTNER,
+        PAYMENT_REQUEST,
     }
 )
 

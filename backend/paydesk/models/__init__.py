@@ -3,6 +3,7 @@
 from paydesk.models.account import Account
 from paydesk.models.catalog import Offer, OfferLine, Product
 from paydesk.models.customer import Address, Comment, Customer
+from paydesk.models.payment_requests import PaymentRequest
 from paydesk.models.payments import CardTokenizationLink, Gateway, PaymentMethod
 from paydesk.models.rate_limit import RateLimitCounter
 from paydesk.models.referrals import Commission, Partner
@@ -41,6 +42,7 @@ __all__ = [
     "OfferLine",
     "Partner",
     "PaymentMethod",
+    "PaymentRequest",
     "Product",
     "RateLimitCounter",
     "Refund",

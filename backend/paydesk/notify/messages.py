@@ -38,3 +38,27 @@ async def send_card_request(
         takes_over_open_orders=takes_over_open_orders,
     )
     return await mailer.send(Email(to=to, subject=subject, text=text, html=html, reply_to=reply_to))
+
+
+async def send_payment_request(
+    mailer: Mailer,
+    *,
+    to: str,
+    merchant_name: str,
+    customer_name: str | None,
+    total: str,
+    description: str | None,
+    url: str,
+    expires_at: datetime,
+) -> str:
+    """Ask a customer to pay ``total`` (already formatted for them) on the checkout page at ``url``."""
+    subject, text, html = render(
+        "payment_request",
+        merchant_name=merchant_name,
+        customer_name=customer_name,
+        total=total,
+        description=description,
+        url=url,
+        expires_at=expires_at,
+    )
+    return await mailer.send(Email(to=to, subject=subject, text=text, html=html))

@@ -5,13 +5,15 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from paydesk.web import card_page
+from paydesk.web import card_page, pay_page
 from paydesk.web.invoice_page import invoice_routes
 from paydesk.web.pages import STATIC_DIR, STATIC_PATH
 
 routes: list[BaseRoute] = [
     Route("/card/{token}", card_page.show, methods=["GET"], name="card_page"),
     Route("/card/{token}", card_page.submit, methods=["POST"], name="card_page_submit"),
+    Route("/pay/{token}", pay_page.show, methods=["GET"], name="pay_page"),
+    Route("/pay/{token}", pay_page.submit, methods=["POST"], name="pay_page_submit"),
     *invoice_routes,
     Mount(STATIC_PATH, app=StaticFiles(directory=STATIC_DIR), name="pages_static"),
 ]

@@ -1,0 +1,1 @@
+"""Payment requests and the hosted checkout they link to."""

@@ -1,0 +1,96 @@
+"""SQL for payment requests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.models import PaymentRequest
+from paydesk.pagination import Page, PageRequest, newer_first_after
+
+
+async def get(session: AsyncSession, account_id: str, request_id: str) -> PaymentRequest | None:
+    query = select(PaymentRequest).where(
+        PaymentRequest.id == request_id, PaymentRequest.account_id == account_id
+    )
+    return (await session.exec(query)).first()
+
+
+async def get_many(
+    session: AsyncSession, account_id: str, request_ids: Sequence[str]
+) -> list[PaymentRequest]:
+    query = select(PaymentRequest).where(
+        col(PaymentRequest.id).in_(request_ids), PaymentRequest.account_id == account_id
+    )
+    return list(await session.exec(query))
+
+
+async def lock(session: AsyncSession, account_id: str, request_id: str) -> PaymentRequest | None:
+    query = (
+        select(PaymentRequest)
+        .where(PaymentRequest.id == request_id, PaymentRequest.account_id == account_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).first()
+
+
+async def lock_any(session: AsyncSession, request_id: str) -> PaymentRequest | None:
+    query = (
+        select(PaymentRequest)
+        .where(PaymentRequest.id == request_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).first()
+
+
+async def by_token_hash(
+    session: AsyncSession, token_hash: str, *, lock: bool = False
+) -> PaymentRequest | None:
+    query = select(PaymentRequest).where(PaymentRequest.token_hash == token_hash)
+    if lock:
+        query = query.with_for_update()
+    return (await session.exec(query.execution_options(populate_existing=True))).first()
+
+
+async def page(
+    session: AsyncSession, account_id: str, customer_id: str, request: PageRequest
+) -> tuple[list[PaymentRequest], int]:
+    """A customer's requests, newest first; one row more than asked, and the total."""
+    where = [col(PaymentRequest.account_id) == account_id, col(PaymentRequest.customer_id) == customer_id]
+    query = select(PaymentRequest).where(*where)
+    if request.after is not None:
+        query = query.where(
+            newer_first_after(col(PaymentRequest.created_at), col(PaymentRequest.id), request.after)
+        )
+    query = query.order_by(col(PaymentRequest.created_at).desc(), col(PaymentRequest.id).desc()).limit(
+        request.first + 1
+    )
+    rows = list(await session.exec(query))
+    total = (await session.exec(select(func.count()).select_from(PaymentRequest).where(*where))).one()
+    return rows, int(total)
+
+
+async def pages_of(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str], request: PageRequest
+) -> list[Page[PaymentRequest]]:
+    """First pages for several customers (a query each: a customer page shows one)."""
+    pages = []
+    for customer_id in customer_ids:
+        rows, total = await page(session, account_id, customer_id, request)
+        pages.append(Page(rows[: request.first], len(rows) > request.first, False, total))
+    return pages
+
+
+async def expire_before(session: AsyncSession, now: datetime) -> int:
+    statement = (
+        update(PaymentRequest)
+        .where(col(PaymentRequest.status) == "OPEN", col(PaymentRequest.expires_at) <= now)
+        .values(status="EXPIRED")
+    )
+    return int((await session.exec(statement)).rowcount)
