@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from paydesk.billing.runner import PassResult, Runner
 from paydesk.logs import get_logger
+from paydesk.payment_requests import service as payment_requests
 from paydesk.transactions.actions import reconcile_voids
 from paydesk.transactions.refunds import reconcile_refunds
 from paydesk.transactions.service import Services, reconcile
@@ -38,6 +39,7 @@ async def run_pass(runner: Runner) -> JobsPass:
     charges = await reconcile(runner.services, now=now)
     refunds = await reconcile_refunds(runner.services, now=now)
     voids = await reconcile_voids(runner.services, now=now)
+    await payment_requests.expire_due(runner.services, now=now)
     return JobsPass(billing, len(charges), len(refunds), len(voids))
 
 

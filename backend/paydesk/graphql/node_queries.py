@@ -17,6 +17,7 @@ from paydesk.graphql.coupons.types import coupon_node
 from paydesk.graphql.customers.types import Address, Comment, Customer
 from paydesk.graphql.invoices.queries import invoice_node, invoice_template_node
 from paydesk.graphql.node import Node
+from paydesk.graphql.payment_requests.types import payment_request_node
 from paydesk.graphql.payments.types import CardTokenizationLink, Gateway, PaymentMethod
 from paydesk.graphql.referrals.types import partner_of
 from paydesk.graphql.sales.types import Refund, Transaction
@@ -107,6 +108,7 @@ RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.REFUND: _refund,
     ids.PARTNER: _partner,
     ids.SUBSCRIPTION: subscription_node,
+    ids.PAYMENT_REQUEST: payment_request_node,
 }
 
 

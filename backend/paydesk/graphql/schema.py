@@ -22,6 +22,8 @@ from paydesk.graphql.customers.queries import CustomerQueries
 from paydesk.graphql.invoices.mutations import InvoiceMutations
 from paydesk.graphql.invoices.queries import InvoiceQueries
 from paydesk.graphql.node_queries import NodeQueries
+from paydesk.graphql.payment_requests.mutations import PaymentRequestMutations
+from paydesk.graphql.payment_requests.queries import PaymentRequestQueries
 from paydesk.graphql.payments.mutations import PaymentMutations
 from paydesk.graphql.payments.queries import PaymentQueries
 from paydesk.graphql.referrals.mutations import ReferralMutations
@@ -50,6 +52,7 @@ class Query(
     InvoiceQueries,
     ReferralQueries,
     SubscriptionQueries,
+    PaymentRequestQueries,
 ):
     pass
 
@@ -66,6 +69,7 @@ class Mutation(
     ReferralMutations,
     InvoiceMutations,
     SubscriptionMutations,
+    PaymentRequestMutations,
 ):
     pass
 

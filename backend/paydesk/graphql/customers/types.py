@@ -23,6 +23,7 @@ from paydesk.graphql.pagination import (
     edges_and_info,
     page_request,
 )
+from paydesk.graphql.payment_requests.types import PaymentRequestConnection
 from paydesk.graphql.payments.types import CardTokenizationLink, PaymentMethod
 from paydesk.graphql.referrals.types import Partner, partner_of
 from paydesk.graphql.sales.types import TransactionConnection, TransactionStatus
@@ -31,6 +32,7 @@ from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
 from paydesk.models import Customer as CustomerModel
 from paydesk.pagination import Page
+from paydesk.payment_requests import service as payment_requests
 from paydesk.transactions import queries as sales
 
 
@@ -178,6 +180,19 @@ class Customer(Node):
     @strawberry.field(description="Coupons the customer used, newest first.")
     async def coupons_used(self, info: Info) -> list[CouponRedemption]:
         return await coupons_used(info, self.id)
+
+    @strawberry.field(description="Payment requests sent to the customer, newest first.")
+    async def payment_requests(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+    ) -> PaymentRequestConnection:
+        ctx = info.context
+        page = await payment_requests.page_of(
+            ctx.db, ctx.caller.account_id, self.id, page_request(first, after)
+        )
+        return PaymentRequestConnection.from_page(page)
 
     @strawberry.field(
         description="The customer's subscriptions and payment plans, newest first, ended ones too."

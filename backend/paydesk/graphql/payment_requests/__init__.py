@@ -1,0 +1,1 @@
+"""Payment requests: links to the hosted checkout."""
