@@ -60,6 +60,16 @@ async def pending_sale_of(session: AsyncSession, sub: Subscription) -> Transacti
     return (await session.exec(query)).first()
 
 
+async def unapplied_paid_sale(session: AsyncSession, sub: Subscription) -> Transaction | None:
+    """A PAID sale of the installment now due: paid, but the order was not moved on (a lost lease)."""
+    prefix = f"{sub.id}:{sub.periods_billed}:"
+    query = select(Transaction).where(
+        col(Transaction.installment_key).startswith(prefix, autoescape=True),
+        Transaction.status == Status.PAID,
+    )
+    return (await session.exec(query)).first()
+
+
 async def usable_card(session: AsyncSession, sub: Subscription) -> PaymentMethod | None:
     if sub.payment_method_id is None:
         return None

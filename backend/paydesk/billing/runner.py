@@ -144,6 +144,13 @@ class Runner:
         account = await db.get(Account, sub.account_id)
         assert account is not None
         today = today_in(account.timezone, now)
+        # First what an earlier pass left: a sale sent without an answer, or paid without the order knowing.
+        sale = await charges.pending_sale_of(db, sub)
+        if sale is None and (paid := await charges.unapplied_paid_sale(db, sub)) is not None:
+            await self._after(db, sub, account, paid, now)
+            return await self._release(db, sub, paid.status)
+        if sale is not None:
+            return await self._send_and_apply(db, sub_id, account, sale, now)
         if sub.status == Status.PAUSED:
             if sub.resume_on is None or sub.resume_on > today:
                 sub.due_at = None if sub.resume_on is None else sub.due_at
@@ -155,12 +162,17 @@ class Runner:
         if sub.cancel_at is not None and sub.cancel_at <= today:
             orders.end_now(sub, now)
             return await self._release(db, sub, "cancelled")
-        sale = await charges.pending_sale_of(db, sub)
-        if sale is None:
-            sale = await self._start_installment(db, sub, account, now)
+        sale = await self._start_installment(db, sub, account, now)
+        return await self._send_and_apply(db, sub_id, account, sale, now)
+
+    async def _send_and_apply(
+        self, db: AsyncSession, sub_id: str, account: Account, sale: Transaction, now: datetime
+    ) -> str:
         sale = await charges.send(db, self.services, sale)
         sub = await self._mine(db, sub_id)
-        if sub is None:  # our lease ran out meanwhile; the next worker finds the sale recorded
+        if sub is None:
+            # Our lease ran out meanwhile: the sale's outcome is kept, and whoever bills the order
+            # next applies it (a paid installment is never charged again).
             await db.commit()
             return sale.status
         await self._after(db, sub, account, sale, now)
@@ -227,11 +239,20 @@ class Runner:
             sub.credit = max(sub.credit - credit_used, 0)
             sub.periods_billed += 1
             orders.clear_dunning(sub)
+            if sub.status == Status.PAUSED:
+                # Paused by staff while the gateway worked: the pause stands, the next charge waits for it.
+                sub.next_charge_date = orders.installment_date(sub, sub.periods_billed)
+                sub.due_at = start_of_day(sub.resume_on, account.timezone) if sub.resume_on else None
+                return
             sub.status = Status.ACTIVE
             orders.schedule(sub, account.timezone)
             return
         if sale.status == SaleStatus.PENDING:
             sub.due_at = now + UNKNOWN_RETRY
+            return
+        if sub.status == Status.PAUSED:
+            # The installment is tried again when the order resumes.
+            sub.due_at = start_of_day(sub.resume_on, account.timezone) if sub.resume_on else None
             return
         await self._dunning(db, sub, account, sale, now)
 
