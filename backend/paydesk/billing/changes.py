@@ -157,7 +157,8 @@ async def _update(
     if method is not None:
         await orders.use_card(session, sub, method)
     sub.quantity, sub.unit_price = quantity, unit_price
-    if sub.status == Status.ACTIVE:
+    if sub.status == Status.ACTIVE and sub.dunning_attempts == 0:
+        # An order being retried keeps its retry time (use_card has made it due at once for a new card).
         orders.schedule(sub, account.timezone)
     sub.updated_at = now
     session.add(sub)

@@ -32,7 +32,7 @@ from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.billing import charges, dunning
 from paydesk.billing.charges import ChargeLine
-from paydesk.billing.schedule import start_of_day, today_in
+from paydesk.billing.schedule import BillingUnit, charge_date, start_of_day, today_in
 from paydesk.card_links import service as card_links
 from paydesk.clock import utcnow
 from paydesk.errors import DomainError
@@ -197,7 +197,7 @@ class Runner:
         n = sub.periods_billed
         attempt = await charges.attempts_made(db, sub, n)
         method = await charges.usable_card(db, sub)
-        if method is None and sub.dunning_attempts > 0:
+        if method is None and sub.dunning_attempts > 0 and policy_of(account).try_other_cards:
             method = await self._other_card(db, sub, tried=set())
         lines = [
             ChargeLine(
@@ -246,6 +246,13 @@ class Runner:
                 return
             sub.status = Status.ACTIVE
             orders.schedule(sub, account.timezone)
+            today = today_in(account.timezone, now)
+            if sub.next_charge_date is not None and sub.next_charge_date <= today:
+                # Far behind (past due for periods, or the runner was down): charged once, the schedule
+                # starts again from today rather than charging every missed period in a row.
+                orders.reanchor(sub, charge_date(today, BillingUnit(sub.unit), 1))
+                orders.schedule(sub, account.timezone)
+                add_event(db, sale.id, "schedule_restarted", note=f"Next charge on {sub.next_charge_date}.")
             return
         if sale.status == SaleStatus.PENDING:
             sub.due_at = now + UNKNOWN_RETRY

@@ -284,6 +284,11 @@ async def recover_with(session: AsyncSession, customer_id: str, payment_method_i
         update(Subscription)
         .where(
             col(Subscription.customer_id) == customer_id,
+            # An order already on this card (e.g. the declining card promoted to default) is left alone.
+            or_(
+                col(Subscription.payment_method_id).is_(None),
+                col(Subscription.payment_method_id) != payment_method_id,
+            ),
             or_(
                 col(Subscription.status) == Status.PAST_DUE,
                 (col(Subscription.status) == Status.ACTIVE) & (col(Subscription.dunning_attempts) > 0),
@@ -330,7 +335,8 @@ async def installment_closed(session: AsyncSession, sale: Transaction, *, now: d
     if sub.status == Status.ACTIVE:
         schedule(sub, account.timezone)
         if sub.next_charge_date is not None and sub.next_charge_date < today_in(account.timezone, now):
-            # Far behind: the next installment is charged now rather than a run of catch-ups.
+            # Far behind: the next installment is charged now, then the schedule starts again from
+            # that day (the runner re-anchors it) rather than charging every missed period in a row.
             sub.due_at = now
     _touch(session, sub)
     await session.flush()

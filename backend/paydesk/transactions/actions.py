@@ -225,7 +225,7 @@ async def write_off(
     session.add(sale)
     add_event(session, sale.id, "written_off", principal=principal, amount=sale.total, note=_note(reason))
     await session.flush()
-    if await subscriptions.installment_closed(session, sale, now=utcnow()):
+    if await subscriptions.installment_closed(session, sale, now=services.clock()):
         add_event(
             session, sale.id, "dunning_ended", note="Written off: the order goes on to its next installment."
         )
@@ -242,7 +242,7 @@ async def mark_paid(
     paid_at: datetime | None,
 ) -> Transaction:
     """DECLINED, FAILED or WRITTEN_OFF becomes PAID, paid outside the system; it gets its invoice now."""
-    now = utcnow()
+    now = services.clock()
     when = paid_at or now
     if when.tzinfo is None or when > now + FUTURE_TOLERANCE:
         raise fail(
