@@ -189,6 +189,8 @@ async def test_revoked_key_is_refused(installation: Installation) -> None:
                 "data_dir": installation.data_dir,
                 "secret_key": SECRET_KEY,
                 "log_level": "WARNING",
+                # The CLI below blocks this event loop; an in-process billing pass must not hold the database.
+                "jobs": False,
             }
         )
     )
