@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk.models import PaymentRequest
+from paydesk.models import PaymentRequest, Transaction
 from paydesk.pagination import Page, PageRequest, newer_first_after
 
 
@@ -87,10 +87,30 @@ async def pages_of(
     return pages
 
 
-async def expire_before(session: AsyncSession, now: datetime) -> int:
+async def mark_paid_by_sales(session: AsyncSession, now: datetime) -> int:
+    """OPEN requests whose sale, left waiting for its gateway, has since been paid become PAID."""
+    paid = select(Transaction.id).where(col(Transaction.status) == "PAID")
     statement = (
         update(PaymentRequest)
-        .where(col(PaymentRequest.status) == "OPEN", col(PaymentRequest.expires_at) <= now)
+        .where(col(PaymentRequest.status) == "OPEN", col(PaymentRequest.transaction_id).in_(paid))
+        .values(status="PAID", paid_at=now)
+    )
+    return int((await session.exec(statement)).rowcount)
+
+
+async def expire_before(session: AsyncSession, now: datetime) -> int:
+    """OPEN requests past their expiry become EXPIRED, except one whose sale still waits for its gateway."""
+    waiting = select(Transaction.id).where(col(Transaction.status) == "PENDING")
+    statement = (
+        update(PaymentRequest)
+        .where(
+            col(PaymentRequest.status) == "OPEN",
+            col(PaymentRequest.expires_at) <= now,
+            or_(
+                col(PaymentRequest.transaction_id).is_(None),
+                col(PaymentRequest.transaction_id).not_in(waiting),
+            ),
+        )
         .values(status="EXPIRED")
     )
     return int((await session.exec(statement)).rowcount)

@@ -269,6 +269,7 @@ async def cancel(session: AsyncSession, principal: Principal, request_id: str) -
 async def expire_due(services: Services, *, now: datetime | None = None) -> int:
     """Write EXPIRED on open requests past their expiry (reads apply it anyway); how many."""
     async with services.sessions() as db:
+        await repo.mark_paid_by_sales(db, now or utcnow())
         count = await repo.expire_before(db, now or utcnow())
         await db.commit()
     return count
@@ -433,6 +434,7 @@ async def pay(
             payment_method_id=payment.payment_method_id,
             card=payment.card if payment.payment_method_id is None else None,
             idempotency_key=f"preq:{request.id}:{attempt}",
+            on_session=True,
         ),
     )
     await session.commit()
@@ -451,8 +453,10 @@ async def _record(
                 utcnow(),
                 sale.id,
             )
+            recurring = any(line.kind is not LineKind.SINGLE for line in lines_of(request))
             if (
                 not payment.keep_card
+                and not recurring  # its open orders are charged to this card later
                 and sale.payment_method_id
                 and await sales.has_event(session, sale.id, CARD_ADDED)
             ):

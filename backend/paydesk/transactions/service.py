@@ -91,6 +91,8 @@ class ChargeInput:
     gateway_id: str | None = None
     invoice_template_id: str | None = None
     idempotency_key: str | None = None
+    # The payer is at the keyboard (a hosted page), not staff charging a card on file.
+    on_session: bool = False
 
 
 def status_for(outcome: Outcome) -> str:
@@ -162,7 +164,9 @@ async def _idempotent(
 def _fingerprint(request: LogInput | ChargeInput) -> dict[str, Any]:
     order = request.order
     lines = [vars(line) for line in order.lines] if order.lines is not None else None
-    fields = {k: v for k, v in vars(request).items() if k not in ("order", "card", "idempotency_key")}
+    fields = {
+        k: v for k, v in vars(request).items() if k not in ("order", "card", "idempotency_key", "on_session")
+    }
     return {**fields, **{k: v for k, v in vars(order).items() if k != "lines"}, "lines": lines}
 
 
@@ -264,7 +268,7 @@ async def _charge(
                 token=method.gateway_token,
                 idempotency_key=sale.gateway_key,
                 reference=sale.id,
-                off_session=True,
+                off_session=not request.on_session,
                 description=f"{account.name} {sale.id}",
             )
         )

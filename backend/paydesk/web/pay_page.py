@@ -24,7 +24,7 @@ from starlette.responses import Response
 
 from paydesk.errors import DomainError, ErrorCode, Problem
 from paydesk.invoices import service as invoices
-from paydesk.logs import get_logger
+from paydesk.logs import get_logger, scrub
 from paydesk.money import Money
 from paydesk.payment_requests.service import (
     Declined,
@@ -147,10 +147,10 @@ async def show(request: Request) -> Response:
         summary = _summary(request, opened)
         invoice_url = await _invoice_url(request, session, opened)
         await session.commit()
+    if opened.transaction is not None and opened.transaction.status == "PENDING":
+        return _waiting(request, summary)  # even past the expiry: the payer may well have paid
     if opened.status is not RequestStatus.OPEN:
         return _closed(request, summary, opened.status, invoice_url)
-    if opened.transaction is not None and opened.transaction.status == "PENDING":
-        return _waiting(request, summary)
     return _form(request, summary, opened, Kept(), FormErrors(), status=200)
 
 
@@ -178,9 +178,7 @@ async def submit(request: Request) -> Response:
                 order = await price_with_coupon(session, opened, coupon)
             except DomainError as error:
                 summary.coupon_code = coupon
-                return _form(
-                    request, summary, opened, Kept(), FormErrors.of(_coupon_problems(error)), status=422
-                )
+                return _form(request, summary, opened, Kept(), _coupon_errors(error), status=422)
             summary = _summary(request, opened, order, coupon)
         if form.get("action") == "apply_coupon":
             return _form(request, summary, opened, Kept(), FormErrors(), status=200)
@@ -202,9 +200,24 @@ async def submit(request: Request) -> Response:
         try:
             result = await pay(session, resources_for_services(request), token, payment)
         except DomainError as error:
+            # The rollback expires every loaded row: read the request again before using it.
             await session.rollback()
-            log.info("pay_page.refused", payment_request_id=opened.request.id, codes=_codes(error))
-            return _form(request, summary, opened, kept, FormErrors.of(_card_problems(error)), status=422)
+            again = await _open(session, request)
+            assert again is not None
+            codes = _codes(error)
+            log.info("pay_page.refused", payment_request_id=again.request.id, codes=codes)
+            if {ErrorCode.IDEMPOTENCY_KEY_REUSED.value, ErrorCode.IDEMPOTENCY_KEY_IN_USE.value} & set(codes):
+                # Another window is paying (or has paid) this request with other details.
+                invoice_url = await _invoice_url(request, session, again)
+                await session.commit()
+                if again.status is not RequestStatus.OPEN:
+                    return _closed(request, _summary(request, again), again.status, invoice_url)
+                return _busy(request, summary)
+            await session.commit()
+            if any(p.code is ErrorCode.COUPON_INVALID for p in error.problems):
+                summary.coupon_code = coupon
+                return _form(request, summary, again, kept, _coupon_errors(error), status=422)
+            return _form(request, summary, again, kept, FormErrors.of(_card_problems(error)), status=422)
         if isinstance(result, Paid):
             log.info("pay_page.paid", payment_request_id=opened.request.id, transaction_id=result.sale.id)
             again = await _open(session, request)
@@ -243,8 +256,8 @@ def _tries_left(left: int) -> str:
     return f"Try another card. For your security, this page locks after {left} more unsuccessful {tries}."
 
 
-def _coupon_problems(error: DomainError) -> list[Problem]:
-    return [Problem(p.code, p.message, ("coupon_code",)) for p in error.problems]
+def _coupon_errors(error: DomainError) -> FormErrors:
+    return FormErrors(fields={"coupon_code": " ".join(scrub(p.message) for p in error.problems)})
 
 
 def _card_problems(error: DomainError) -> list[Problem]:
@@ -307,6 +320,19 @@ def _form(
 def _done(request: Request, summary: Summary, paid: Paid, invoice_url: str | None) -> Response:
     context = {"summary": summary, "last4": None, "invoice_url": invoice_url, "reference": paid.sale.id}
     return pages.render(request, "pay_done.html", context)
+
+
+def _busy(request: Request, summary: Summary) -> Response:
+    return pages.message(
+        request,
+        status=409,
+        title="This payment is being made in another window",
+        lines=[
+            f"Nothing more was charged. Reload this page in a moment to see whether {summary.merchant} "
+            "has been paid.",
+        ],
+        retry=True,
+    )
 
 
 def _waiting(request: Request, summary: Summary) -> Response:
