@@ -88,6 +88,7 @@ test: setup system-packages check pytest
 BENCH_SECONDS ?= 10
 bench: $(PY_STAMP)
 	$(BIN)/python bench/customer_details.py --seconds $(BENCH_SECONDS)
+	$(BIN)/python bench/billing.py --installments $(or $(BENCH_INSTALLMENTS),10000)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .mypy_cache .ruff_cache .pytest_cache

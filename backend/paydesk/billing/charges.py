@@ -48,7 +48,10 @@ class ChargeLine:
 async def attempts_made(session: AsyncSession, sub: Subscription, installment: int | str) -> int:
     """How many sales were started for this installment of the order (or for paying it off: "balance")."""
     prefix = f"{sub.id}:{installment}:"
-    query = select(func.count()).where(col(Transaction.installment_key).startswith(prefix, autoescape=True))
+    query = select(func.count()).where(
+        Transaction.subscription_id == sub.id,
+        col(Transaction.installment_key).startswith(prefix, autoescape=True),
+    )
     return int((await session.exec(query)).one())
 
 
@@ -64,6 +67,7 @@ async def unapplied_paid_sale(session: AsyncSession, sub: Subscription) -> Trans
     """A PAID sale of the installment now due: paid, but the order was not moved on (a lost lease)."""
     prefix = f"{sub.id}:{sub.periods_billed}:"
     query = select(Transaction).where(
+        Transaction.subscription_id == sub.id,
         col(Transaction.installment_key).startswith(prefix, autoescape=True),
         Transaction.status == Status.PAID,
     )

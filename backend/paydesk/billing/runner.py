@@ -375,6 +375,7 @@ async def _cards_tried(db: AsyncSession, sub: Subscription) -> list[str]:
     """Cards already charged for the installment now in dunning."""
     prefix = f"{sub.id}:{sub.periods_billed}:"
     query = select(Transaction.payment_method_id).where(
-        col(Transaction.installment_key).startswith(prefix, autoescape=True)
+        Transaction.subscription_id == sub.id,
+        col(Transaction.installment_key).startswith(prefix, autoescape=True),
     )
     return [m for m in await db.exec(query) if m is not None]

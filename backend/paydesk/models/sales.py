@@ -23,6 +23,8 @@ class Transaction(SQLModel, table=True):
         Index("ix_sale_account_created", "account_id", "created_at", "id"),
         Index("ix_sale_account_updated", "account_id", "updated_at", "id"),
         Index("ix_sale_status", "account_id", "status"),
+        # An order's sales, and one installment's attempts (found by key prefix within the order).
+        Index("ix_sale_subscription", "subscription_id", "installment_key"),
     )
 
     id: str = id_field()
@@ -122,7 +124,11 @@ class IdempotencyRecord(SQLModel, table=True):
     """A client's idempotency key, per account and mutation: what it was used for and its result."""
 
     __tablename__ = "idempotency_record"
-    __table_args__ = (UniqueConstraint("account_id", "scope", "key"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "scope", "key"),
+        # Settling a sale marks the claims waiting on it (complete_for).
+        Index("ix_idempotency_record_result", "result_id"),
+    )
 
     id: str = id_field()
     account_id: str = Field(foreign_key="account.id", max_length=40)
