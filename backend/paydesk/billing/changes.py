@@ -10,6 +10,7 @@ the order unchanged (CARD_DECLINED, the declined sale kept on record).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -64,6 +65,17 @@ class Proration:
         return self.charge - self.credit
 
 
+def _loader(session: AsyncSession, principal: Principal) -> Callable[[str], Awaitable[Subscription]]:
+    """How a repeated call finds the order its first call changed."""
+
+    async def load(subscription_id: str) -> Subscription:
+        sub = await orders.get(session, principal.account_id, subscription_id)
+        assert sub is not None, "an idempotency record points at an order of its account"
+        return sub
+
+    return load
+
+
 def half_up(value: Fraction) -> int:
     """Round a non-negative exact amount to the nearest minor unit, halves up."""
     return int((value * 2 + 1) // 2)
@@ -85,11 +97,6 @@ async def update_subscription(
 ) -> Subscription:
     payload: dict[str, Any] = {k: v for k, v in vars(request).items() if k != "idempotency_key"}
 
-    async def load(subscription_id: str) -> Subscription:
-        sub = await orders.get(session, principal.account_id, subscription_id)
-        assert sub is not None
-        return sub
-
     return await idempotency.run_once(
         session,
         services.sessions,
@@ -98,7 +105,7 @@ async def update_subscription(
         request.idempotency_key,
         payload,
         lambda claim: _update(session, services, principal, request, claim, now),
-        load,
+        _loader(session, principal),
     )
 
 
@@ -245,11 +252,6 @@ async def pay_remaining_balance(
 ) -> Subscription:
     """Charge every installment a plan has left, in one sale, and complete it."""
 
-    async def load(sub_id: str) -> Subscription:
-        sub = await orders.get(session, principal.account_id, sub_id)
-        assert sub is not None
-        return sub
-
     async def run(claim: str | None) -> Subscription:
         sub = await orders.locked(session, principal, subscription_id)
         left = orders.installments_left(sub)
@@ -329,5 +331,5 @@ async def pay_remaining_balance(
         idempotency_key,
         {"subscription_id": subscription_id},
         run,
-        load,
+        _loader(session, principal),
     )

@@ -37,7 +37,7 @@ from paydesk.subscriptions import service as subscriptions
 from paydesk.transactions import idempotency
 from paydesk.transactions import repository as repo
 from paydesk.transactions.rules import Action, Facts, Status, refused
-from paydesk.transactions.service import FUTURE_TOLERANCE, Services, add_event, after_paid
+from paydesk.transactions.service import FUTURE_TOLERANCE, Services, add_event, after_paid, once_per_key
 from paydesk.transactions.state import facts_of
 
 log = get_logger("paydesk.transactions")
@@ -78,21 +78,15 @@ async def void_transaction(
 ) -> Transaction:
     """Cancel a paid sale before it settles; a logged one is simply voided."""
 
-    async def load(transaction_id: str) -> Transaction:
-        sale = await repo.get(session, principal.account_id, transaction_id)
-        assert sale is not None, "an idempotency record points at a sale of its account"
-        return sale
-
     payload: dict[str, Any] = {"transaction_id": request.transaction_id}
-    return await idempotency.run_once(
+    return await once_per_key(
         session,
-        services.sessions,
-        principal.account_id,
+        services,
+        principal,
         "voidTransaction",
         request.idempotency_key,
         payload,
         lambda claim: _void(session, services, principal, request, claim),
-        load,
     )
 
 

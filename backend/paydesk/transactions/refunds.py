@@ -39,7 +39,7 @@ from paydesk.referrals import service as referrals
 from paydesk.transactions import idempotency
 from paydesk.transactions import repository as repo
 from paydesk.transactions.rules import Action, Origin, refund_limit_problem, refused, status_for_amounts
-from paydesk.transactions.service import Services, add_event
+from paydesk.transactions.service import Services, add_event, once_per_key
 from paydesk.transactions.state import facts_of
 
 log = get_logger("paydesk.refunds")
@@ -74,20 +74,14 @@ async def refund_transaction(
         "reason": request.reason,
     }
 
-    async def load(transaction_id: str) -> Transaction:
-        sale = await repo.get(session, principal.account_id, transaction_id)
-        assert sale is not None, "an idempotency record points at a sale of its account"
-        return sale
-
-    return await idempotency.run_once(
+    return await once_per_key(
         session,
-        services.sessions,
-        principal.account_id,
+        services,
+        principal,
         "refundTransaction",
         request.idempotency_key,
         payload,
         lambda claim: _refund(session, services, principal, request, claim),
-        load,
     )
 
 

@@ -108,7 +108,7 @@ async def log_transaction(
     session: AsyncSession, services: Services, principal: Principal, request: LogInput
 ) -> Transaction:
     """Record a one-off sale paid elsewhere: PAID, origin LOGGED, no gateway."""
-    return await _idempotent(
+    return await once_per_key(
         session,
         services,
         principal,
@@ -131,7 +131,7 @@ async def charge_now(
             "last4": card.number.replace(" ", "").replace("-", "")[-4:],
             "exp": [card.exp_month, card.exp_year],
         }
-    return await _idempotent(
+    return await once_per_key(
         session,
         services,
         principal,
@@ -142,7 +142,7 @@ async def charge_now(
     )
 
 
-async def _idempotent(
+async def once_per_key(
     session: AsyncSession,
     services: Services,
     principal: Principal,
@@ -151,6 +151,8 @@ async def _idempotent(
     payload: dict[str, Any],
     run: Callable[[str | None], Awaitable[Transaction]],
 ) -> Transaction:
+    """``run`` once per client idempotency key of ``scope`` (a mutation); a repeat gets the first sale."""
+
     async def load(result_id: str) -> Transaction:
         existing = await repo.get(session, principal.account_id, result_id)
         assert existing is not None, "an idempotency record points at a sale of its account"
