@@ -19,13 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk import ids
 from paydesk.gateways import service as gateways
-from paydesk.gateways.base import ChargeRequest, Outcome, ResultCode
+from paydesk.gateways.base import Outcome, ResultCode
 from paydesk.models import Account, PaymentMethod, Subscription, Transaction, TransactionLine
-from paydesk.money import Money
 from paydesk.payment_methods import service as payment_methods
 from paydesk.transactions import repository as sales
 from paydesk.transactions.rules import Origin, Status
-from paydesk.transactions.service import Services, add_event, settle
+from paydesk.transactions.service import Services, add_event, send_charge, settle
 
 
 @dataclass(frozen=True)
@@ -161,18 +160,9 @@ async def send(session: AsyncSession, services: Services, sale: Transaction) -> 
         outcome = Outcome(ResultCode.BAD_DATA, "The order has no usable card on file.", advice="Add a card.")
         external_id = None
     else:
-        assert sale.gateway_key is not None
-        result = await services.gateways.adapter(gateway).charge(
-            ChargeRequest(
-                amount=Money(sale.total, sale.currency),
-                token=method.gateway_token,
-                idempotency_key=sale.gateway_key,
-                reference=sale.id,
-                off_session=True,
-                description=f"{account.name} {sale.id}",
-            )
+        outcome, external_id = await send_charge(
+            services, gateway, method, sale, account.name, off_session=True
         )
-        outcome, external_id = result.outcome, result.external_id
     await settle(session, services, sale.id, outcome, external_id)
     fresh = await sales.fresh(session, sale.id)
     assert fresh is not None

@@ -36,7 +36,7 @@ from paydesk.gateways.base import ChargeRequest, ChargeStatus, Outcome, ResultCo
 from paydesk.gateways.registry import GatewayRegistry
 from paydesk.invoices import service as invoices
 from paydesk.logs import get_logger
-from paydesk.models import Account, PaymentMethod, Transaction, TransactionEvent, TransactionLine
+from paydesk.models import Account, Gateway, PaymentMethod, Transaction, TransactionEvent, TransactionLine
 from paydesk.money import Money
 from paydesk.notify.email import EmailDeliveryError, Mailer
 from paydesk.offers.lines import Line, LineKind
@@ -260,21 +260,9 @@ async def _charge(
     await session.commit()
 
     # Phase 3: the gateway, holding no database lock.
-    if sale.total == 0:
-        outcome: Outcome = Outcome(ResultCode.GOOD, "Nothing to charge after the discount.")
-        external_id = None
-    else:
-        result = await services.gateways.adapter(gateway).charge(
-            ChargeRequest(
-                amount=Money(sale.total, sale.currency),
-                token=method.gateway_token,
-                idempotency_key=sale.gateway_key,
-                reference=sale.id,
-                off_session=not request.on_session,
-                description=f"{account.name} {sale.id}",
-            )
-        )
-        outcome, external_id = result.outcome, result.external_id
+    outcome, external_id = await send_charge(
+        services, gateway, method, sale, account.name, off_session=not request.on_session
+    )
 
     # Phase 4: the outcome.
     await settle(session, services, sale.id, outcome, external_id, new_card=new_card)
@@ -323,6 +311,32 @@ async def _payment_method(
             ("payment_method_id",),
         )
     return method, False
+
+
+async def send_charge(
+    services: Services,
+    gateway: Gateway,
+    method: PaymentMethod,
+    sale: Transaction,
+    merchant: str,
+    *,
+    off_session: bool,
+) -> tuple[Outcome, str | None]:
+    """Ask the gateway to charge a PENDING sale's total under its key; a sale of 0 is paid without a call."""
+    if sale.total <= 0:
+        return Outcome(ResultCode.GOOD, "Nothing to charge after the discount."), None
+    assert sale.gateway_key is not None, "a charged sale has its gateway key"
+    result = await services.gateways.adapter(gateway).charge(
+        ChargeRequest(
+            amount=Money(sale.total, sale.currency),
+            token=method.gateway_token,
+            idempotency_key=sale.gateway_key,
+            reference=sale.id,
+            off_session=off_session,
+            description=f"{merchant} {sale.id}",
+        )
+    )
+    return result.outcome, result.external_id
 
 
 def _new_sale(
