@@ -295,7 +295,7 @@ async def rerun_commission(
 ) -> Transaction:
     """Compute the sale's commission again from its customer's partner and rate as they are now."""
     sale, _ = await _locked(session, services, principal, transaction_id, Action.RERUN_COMMISSION)
-    refunded = sale.total if sale.status == Status.VOIDED else await repo.refunded_amount(session, sale.id)
+    refunded = await repo.refunded_amount(session, sale.id)  # the rules allow paid sales only
     commission = await referrals.record(session, sale, refunded)
     note = None if commission is not None else "No partner earns on this sale."
     amount = commission.amount if commission is not None else None
