@@ -16,12 +16,13 @@ PORT ?= 8000
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := frontend/node_modules/.installed
 WEB_STAMP := frontend/dist/.built
-FRONTEND_SOURCES := $(shell find frontend/src frontend/*.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+# The portal's generated types (src/portal/gql) come from schema.graphql, so it is a source too.
+FRONTEND_SOURCES := $(shell find frontend/src frontend/*.html frontend/*.ts frontend/tsconfig.json -path frontend/src/portal/gql -prune -o -type f -print 2>/dev/null) schema.graphql
 
 # The parts of the API spine built so far; each issue adds its own.
 CONTRACT := Node,Long,Money,MoneyInput,PageInfo,Viewer,Account,User,Role,Customer.id,Customer.createdAt,Customer.firstName,Customer.lastName,Customer.email,Customer.phone,Customer.addresses,Customer.comments,CustomerConnection,CustomerEdge,Address,Comment,CommentConnection,CommentEdge,UserError,ErrorCode,CreateCustomerInput,UpdateCustomerInput,AddAddressInput,AddCommentInput,CustomerPayload,AddressPayload,CommentPayload,Query.node,Query.viewer,Query.customer,Query.customers,Mutation.createCustomer,Mutation.updateCustomer,Mutation.addAddress,Mutation.addComment,PaymentMethod,PaymentMethodType,PaymentMethodStatus,Gateway,GatewayResultCode,CardInput,TokenizeCardInput,CardTokenizationLink,LinkStatus,CreateCardTokenizationLinkInput,PaymentMethodPayload,CardTokenizationLinkPayload,Query.gateways,Mutation.tokenizeCard,Mutation.createCardTokenizationLink,Customer.paymentMethods,Customer.defaultPaymentMethod,Customer.cardTokenizationLinks,Product,Offer,OfferLine,OfferLineInput,LineKind,BillingUnit,Transaction,TransactionLine,TransactionStatus,TransactionOrigin,TransactionConnection,TransactionEdge,Invoice,InvoiceConnection,InvoiceEdge,InvoiceTemplate,Coupon,CouponRedemption,CreateProductInput,SaveOfferInput,LogTransactionInput,ChargeNowInput,CreateCouponInput,ProductPayload,OfferPayload,TransactionPayload,CouponPayload,Query.products,Query.offers,Query.transaction,Query.transactions,Query.invoiceTemplates,Mutation.createProduct,Mutation.saveOffer,Mutation.logTransaction,Mutation.chargeNow,Mutation.createCoupon,Customer.transactions,Customer.invoices,Customer.couponsUsed,Refund,RefundStatus,RefundTransactionInput,VoidTransactionInput,WriteOffTransactionInput,MarkTransactionPaidInput,ResendInvoiceInput,InvoicePayload,Mutation.refundTransaction,Mutation.voidTransaction,Mutation.writeOffTransaction,Mutation.markTransactionPaid,Mutation.resendInvoice,Subscription,SubscriptionStatus,PauseSubscriptionInput,ResumeSubscriptionInput,CancelSubscriptionInput,UpdateSubscriptionInput,SubscriptionPayload,Mutation.pauseSubscription,Mutation.resumeSubscription,Mutation.cancelSubscription,Mutation.updateSubscription,Customer.subscriptions,PaymentRequest,PaymentRequestStatus,PaymentRequestConnection,PaymentRequestEdge,CreatePaymentRequestInput,PaymentRequestPayload,Query.paymentRequest,Mutation.createPaymentRequest,Customer.paymentRequests
 
-.PHONY: run test setup system-packages check lint format typecheck contract schema schema-check pytest migrate bench clean
+.PHONY: run test setup system-packages check lint format typecheck contract schema schema-check frontend-check pytest e2e migrate bench clean
 
 setup: $(PY_STAMP) $(WEB_STAMP)
 
@@ -79,10 +80,19 @@ schema-check: $(PY_STAMP)
 
 check: lint typecheck contract schema-check
 
+# The portal's types against schema.graphql (a schema change that breaks it fails here) and its unit tests.
+frontend-check: $(NPM_STAMP)
+	cd frontend && npm run --silent typecheck
+	cd frontend && npx vitest run
+
 pytest: setup system-packages
 	$(BIN)/pytest
 
-test: setup system-packages check pytest
+test: setup system-packages check frontend-check pytest
+
+# Only the browser tests (the portal and GraphiQL in Debian's Chromium); screenshots in test-output/e2e/.
+e2e: setup system-packages
+	$(BIN)/pytest -m e2e
 
 # Throughput and latency of the customer-details query against a hand-written baseline, as ratios.
 BENCH_SECONDS ?= 10
@@ -91,4 +101,4 @@ bench: $(PY_STAMP)
 	$(BIN)/python bench/billing.py --installments $(or $(BENCH_INSTALLMENTS),10000)
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) frontend/node_modules frontend/dist frontend/src/portal/gql .mypy_cache .ruff_cache .pytest_cache test-output

@@ -10,6 +10,7 @@ import { defineConfig } from 'vite';
 
 const pages = {
   graphiql: 'graphiql.html',
+  portal: 'index.html',
 };
 
 const fromHere = (file: string): string => fileURLToPath(new URL(file, import.meta.url));

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,17 +26,13 @@ from paydesk.logs import configure_logging, get_logger
 from paydesk.requests import request_id, start_request
 from paydesk.resources import Resources
 from paydesk.transactions.service import Services
+from paydesk.web.portal import portal_routes
 from paydesk.web.routes import routes as page_routes
 
 log = get_logger("paydesk.http")
 
 # Responses that are not HTML pages load nothing at all.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-
-
-async def home(_request: Request) -> Response:
-    """The portal is served here once it is built; until then the API's own page."""
-    return RedirectResponse("/graphql", status_code=307)
 
 
 async def healthz(_request: Request) -> Response:
@@ -144,11 +140,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await resources.close()
 
     routes = [
-        Route("/", home, methods=["GET"]),
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=static_dir(settings), check_dir=False), name="static"),
         *page_routes,
+        # Last: any other GET is a portal route the SPA resolves itself.
+        *portal_routes(static_dir(settings)),
     ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext)])

@@ -1,0 +1,3 @@
+export function TransactionsPage() {
+  return <section className="page"><h1>TransactionsPage</h1></section>;
+}
