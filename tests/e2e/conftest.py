@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
+from tests.e2e.portal import Portal
 from tests.net import free_port, wait_ready
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,19 +31,21 @@ CHROMIUM_ARGS = [
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, seeded paydesk on a free loopback port; yields its base URL."""
     data = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYDESK_")}
     env.update(
         PAYDESK_DATABASE_URL=f"sqlite+aiosqlite:///{data / 'paydesk.db'}",
         PAYDESK_DATA_DIR=str(data),
         PAYDESK_SECRET_KEY="e2e-secret-" + "y" * 32,
+        # Links in emails and the API (payment requests, card links) point at this server.
+        PAYDESK_PUBLIC_URL=base,
     )
     paydesk = str(Path(sys.executable).parent / "paydesk")
     for step in (["migrate"], ["seed-demo"]):
         subprocess.run([paydesk, *step], env=env, check=True, capture_output=True)
-    port = free_port()
     log = (data / "server.log").open("w")
     process = subprocess.Popen([paydesk, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
     if not wait_ready(base):
         process.kill()
         log.close()
@@ -66,3 +69,20 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
         browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         await browser.close()
+
+
+@pytest.fixture
+async def portal(browser: Browser, server: str, request: pytest.FixtureRequest) -> AsyncIterator[Portal]:
+    """A fresh browser context on the portal; screenshots it at the end and fails on any problem seen."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    await context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Portal(page=page, base=server, name=request.node.name)
+    tab.watch(page)
+    try:
+        yield tab
+        await tab.screenshot("end")
+        tab.check()
+    finally:
+        await context.close()

@@ -4,7 +4,7 @@
  * session ended (signed out elsewhere, expired, revoked): `onSignedOut` lets
  * the viewer gate show the sign-in page again.
  */
-import { Client, cacheExchange, fetchExchange, mapExchange } from 'urql';
+import { Client, cacheExchange, fetchExchange, getOperationName, mapExchange } from 'urql';
 
 export function createClient(onSignedOut: () => void): Client {
   return new Client({
@@ -15,8 +15,9 @@ export function createClient(onSignedOut: () => void): Client {
     // (urql's document cache), so a refund refreshes the payments table.
     exchanges: [
       mapExchange({
-        onError(error) {
-          if (error.response?.status === 401) onSignedOut();
+        onError(error, operation) {
+          // The viewer gate handles its own 401 (by showing the sign-in page).
+          if (error.response?.status === 401 && getOperationName(operation.query) !== 'Viewer') onSignedOut();
         },
       }),
       cacheExchange,

@@ -1,0 +1,74 @@
+"""A staff member's browser tab on the portal, watched for what must never happen.
+
+Every console error, uncaught exception or CSP violation, every request that
+leaves the server's origin and every data request that is not a POST to
+/graphql is recorded; `check()` fails the test on any of them. Screenshots go
+to test-output/e2e/ (one per test at least, named after it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import ConsoleMessage, Page, Request, expect
+
+from paydesk.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
+
+
+@dataclass
+class Portal:
+    page: Page
+    base: str
+    name: str
+    problems: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    data_requests: list[str] = field(default_factory=list)
+    shots: int = 0
+
+    def watch(self, page: Page) -> None:
+        """Record the problems of this tab (and of a second tab the test opens)."""
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+        page.on("request", self._on_request)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        # Signed out, the portal's first question (who is signed in?) is answered 401 by
+        # design, and Chromium logs every 4xx; an endless 401 loop would still time out.
+        if message.type == "error" and "status of 401" not in message.text:
+            self.problems.append(f"console: {message.text}")
+
+    def _on_request(self, request: Request) -> None:
+        if not request.url.startswith(self.base):
+            self.outside.append(request.url)
+        elif request.resource_type in ("fetch", "xhr"):
+            path = request.url[len(self.base) :]
+            if request.method != "POST" or path != "/graphql":
+                self.data_requests.append(f"{request.method} {path}")
+
+    async def open(self, path: str) -> None:
+        await self.page.goto(f"{self.base}{path}")
+
+    async def sign_in(self, email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> None:
+        await self.open("/")
+        await self.page.get_by_label("Email").fill(email)
+        await self.page.get_by_label("Password").fill(password)
+        await self.page.get_by_role("button", name="Sign in").click()
+        await expect(self.page.get_by_label("Signed in")).to_contain_text(email)
+
+    async def screenshot(self, step: str = "") -> Path:
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        self.shots += 1
+        suffix = f"-{self.shots:02d}-{re.sub(r'[^a-z0-9]+', '-', step.lower()).strip('-')}" if step else ""
+        path = OUTPUT / f"{self.name}{suffix}.png"
+        await self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def check(self) -> None:
+        # Plain asserts here are not rewritten by pytest (not a test module): say what was seen.
+        assert self.problems == [], f"console errors or exceptions: {self.problems[:5]}"
+        assert self.outside == [], f"requests off the origin: {self.outside}"
+        assert self.data_requests == [], f"data requests not to POST /graphql: {self.data_requests}"
