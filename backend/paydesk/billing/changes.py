@@ -26,8 +26,8 @@ from paydesk.billing import charges
 from paydesk.billing.charges import ChargeLine
 from paydesk.billing.runner import finish_balance
 from paydesk.billing.schedule import today_in
-from paydesk.errors import ErrorCode, Problems, fail
-from paydesk.models import Account, Subscription, Transaction
+from paydesk.errors import ErrorCode, Problems, fail, not_found
+from paydesk.models import Account, PaymentMethod, Subscription, Transaction
 from paydesk.money import Money, MoneyError
 from paydesk.payment_methods import service as payment_methods
 from paydesk.subscriptions import service as orders
@@ -92,6 +92,109 @@ def prorate(old_amount: int, new_amount: int, start: date, end: date, on: date) 
     return Proration(unused, half_up(old_amount * unused), half_up(new_amount * unused))
 
 
+def _new_terms(
+    problems: Problems, sub: Subscription, quantity: int | None, unit_price: Decimal | None
+) -> tuple[int, int]:
+    """The order's quantity and unit price (minor units) after a change; what is wrong goes to problems."""
+    new_quantity, new_unit_price = sub.quantity, sub.unit_price
+    if quantity is not None:
+        if not 1 <= quantity <= MAX_QUANTITY:
+            problems.add(ErrorCode.INVALID, f"A quantity is from 1 to {MAX_QUANTITY}.", ("quantity",))
+        new_quantity = quantity
+    if unit_price is not None:
+        try:
+            new_unit_price = Money.parse(unit_price, sub.currency).minor_units
+        except MoneyError as error:
+            problems.add(ErrorCode.INVALID, f"{str(error)[:1].upper()}{str(error)[1:]}.", ("unit_price",))
+        else:
+            if new_unit_price < 0:
+                problems.add(ErrorCode.INVALID, "A price is 0 or more.", ("unit_price",))
+    reprice = quantity is not None or unit_price is not None
+    if reprice and sub.kind == Kind.PAYMENT_PLAN:
+        problems.add(
+            ErrorCode.INVALID,
+            "A payment plan's installments are fixed; cancel it and sell a new one.",
+            ("quantity",),
+        )
+    return new_quantity, new_unit_price
+
+
+def _prorates(sub: Subscription, reprice: bool, old_amount: int, new_amount: int) -> bool:
+    """Whether a prorated change of price or quantity credits or charges anything: ACTIVE orders only."""
+    return reprice and new_amount != old_amount and sub.status == Status.ACTIVE
+
+
+async def _current_period(
+    session: AsyncSession, sub: Subscription, account: Account, now: datetime
+) -> tuple[date, date, date]:
+    """The period a proration runs over (its first day, the day after its last) and today."""
+    today = today_in(account.timezone, now)
+    end = sub.next_charge_date or orders.installment_date(sub, sub.periods_billed)
+    return await _period_start(session, sub), end, today
+
+
+async def _card_for_difference(session: AsyncSession, sub: Subscription) -> PaymentMethod:
+    method = await charges.usable_card(session, sub)
+    if method is None:
+        raise fail(ErrorCode.NO_PAYMENT_METHOD, "The order has no usable card to charge the difference to.")
+    return method
+
+
+@dataclass(frozen=True)
+class ChangePreview:
+    """What ``updateSubscription(prorate: true)`` would do today; amounts in minor units of ``currency``."""
+
+    currency: str
+    current_amount: int
+    new_amount: int
+    # Charged now as its own sale (an upgrade), or added to the order's credit (a downgrade).
+    charge_now: int
+    credit: int
+    # The current period, [start, end), when the change is prorated; None otherwise.
+    period_start: date | None
+    period_end: date | None
+
+
+async def preview_change(
+    session: AsyncSession,
+    principal: Principal,
+    subscription_id: str,
+    *,
+    quantity: int | None,
+    unit_price: Decimal | None,
+    now: datetime,
+) -> ChangePreview:
+    """What a prorated change of quantity or price would charge now or credit, checked as
+    ``update_subscription`` checks it (the role aside: anyone may look), with nothing written."""
+    sub = await orders.get(session, principal.account_id, subscription_id)
+    if sub is None:
+        raise not_found("subscription", FIELD)
+    if sub.status in (Status.CANCELLED, Status.COMPLETED):
+        raise fail(ErrorCode.INVALID_STATE, f"A {sub.status.lower()} order cannot be changed.", FIELD)
+    account = await session.get(Account, sub.account_id)
+    assert account is not None
+    problems = Problems()
+    new_quantity, new_unit_price = _new_terms(problems, sub, quantity, unit_price)
+    problems.raise_any()
+    old_amount, new_amount = orders.installment_amount(sub), new_quantity * new_unit_price
+    reprice = quantity is not None or unit_price is not None
+    if not _prorates(sub, reprice, old_amount, new_amount):
+        return ChangePreview(sub.currency, old_amount, new_amount, 0, 0, None, None)
+    start, end, today = await _current_period(session, sub, account, now)
+    share = prorate(old_amount, new_amount, start, end, today)
+    if share.difference > 0:
+        await _card_for_difference(session, sub)
+    return ChangePreview(
+        currency=sub.currency,
+        current_amount=old_amount,
+        new_amount=new_amount,
+        charge_now=max(share.difference, 0),
+        credit=max(-share.difference, 0),
+        period_start=start,
+        period_end=end,
+    )
+
+
 async def update_subscription(
     session: AsyncSession, services: Services, principal: Principal, request: Update, *, now: datetime
 ) -> Subscription:
@@ -126,25 +229,7 @@ async def _update(
     account = await session.get(Account, sub.account_id)
     assert account is not None
     problems = Problems()
-    quantity, unit_price = sub.quantity, sub.unit_price
-    if request.quantity is not None:
-        if not 1 <= request.quantity <= MAX_QUANTITY:
-            problems.add(ErrorCode.INVALID, f"A quantity is from 1 to {MAX_QUANTITY}.", ("quantity",))
-        quantity = request.quantity
-    if request.unit_price is not None:
-        try:
-            unit_price = Money.parse(request.unit_price, sub.currency).minor_units
-        except MoneyError as error:
-            problems.add(ErrorCode.INVALID, f"{str(error)[:1].upper()}{str(error)[1:]}.", ("unit_price",))
-        else:
-            if unit_price < 0:
-                problems.add(ErrorCode.INVALID, "A price is 0 or more.", ("unit_price",))
-    if reprice and sub.kind == Kind.PAYMENT_PLAN:
-        problems.add(
-            ErrorCode.INVALID,
-            "A payment plan's installments are fixed; cancel it and sell a new one.",
-            ("quantity",),
-        )
+    quantity, unit_price = _new_terms(problems, sub, request.quantity, request.unit_price)
     method = None
     if request.payment_method_id is not None:
         method = await payment_methods.get_payment_method(session, principal, request.payment_method_id)
@@ -154,7 +239,7 @@ async def _update(
             problems.add(ErrorCode.INVALID_STATE, "This card cannot be charged.", ("payment_method_id",))
     problems.raise_any()
     old_amount, new_amount = orders.installment_amount(sub), quantity * unit_price
-    if request.prorate and reprice and new_amount != old_amount and sub.status == Status.ACTIVE:
+    if request.prorate and _prorates(sub, reprice, old_amount, new_amount):
         # First, so that a declined difference leaves everything as it was.
         sub = await _prorate(
             session, services, principal, sub, account, old_amount, new_amount, quantity, unit_price, now
@@ -206,9 +291,7 @@ async def _prorate(
     now: datetime,
 ) -> Subscription:
     """Credit or charge the change for the rest of the period; the order, locked again."""
-    today = today_in(account.timezone, now)
-    end = sub.next_charge_date or orders.installment_date(sub, sub.periods_billed)
-    start = await _period_start(session, sub)
+    start, end, today = await _current_period(session, sub, account, now)
     share = prorate(old_amount, new_amount, start, end, today)
     money = Money(share.difference, sub.currency)
     if share.difference < 0:
@@ -221,9 +304,7 @@ async def _prorate(
         ChargeLine(f"{sub.description}: {quantity} x new price, {days}", 1, share.charge, "SINGLE"),
         ChargeLine(f"{sub.description}: unused time at the old price, {days}", 1, -share.credit, "SINGLE"),
     ]
-    method = await charges.usable_card(session, sub)
-    if method is None:
-        raise fail(ErrorCode.NO_PAYMENT_METHOD, "The order has no usable card to charge the difference to.")
+    method = await _card_for_difference(session, sub)
     sale = await charges.start(
         session, sub, lines, method, installment_key=None, when=now, event="proration_started"
     )

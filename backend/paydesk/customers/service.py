@@ -116,6 +116,29 @@ async def list_customers(
     return Page(rows[: request.first], len(rows) > request.first, request.after is not None, total)
 
 
+ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
+
+
+def _clean_address(problems: Problems, fields: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The checks of every address field given in ``fields`` (the same for adding and changing)."""
+    cleaned: dict[str, str | None] = {}
+    for name, value in fields.items():
+        field = (name,)
+        if name == "line1":
+            cleaned[name] = clean_required(problems, value, field, max_length=200, label="Line 1")
+        elif name == "line2":
+            cleaned[name] = clean_text(problems, value, field, max_length=200, label="Line 2")
+        elif name == "city":
+            cleaned[name] = clean_required(problems, value, field, max_length=100, label="City")
+        elif name == "state":
+            cleaned[name] = clean_text(problems, value, field, max_length=100, label="State")
+        elif name == "postal_code":
+            cleaned[name] = clean_text(problems, value, field, max_length=20, label="Postal code")
+        elif name == "country":
+            cleaned[name] = clean_country(problems, value, field)
+    return cleaned
+
+
 async def add_address(
     session: AsyncSession, principal: Principal, customer_id: str, fields: AddressFields
 ) -> Address:
@@ -123,20 +146,39 @@ async def add_address(
     if customer is None:
         raise not_found("customer", ("customer_id",))
     problems = Problems()
+    cleaned = _clean_address(problems, {name: getattr(fields, name) for name in ADDRESS_FIELDS})
+    problems.raise_any()
     address = Address(
         id=ids.new_id(ids.ADDRESS),
         account_id=principal.account_id,
         customer_id=customer.id,
-        line1=clean_required(problems, fields.line1, ("line1",), max_length=200, label="Line 1"),
-        line2=clean_text(problems, fields.line2, ("line2",), max_length=200, label="Line 2"),
-        city=clean_required(problems, fields.city, ("city",), max_length=100, label="City"),
-        state=clean_text(problems, fields.state, ("state",), max_length=100, label="State"),
-        postal_code=clean_text(
-            problems, fields.postal_code, ("postal_code",), max_length=20, label="Postal code"
-        ),
-        country=clean_country(problems, fields.country, ("country",)),
+        line1=cleaned["line1"] or "",
+        line2=cleaned["line2"],
+        city=cleaned["city"] or "",
+        state=cleaned["state"],
+        postal_code=cleaned["postal_code"],
+        country=cleaned["country"] or "",
     )
+    session.add(address)
+    await session.flush()
+    return address
+
+
+async def update_address(
+    session: AsyncSession, principal: Principal, address_id: str, changes: Mapping[str, str | None]
+) -> Address:
+    """Change the given fields only, checked as when adding; null clears an optional field.
+
+    Line 1, city and country are required, so null for one of them is ``REQUIRED``.
+    """
+    address = await repo.address(session, principal.account_id, address_id)
+    if address is None:
+        raise not_found("address", ("address_id",))
+    problems = Problems()
+    cleaned = _clean_address(problems, {k: v for k, v in changes.items() if k in ADDRESS_FIELDS})
     problems.raise_any()
+    for name, value in cleaned.items():
+        setattr(address, name, value)
     session.add(address)
     await session.flush()
     return address

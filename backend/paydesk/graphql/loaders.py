@@ -58,6 +58,7 @@ class Loaders:
     product: DataLoader[str, Product | None] = field(init=False)
     offer_lines: DataLoader[str, list[OfferLine]] = field(init=False)
     transaction: DataLoader[str, Transaction | None] = field(init=False)
+    last_payment: DataLoader[str, Transaction | None] = field(init=False)
     transaction_lines: DataLoader[str, list[TransactionLine]] = field(init=False)
     transaction_events: DataLoader[str, list[TransactionEvent]] = field(init=False)
     refunds: DataLoader[str, list[Refund]] = field(init=False)
@@ -84,6 +85,7 @@ class Loaders:
         self.product = DataLoader(self._products)
         self.offer_lines = DataLoader(self._offer_lines)
         self.transaction = DataLoader(self._transactions)
+        self.last_payment = DataLoader(self._last_payments)
         self.transaction_lines = DataLoader(self._transaction_lines)
         self.transaction_events = DataLoader(self._transaction_events)
         self.refunds = DataLoader(self._refunds)
@@ -160,6 +162,11 @@ class Loaders:
 
     async def _transactions(self, keys: Sequence[str]) -> list[Transaction | None]:
         found = {t.id: t for t in await sales.transactions_by_ids(self.db, self._caller, keys)}
+        return [found.get(k) for k in keys]
+
+    async def _last_payments(self, keys: Sequence[str]) -> list[Transaction | None]:
+        """Each customer's newest paid sale; keys are customer ids."""
+        found = await sales.last_payments(self.db, self._caller, keys)
         return [found.get(k) for k in keys]
 
     async def _transaction_lines(self, keys: Sequence[str]) -> list[list[TransactionLine]]:

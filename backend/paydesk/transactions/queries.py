@@ -11,6 +11,7 @@ from paydesk.auth.principal import Principal
 from paydesk.models import Refund, Transaction, TransactionEvent, TransactionLine
 from paydesk.pagination import Page, PageRequest
 from paydesk.transactions import repository as repo
+from paydesk.transactions.rules import WAS_PAID
 
 
 async def page(
@@ -45,6 +46,19 @@ async def transactions_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[str]
 ) -> list[Transaction]:
     return await repo.get_many(session, principal.account_id, ids)
+
+
+async def last_payments(
+    session: AsyncSession, principal: Principal, customer_ids: Sequence[str]
+) -> dict[str, Transaction]:
+    """Each customer's newest paid sale (PAID, PARTIALLY_REFUNDED or REFUNDED) by transaction date.
+
+    One query for all of ``customer_ids``; a customer with no paid sale is left out.
+    """
+    if not customer_ids:
+        return {}
+    rows = await repo.newest_of_customers(session, principal.account_id, customer_ids, sorted(WAS_PAID))
+    return {sale.customer_id: sale for sale in rows}
 
 
 async def lines_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[TransactionLine]:

@@ -27,6 +27,31 @@ async def get_many(
     return list(await session.exec(query))
 
 
+async def newest_of_customers(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str], statuses: Sequence[str]
+) -> list[Transaction]:
+    """Each customer's newest sale (by transaction date) in one of ``statuses``, in one query."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=col(Transaction.customer_id),
+            order_by=(col(Transaction.transaction_date).desc(), col(Transaction.id).desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(col(Transaction.id), rank)
+        .where(
+            col(Transaction.customer_id).in_(customer_ids),
+            col(Transaction.account_id) == account_id,
+            col(Transaction.status).in_(statuses),
+        )
+        .subquery()
+    )
+    query = select(Transaction).join(ranked, col(Transaction.id) == ranked.c.id).where(ranked.c.rank == 1)
+    return list(await session.exec(query))
+
+
 async def page(
     session: AsyncSession,
     account_id: str,

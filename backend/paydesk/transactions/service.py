@@ -172,6 +172,16 @@ def _fingerprint(request: LogInput | ChargeInput) -> dict[str, Any]:
     return {**fields, **{k: v for k, v in vars(order).items() if k != "lines"}, "lines": lines}
 
 
+async def preview_sale(session: AsyncSession, principal: Principal, request: OrderInput) -> Order:
+    """The order chargeNow would make of ``request``: checked and priced the same way, nothing written.
+
+    The coupon is looked up as a charge looks it up (so a used-up one is
+    COUPON_INVALID) but not redeemed; the card and gateway are not checked.
+    """
+    _, order = await _checked_order(session, principal, request)
+    return order
+
+
 async def _checked_order(
     session: AsyncSession, principal: Principal, request: OrderInput
 ) -> tuple[Account, Order]:

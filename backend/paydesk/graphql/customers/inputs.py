@@ -64,6 +64,43 @@ class AddAddressInput:
         )
 
 
+@strawberry.input(
+    description="Changes to an address: omitted fields stay as they are, null clears an optional one."
+)
+class UpdateAddressInput:
+    address_id: strawberry.ID = strawberry.field(description="The address, prefix addr_.")
+    line1: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Street and number; required, so null is REQUIRED."
+    )
+    line2: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Apartment, suite, building; null clears it."
+    )
+    city: str | None = strawberry.field(
+        default=strawberry.UNSET, description="City or town; required, so null is REQUIRED."
+    )
+    state: str | None = strawberry.field(
+        default=strawberry.UNSET, description="State, province or region; null clears it."
+    )
+    postal_code: str | None = strawberry.field(
+        default=strawberry.UNSET, description="ZIP or postal code; null clears it."
+    )
+    country: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="ISO 3166-1 alpha-2 code, e.g. US; required, so null is REQUIRED.",
+    )
+
+    def changes(self) -> dict[str, str | None]:
+        given = {
+            "line1": self.line1,
+            "line2": self.line2,
+            "city": self.city,
+            "state": self.state,
+            "postal_code": self.postal_code,
+            "country": self.country,
+        }
+        return {name: value for name, value in given.items() if value is not strawberry.UNSET}
+
+
 @strawberry.input(description="A staff note on a customer.")
 class AddCommentInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer, prefix cus_.")

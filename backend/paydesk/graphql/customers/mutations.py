@@ -11,6 +11,7 @@ from paydesk.graphql.customers.inputs import (
     AddAddressInput,
     AddCommentInput,
     CreateCustomerInput,
+    UpdateAddressInput,
     UpdateCustomerInput,
 )
 from paydesk.graphql.customers.payloads import AddressPayload, CommentPayload, CustomerPayload
@@ -35,6 +36,15 @@ class CustomerMutations:
     async def add_address(self, info: Info, input: AddAddressInput) -> AddressPayload:
         ctx = info.context
         address = await customers.add_address(ctx.db, ctx.caller, input.customer_id, input.fields())
+        return AddressPayload(address=Address.from_model(address))
+
+    @mutation(
+        role=Role.REP,
+        description="Change a customer's address: only the given fields, checked as addAddress checks them.",
+    )
+    async def update_address(self, info: Info, input: UpdateAddressInput) -> AddressPayload:
+        ctx = info.context
+        address = await customers.update_address(ctx.db, ctx.caller, input.address_id, input.changes())
         return AddressPayload(address=Address.from_model(address))
 
     @mutation(role=Role.REP, description="Add a staff comment to a customer.")

@@ -14,9 +14,9 @@ class CustomerPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
 
 
-@strawberry.type(description="The result of addAddress.")
+@strawberry.type(description="The result of addAddress or updateAddress.")
 class AddressPayload:
-    address: Address | None = strawberry.field(default=None, description="The new address.")
+    address: Address | None = strawberry.field(default=None, description="The address as it is now.")
     user_errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
 
 

@@ -26,7 +26,7 @@ from paydesk.graphql.pagination import (
 from paydesk.graphql.payment_requests.types import PaymentRequestConnection
 from paydesk.graphql.payments.types import CardTokenizationLink, PaymentMethod
 from paydesk.graphql.referrals.types import Partner, partner_of
-from paydesk.graphql.sales.types import TransactionConnection, TransactionStatus
+from paydesk.graphql.sales.types import Transaction, TransactionConnection, TransactionStatus
 from paydesk.graphql.subscriptions.types import Subscription, subscriptions_of
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
@@ -165,6 +165,14 @@ class Customer(Node):
             ctx.db, ctx.caller, request, customer_id=self.id, status=status.name if status else None
         )
         return TransactionConnection.from_page(page)
+
+    @strawberry.field(
+        description="The customer's newest paid sale (PAID, PARTIALLY_REFUNDED or REFUNDED) by "
+        "transactionDate; null when there is none."
+    )
+    async def last_payment(self, info: Info) -> Transaction | None:
+        found = await info.context.loaders.last_payment.load(self.id)
+        return Transaction.from_model(found) if found else None
 
     @strawberry.field(description="Invoices of the customer's paid sales, newest first.")
     async def invoices(

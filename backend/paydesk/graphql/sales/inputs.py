@@ -98,6 +98,31 @@ class ChargeNowInput:
     )
 
 
+@strawberry.input(description="A sale to price as chargeNow would, without charging or writing anything.")
+class SalePreviewInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer, prefix cus_.")
+    offer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Either a saved offer or lines."
+    )
+    lines: list[OfferLineInput] | None = strawberry.field(
+        default=None, description="Products or free-text amounts, as chargeNow takes them."
+    )
+    currency: str | None = strawberry.field(
+        default=None, description="Defaults to the offer's, else the products', else the account's currency."
+    )
+    coupon_code: str | None = strawberry.field(
+        default=None, description="A coupon to apply; checked, never redeemed by a preview."
+    )
+    discount: MoneyInput | None = strawberry.field(
+        default=None, description="A one-off discount on the sale."
+    )
+
+    def order(self) -> OrderInput:
+        return order_of(
+            self.customer_id, self.offer_id, self.lines, self.currency, self.coupon_code, self.discount
+        )
+
+
 @strawberry.input(description="Give back all or part of a paid sale.")
 class RefundTransactionInput:
     transaction_id: strawberry.ID = strawberry.field(description="The sale, prefix txn_.")

@@ -7,12 +7,22 @@ from typing import Annotated
 
 import strawberry
 
+from paydesk.errors import DomainError
 from paydesk.graphql.context import Info
-from paydesk.graphql.errors import bad_user_input
+from paydesk.graphql.errors import bad_user_input, user_errors
 from paydesk.graphql.pagination import AFTER_DESCRIPTION, FIRST_DESCRIPTION, edges_and_info, page_request
-from paydesk.graphql.sales.types import Transaction, TransactionConnection, TransactionEdge, TransactionStatus
+from paydesk.graphql.sales.inputs import SalePreviewInput
+from paydesk.graphql.sales.payloads import SalePreviewResult
+from paydesk.graphql.sales.types import (
+    SalePreview,
+    Transaction,
+    TransactionConnection,
+    TransactionEdge,
+    TransactionStatus,
+)
 from paydesk.pagination import Position
 from paydesk.transactions import queries as sales
+from paydesk.transactions import service as selling
 
 
 @strawberry.type
@@ -58,3 +68,23 @@ class SalesQueries:
             page, Transaction.from_model, TransactionEdge, lambda r: Position(r.updated_at, r.id)
         )
         return TransactionConnection(edges=edges, page_info=info_, total_count=page.total)
+
+    @strawberry.field(
+        description=(
+            "Price a sale exactly as chargeNow would, without charging, writing anything or redeeming the "
+            "coupon; problems come back as the userErrors chargeNow would give. Any role may ask."
+        )
+    )
+    async def sale_preview(
+        self,
+        info: Info,
+        input: Annotated[
+            SalePreviewInput, strawberry.argument(description="The order, as chargeNow would take it.")
+        ],
+    ) -> SalePreviewResult:
+        ctx = info.context
+        try:
+            order = await selling.preview_sale(ctx.db, ctx.caller, input.order())
+        except DomainError as error:
+            return SalePreviewResult(user_errors=user_errors(error))
+        return SalePreviewResult(preview=SalePreview.from_order(order))

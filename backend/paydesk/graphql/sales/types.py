@@ -24,6 +24,7 @@ from paydesk.models import TransactionEvent as EventModel
 from paydesk.models import TransactionLine as LineModel
 from paydesk.money import Money as DomainMoney
 from paydesk.pagination import Page
+from paydesk.transactions.orders import Order
 from paydesk.transactions.repository import COUNTED
 from paydesk.transactions.rules import ROLE_FOR, Action, Facts, refund_limit_problem, refused
 from paydesk.transactions.state import facts_from, void_window_of
@@ -391,3 +392,68 @@ class TransactionConnection:
     def from_page(cls, page: Page[TransactionModel]) -> TransactionConnection:
         edges, info = edges_and_info(page, Transaction.from_model, TransactionEdge)
         return cls(edges=edges, page_info=info, total_count=page.total)
+
+
+@strawberry.type(description="One line of a previewed sale, priced as chargeNow would price it.")
+class SalePreviewLine:
+    description: str = strawberry.field(description="What is sold: the line's text, else the product's name.")
+    quantity: int = strawberry.field(description="How many units.")
+    unit_price: Money = strawberry.field(
+        description="One unit's price (for a PAYMENT_PLAN line: each installment)."
+    )
+    subtotal: Money = strawberry.field(
+        description="What this line charges now before its discount: quantity x unitPrice, or a plan's "
+        "firstPayment."
+    )
+    discount: Money = strawberry.field(description="This line's share of the discount.")
+    total: Money = strawberry.field(description="What this line charges now, after its discount.")
+    kind: LineKind = strawberry.field(description="SINGLE, SUBSCRIPTION or PAYMENT_PLAN.")
+    unit: BillingUnit | None = strawberry.field(description="How often a recurring line recurs.")
+    payment_count: int | None = strawberry.field(description="Payments of a PAYMENT_PLAN line.")
+    first_payment: Money | None = strawberry.field(
+        description="A PAYMENT_PLAN's whole first installment, when it differs from the others."
+    )
+
+
+@strawberry.type(description="What chargeNow would charge now for an order; nothing is charged or written.")
+class SalePreview:
+    currency: str = strawberry.field(description="The sale's currency, chosen as chargeNow chooses it.")
+    subtotal: Money = strawberry.field(description="The lines before discount: what is due now.")
+    discount: Money = strawberry.field(
+        description="One-off discount and coupon together, capped at the subtotal."
+    )
+    coupon_discount: Money = strawberry.field(description="The coupon's part of the discount.")
+    total: Money = strawberry.field(description="What chargeNow would charge now.")
+    lines: list[SalePreviewLine] = strawberry.field(description="The lines in the order given.")
+    coupon_code: str | None = strawberry.field(
+        description="The applied coupon's code as saved; null without a coupon."
+    )
+
+    @classmethod
+    def from_order(cls, order: Order) -> SalePreview:
+        def money(minor: int) -> Money:
+            return Money.of(DomainMoney(minor, order.currency))
+
+        return cls(
+            currency=order.currency,
+            subtotal=money(order.totals.subtotal),
+            discount=money(order.totals.discount),
+            coupon_discount=money(order.coupon_amount),
+            total=money(order.totals.total),
+            lines=[
+                SalePreviewLine(
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit_price=money(line.unit_price),
+                    subtotal=money(totals.line_subtotal),
+                    discount=money(totals.line_discount),
+                    total=money(totals.line_total),
+                    kind=LineKind[line.kind.value],
+                    unit=BillingUnit[line.unit.value] if line.unit else None,
+                    payment_count=line.payment_count,
+                    first_payment=money(line.first_payment) if line.first_payment is not None else None,
+                )
+                for line, totals in zip(order.lines, order.totals.lines, strict=True)
+            ],
+            coupon_code=order.coupon.code if order.coupon else None,
+        )

@@ -58,6 +58,17 @@ class UpdateSubscriptionInput:
     )
 
 
+@strawberry.input(
+    description="A change of quantity or unit price, previewed as updateSubscription(prorate: true) makes it."
+)
+class SubscriptionChangePreviewInput:
+    subscription_id: strawberry.ID = strawberry.field(description="The order, prefix sub_.")
+    quantity: int | None = strawberry.field(default=None, description="Units per period; omitted: as it is.")
+    unit_price: Decimal | None = strawberry.field(
+        default=None, description="One unit's price in the order's currency, major units; omitted: as it is."
+    )
+
+
 @strawberry.input(description="Charge what a payment plan has left, now, and complete it.")
 class PayRemainingBalanceInput:
     subscription_id: strawberry.ID = strawberry.field(description="The plan, prefix sub_.")

@@ -5,10 +5,24 @@ from __future__ import annotations
 import strawberry
 
 from paydesk.graphql.errors import UserError
-from paydesk.graphql.subscriptions.types import Subscription
+from paydesk.graphql.subscriptions.types import Subscription, SubscriptionChangePreview
 
 
 @strawberry.type(description="The result of a mutation on an open order.")
 class SubscriptionPayload:
     subscription: Subscription | None = strawberry.field(default=None, description="The order as it is now.")
     user_errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
+
+
+@strawberry.type(
+    description="The result of subscriptionChangePreview: the preview, or why updateSubscription refuses."
+)
+class SubscriptionChangePreviewResult:
+    preview: SubscriptionChangePreview | None = strawberry.field(
+        default=None, description="What the change would do today; null when there are userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description='Empty when the change is possible; else on updateSubscription\'s paths, e.g. ["input", '
+        '"quantity"].',
+    )

@@ -12,6 +12,7 @@ import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from paydesk.billing.changes import ChangePreview
 from paydesk.graphql.catalog.types import BillingUnit, LineKind, Product, product_of
 from paydesk.graphql.context import Info
 from paydesk.graphql.money import Money
@@ -211,3 +212,38 @@ async def subscriptions_of(info: Info, customer_id: str) -> list[Subscription]:
 async def subscription_node(info: Info, id: str) -> Node | None:
     found = await subscription_loaders(info).subscription.load(id)
     return Subscription.from_model(found) if found else None
+
+
+@strawberry.type(
+    description="What updateSubscription(prorate: true) would do today: charge the difference or credit it."
+)
+class SubscriptionChangePreview:
+    current_amount: Money = strawberry.field(description="What each period costs now: quantity x unitPrice.")
+    new_amount: Money = strawberry.field(description="What each period would cost after the change.")
+    charge_now: Money = strawberry.field(
+        description="An upgrade's difference for the rest of the period, charged now as its own sale; else 0."
+    )
+    credit: Money = strawberry.field(
+        description="A downgrade's difference for the rest of the period, taken off the next charges; else 0."
+    )
+    period_start: date | None = strawberry.field(
+        description="First day of the period the change is prorated over; null when nothing is prorated."
+    )
+    period_end: date | None = strawberry.field(
+        description="The day the prorated period ends (the next charge date); null when nothing is prorated "
+        "(not ACTIVE, or the amount stays the same)."
+    )
+
+    @classmethod
+    def of(cls, preview: ChangePreview) -> SubscriptionChangePreview:
+        def money(minor: int) -> Money:
+            return Money.of(DomainMoney(minor, preview.currency))
+
+        return cls(
+            current_amount=money(preview.current_amount),
+            new_amount=money(preview.new_amount),
+            charge_now=money(preview.charge_now),
+            credit=money(preview.credit),
+            period_start=preview.period_start,
+            period_end=preview.period_end,
+        )
