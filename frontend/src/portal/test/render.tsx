@@ -29,7 +29,7 @@ export function testClient(respond: Respond): { client: Client; calls: Call[] } 
     const data = await respond(call);
     return new Response(JSON.stringify({ data }), { status: 200, headers: { 'Content-Type': 'application/json' } });
   };
-  const client = new Client({ url: '/graphql', exchanges: [fetchExchange], fetch: fakeFetch as typeof fetch });
+  const client = new Client({ url: '/graphql', preferGetMethod: false, exchanges: [fetchExchange], fetch: fakeFetch as typeof fetch });
   return { client, calls };
 }
 
