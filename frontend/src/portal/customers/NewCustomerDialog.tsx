@@ -1,0 +1,95 @@
+/** "New customer": first name, last name, email and phone; opens the new customer's page when it is made. */
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+
+import { graphql } from '../gql';
+import { Button } from '../ui/Button';
+import { Dialog } from '../ui/Dialog';
+import { errorFor, unplaced } from '../ui/errors';
+import { TextField } from '../ui/Field';
+import { FormErrors } from '../ui/States';
+import { useAction } from '../ui/useAction';
+
+const NewCustomerCreate = graphql(`
+  mutation NewCustomerCreate($input: CreateCustomerInput!) {
+    createCustomer(input: $input) {
+      customer {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+export interface ContactDraft {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+}
+
+export const CONTACT_PATHS = ['firstName', 'lastName', 'email', 'phone'];
+
+/** The four contact fields, shared by "New customer" and "Edit details". */
+export function ContactFields({ value, onChange, errors }: { value: ContactDraft; onChange: (draft: ContactDraft) => void; errors: Parameters<typeof errorFor>[0] }) {
+  const set = (field: keyof ContactDraft) => (event: { target: { value: string } }) => onChange({ ...value, [field]: event.target.value });
+  return (
+    <>
+      <div className="form-grid cust-form-grid">
+        <TextField label="First name" autoComplete="off" value={value.firstName} onChange={set('firstName')} error={errorFor(errors, 'firstName')} />
+        <TextField label="Last name" autoComplete="off" value={value.lastName} onChange={set('lastName')} error={errorFor(errors, 'lastName')} />
+      </div>
+      <TextField label="Email" type="email" autoComplete="off" value={value.email} onChange={set('email')} error={errorFor(errors, 'email')} />
+      <TextField label="Phone" type="tel" autoComplete="off" value={value.phone} onChange={set('phone')} error={errorFor(errors, 'phone')} />
+    </>
+  );
+}
+
+/** Blank fields go as null: the API keeps "no email" distinct from an empty string. */
+export function contactInput(draft: ContactDraft) {
+  const clean = (text: string) => text.trim() || null;
+  return { firstName: clean(draft.firstName), lastName: clean(draft.lastName), email: clean(draft.email), phone: clean(draft.phone) };
+}
+
+const EMPTY: ContactDraft = { firstName: '', lastName: '', email: '', phone: '' };
+
+export function NewCustomerDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const navigate = useNavigate();
+  const [draft, setDraft] = useState(EMPTY);
+  const action = useAction(NewCustomerCreate, (data) => data.createCustomer);
+  const close = () => {
+    setDraft(EMPTY);
+    action.reset();
+    onClose();
+  };
+  const submit = async () => {
+    const payload = await action.run({ input: contactInput(draft) });
+    if (payload?.customer) {
+      close();
+      void navigate(`/customers/${payload.customer.id}`);
+    }
+  };
+  return (
+    <Dialog
+      title="New customer"
+      open={open}
+      onClose={close}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          <Button onClick={close}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={action.busy}>
+            Create customer
+          </Button>
+        </>
+      }
+    >
+      <ContactFields value={draft} onChange={setDraft} errors={action.errors} />
+      <FormErrors errors={unplaced(action.errors, CONTACT_PATHS)} failure={action.failure} />
+    </Dialog>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * The frame of every part of the customer page: a region named by its h2 (so
+ * tests and screen readers can find "Addresses" or "Comments"), optional
+ * buttons beside the heading, and the query's loading or error state.
+ */
+import type { ReactNode } from 'react';
+import { useId } from 'react';
+import type { CombinedError } from 'urql';
+
+import { Loading, QueryError } from '../ui/States';
+
+interface SectionProps {
+  title: string;
+  /** Buttons beside the heading. */
+  actions?: ReactNode;
+  /** The section's query: loading until the first answer, its error if it failed. */
+  fetching?: boolean;
+  loaded?: boolean;
+  error?: CombinedError | undefined;
+  children?: ReactNode;
+}
+
+export function Section({ title, actions, fetching = false, loaded = true, error, children }: SectionProps) {
+  const headingId = useId();
+  return (
+    <section className="section cust-section" aria-labelledby={headingId} aria-busy={fetching || undefined}>
+      <div className="section-header">
+        <h2 id={headingId}>{title}</h2>
+        {actions ? <div className="actions">{actions}</div> : null}
+      </div>
+      {error ? <QueryError error={error} /> : null}
+      {!loaded && fetching ? <Loading label={`Loading ${title.toLowerCase()}…`} /> : null}
+      {loaded ? children : null}
+    </section>
+  );
+}
