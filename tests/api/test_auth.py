@@ -226,3 +226,20 @@ async def test_sign_in_works_with_a_stale_cookie(api: Api, world: World) -> None
     assert response.json()["data"]["signIn"]["userErrors"] == []
     assert denied.status_code == 401
     assert ANONYMOUS.headers == {}
+
+
+async def test_only_an_owner_may_create_an_owner_key(api: Api, world: World) -> None:
+    create = (
+        "mutation { createApiKey(input: {role: OWNER}) { apiKey { role } secret userErrors { field code } } }"
+    )
+
+    by_admin = await api.gql(create, world.a.caller("admin"))
+    by_owner = await api.gql(create, world.a.caller("owner"))
+
+    assert by_admin["createApiKey"] == {
+        "apiKey": None,
+        "secret": None,
+        "userErrors": [{"field": ["input", "role"], "code": "FORBIDDEN"}],
+    }
+    assert by_owner["createApiKey"]["apiKey"] == {"role": "OWNER"}
+    assert by_owner["createApiKey"]["userErrors"] == []

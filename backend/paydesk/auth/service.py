@@ -160,6 +160,15 @@ async def update_user_role(session: AsyncSession, principal: Principal, user_id:
     return user
 
 
+async def create_api_key(
+    session: AsyncSession, server_secret: bytes, principal: Principal, role: Role
+) -> IssuedApiKey:
+    """A key for the caller's account; like a user, an OWNER key only an owner may make."""
+    if role is Role.OWNER and principal.role is not Role.OWNER:
+        raise fail(ErrorCode.FORBIDDEN, "Only an owner may create an OWNER key.", ("role",))
+    return await issue_api_key(session, server_secret, principal.account_id, role)
+
+
 async def issue_api_key(
     session: AsyncSession, server_secret: bytes, account_id: str, role: Role
 ) -> IssuedApiKey:

@@ -78,7 +78,7 @@ class AccountMutations:
     )
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKeyPayload:
         ctx = info.context
-        issued = await auth.issue_api_key(ctx.db, ctx.server_secret, ctx.caller.account_id, input.role.domain)
+        issued = await auth.create_api_key(ctx.db, ctx.server_secret, ctx.caller, input.role.domain)
         return ApiKeyPayload(api_key=ApiKey.from_model(issued.key), secret=issued.secret)
 
     @mutation(role=DomainRole.ADMIN, description="Stop accepting an API key, at once and for good.")
