@@ -59,12 +59,12 @@ class Portal:
         await self.page.get_by_role("button", name="Sign in").click()
         await expect(self.page.get_by_label("Signed in")).to_contain_text(email)
 
-    async def screenshot(self, step: str = "") -> Path:
+    async def screenshot(self, step: str = "", page: Page | None = None) -> Path:
         OUTPUT.mkdir(parents=True, exist_ok=True)
         self.shots += 1
         suffix = f"-{self.shots:02d}-{re.sub(r'[^a-z0-9]+', '-', step.lower()).strip('-')}" if step else ""
         path = OUTPUT / f"{self.name}{suffix}.png"
-        await self.page.screenshot(path=str(path), full_page=True)
+        await (page or self.page).screenshot(path=str(path), full_page=True)
         return path
 
     def check(self) -> None:
