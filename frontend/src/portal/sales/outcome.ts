@@ -1,0 +1,64 @@
+/**
+ * What a charge's result means for the person at the desk (DESIGN.md's
+ * "Money movement and outcomes"): PAID closes the dialog with a success
+ * notice; DECLINED and FAILED keep it open with the reason in plain words so
+ * another card can be tried; PENDING closes it with a warning, because the
+ * gateway may still take the money and charging again could charge twice.
+ */
+import { humanize } from '../ui/format';
+
+export interface ChargeResult {
+  status: string;
+  total: { formatted: string };
+  declineCode?: string | null;
+  resultCode?: string | null;
+  resultMessage?: string | null;
+}
+
+export type Outcome = { tone: 'success' | 'warning'; text: string; close: true } | { tone: 'error'; text: string; close: false };
+
+const DECLINES: Record<string, string> = {
+  generic_decline: 'the bank declined it without giving a reason',
+  insufficient_funds: 'there are not enough funds on the card',
+  expired_card: 'the card has expired',
+  stolen_card: 'the card was reported stolen',
+  lost_card: 'the card was reported lost',
+  incorrect_cvc: 'the CVC is wrong',
+  incorrect_number: 'the card number is wrong',
+  do_not_honor: 'the bank declined it (do not honor)',
+  card_velocity_exceeded: 'the card is over its limit',
+  processing_error: 'the bank had a processing error',
+};
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+export function describeCharge(result: ChargeResult, verb: 'Charged' | 'Logged' = 'Charged'): Outcome {
+  const amount = result.total.formatted;
+  const said = result.resultMessage ? ` The gateway said: ${sentence(result.resultMessage)}` : '';
+  switch (result.status) {
+    case 'PAID':
+      return { tone: 'success', text: `${verb} ${amount}. It is in the payments table.`, close: true };
+    case 'DECLINED': {
+      const code = result.declineCode ?? '';
+      const why = DECLINES[code] ?? (code ? humanize(code).toLowerCase() : 'the bank gave no reason');
+      return { tone: 'error', text: `The card was declined: ${why}.${said} Nothing was charged; try another card.`, close: false };
+    }
+    case 'FAILED':
+      return {
+        tone: 'error',
+        text: `The charge of ${amount} did not go through: the gateway refused the request${result.resultCode ? ` (${humanize(result.resultCode)})` : ''}.${said} No money moved; try again or use another card.`,
+        close: false,
+      };
+    case 'PENDING':
+      return {
+        tone: 'warning',
+        text: `The gateway has not answered yet for ${amount}. The payment shows as pending and will be reconciled automatically; check the payments table before charging again.`,
+        close: true,
+      };
+    default:
+      return { tone: 'success', text: `${verb} ${amount} (${humanize(result.status).toLowerCase()}).`, close: true };
+  }
+}
