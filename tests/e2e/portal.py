@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from playwright.async_api import ConsoleMessage, Page, Request, expect
 
@@ -58,6 +59,30 @@ class Portal:
         await self.page.get_by_label("Password").fill(password)
         await self.page.get_by_role("button", name="Sign in").click()
         await expect(self.page.get_by_label("Signed in")).to_contain_text(email)
+
+    async def gql(self, query: str, **variables: object) -> dict[str, Any]:
+        """Ask the API as the signed-in user (the tab's session cookie), for a test's setup."""
+        response = await self.page.request.post(
+            f"{self.base}/graphql", data={"query": query, "variables": variables}
+        )
+        body = await response.json()
+        assert "errors" not in body, body
+        return cast(dict[str, Any], body["data"])
+
+    async def customer_with_card(self, first: str, last: str, number: str = "4242424242424242") -> str:
+        """A customer with a default card on file, made through the API; returns their id."""
+        made = await self.gql(
+            "mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } } }",
+            i={"firstName": first, "lastName": last, "email": f"{first.lower()}@example.test"},
+        )
+        customer_id = str(made["createCustomer"]["customer"]["id"])
+        card = {"number": number, "expMonth": 12, "expYear": 2031, "cvc": "123"}
+        tokenized = await self.gql(
+            "mutation($i: TokenizeCardInput!) { tokenizeCard(input: $i) { userErrors { code } } }",
+            i={"customerId": customer_id, "card": card},
+        )
+        assert tokenized["tokenizeCard"]["userErrors"] == []
+        return customer_id
 
     async def screenshot(self, step: str = "", page: Page | None = None) -> Path:
         OUTPUT.mkdir(parents=True, exist_ok=True)
