@@ -1,0 +1,491 @@
+/**
+ * One sale in a drawer: what it is, what happened to it, and the actions the
+ * API says are available now (`availableActions`): the portal never decides
+ * them itself. Each action opens its own confirm dialog, rendered beside the
+ * drawer (not inside it) so Escape closes only the dialog on top.
+ */
+import { useState } from 'react';
+import { useQuery } from 'urql';
+
+import { useCan, useViewer } from '../auth/viewer';
+import { graphql } from '../gql';
+import type { TransactionActionKind, TransactionDetailsFragment } from '../gql/graphql';
+import { Dialog } from '../ui/Dialog';
+import { formatDateTime, humanize } from '../ui/format';
+import { Empty, Loading, Notice, QueryError } from '../ui/States';
+import { StatusBadge } from '../ui/StatusBadge';
+import { ACTION_LABELS, ActionDialog } from './TransactionActions';
+import { isPositive } from './TransactionTable';
+import { cardLabel } from './labels';
+import './transactions.css';
+
+export const TransactionDetails = graphql(`
+  fragment TransactionDetails on Transaction {
+    id
+    status
+    origin
+    transactionDate
+    createdAt
+    resultCode
+    declineCode
+    resultMessage
+    externalId
+    markedPaidAt
+    subtotal {
+      amount
+      currency
+      formatted
+    }
+    discount {
+      amount
+      currency
+      formatted
+    }
+    total {
+      amount
+      currency
+      formatted
+    }
+    amountRefunded {
+      amount
+      currency
+      formatted
+    }
+    refundableAmount {
+      amount
+      currency
+      formatted
+    }
+    availableActions {
+      action
+      allowed
+      reason
+      maxAmount {
+        amount
+        currency
+        formatted
+      }
+    }
+    customer {
+      id
+      email
+    }
+    lines {
+      description
+      quantity
+      kind
+      unit
+      paymentCount
+      unitPrice {
+        formatted
+      }
+      discount {
+        amount
+        currency
+        formatted
+      }
+      total {
+        formatted
+      }
+    }
+    paymentMethod {
+      id
+      brand
+      last4
+      expMonth
+      expYear
+    }
+    gateway {
+      id
+      name
+      kind
+      testMode
+    }
+    invoice {
+      id
+      number
+      url
+      issuedAt
+      lastSentAt
+    }
+    commission {
+      amount {
+        formatted
+      }
+      gross {
+        formatted
+      }
+      ratePercent
+      rateAmount {
+        formatted
+      }
+      computedAt
+      partner {
+        id
+        name
+      }
+    }
+    refunds {
+      id
+      status
+      reason
+      createdAt
+      throughGateway
+      failureMessage
+      amount {
+        formatted
+      }
+      createdBy {
+        id
+        email
+      }
+    }
+    events {
+      kind
+      note
+      createdAt
+      amount {
+        formatted
+      }
+      actor {
+        id
+        email
+      }
+    }
+    replacesTransaction {
+      id
+      status
+      transactionDate
+      total {
+        formatted
+      }
+    }
+  }
+`);
+
+const TransactionDrawerQuery = graphql(`
+  query TransactionDrawer($id: ID!) {
+    transaction(id: $id) {
+      ...TransactionDetails
+    }
+  }
+`);
+
+interface DrawerProps {
+  /** The sale to show; null keeps the drawer closed. */
+  transactionId: string | null;
+  onClose: () => void;
+  /** Open another sale in the same drawer (the one this one replaces). */
+  onOpen?: (id: string) => void;
+}
+
+export function TransactionDrawer({ transactionId, onClose, onOpen }: DrawerProps) {
+  const [action, setAction] = useState<TransactionActionKind | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [{ data, error, fetching }, reexecute] = useQuery({
+    query: TransactionDrawerQuery,
+    variables: { id: transactionId ?? '' },
+    pause: !transactionId,
+  });
+  const transaction = data?.transaction ?? null;
+  const close = () => {
+    setAction(null);
+    setDone(null);
+    onClose();
+  };
+  return (
+    <>
+      <Dialog title="Transaction details" open={Boolean(transactionId)} onClose={close} drawer>
+        {done ? <Notice tone="success">{done}</Notice> : null}
+        {fetching && !transaction ? <Loading /> : null}
+        {error && !transaction ? <QueryError error={error} /> : null}
+        {!fetching && !error && !transaction ? <Empty>This transaction does not exist.</Empty> : null}
+        {transaction ? (
+          <DrawerBody
+            transaction={transaction}
+            onAction={(kind) => {
+              setDone(null);
+              setAction(kind);
+            }}
+            onOpen={onOpen}
+          />
+        ) : null}
+      </Dialog>
+      {transaction && action ? (
+        <ActionDialog
+          key={`${transaction.id}:${action}`}
+          action={action}
+          transaction={transaction}
+          onClose={() => setAction(null)}
+          onDone={(message) => {
+            setAction(null);
+            setDone(message);
+            reexecute({ requestPolicy: 'network-only' });
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function DrawerBody({
+  transaction: t,
+  onAction,
+  onOpen,
+}: {
+  transaction: TransactionDetailsFragment;
+  onAction: (kind: TransactionActionKind) => void;
+  onOpen: ((id: string) => void) | undefined;
+}) {
+  const { locale } = useViewer();
+  const staff = useCan('REP');
+  const allowed = staff ? t.availableActions.filter((a) => a.allowed) : [];
+  const unavailable = staff ? t.availableActions.filter((a) => !a.allowed && a.reason) : [];
+  return (
+    <div className="tx-drawer">
+      <div className="tx-summary">
+        <strong>{t.total.formatted}</strong>
+        <StatusBadge status={t.status} />
+        <span className="muted">{formatDateTime(t.transactionDate, locale)}</span>
+      </div>
+
+      {allowed.length ? (
+        <div className="tx-actions" role="group" aria-label="Transaction actions">
+          {allowed.map((a) => (
+            <button
+              key={a.action}
+              type="button"
+              className={a.action === 'REFUND' || a.action === 'VOID' ? 'btn btn-primary' : 'btn btn-secondary'}
+              onClick={() => onAction(a.action)}
+            >
+              {ACTION_LABELS[a.action].button}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {unavailable.length ? (
+        <details className="tx-unavailable muted">
+          <summary>Why other actions are unavailable</summary>
+          <ul>
+            {unavailable.map((a) => (
+              <li key={a.action}>
+                {ACTION_LABELS[a.action].button}: {a.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+
+      <section aria-labelledby="tx-overview">
+        <h3 id="tx-overview">Overview</h3>
+        <dl className="facts">
+          <dt>Status</dt>
+          <dd>{humanize(t.status)}</dd>
+          <dt>Origin</dt>
+          <dd>{t.origin === 'LOGGED' ? 'Logged (recorded, not charged here)' : 'Charged'}</dd>
+          {t.resultCode ? (
+            <>
+              <dt>Result</dt>
+              <dd>
+                {humanize(t.resultCode)}
+                {t.declineCode ? ` (${t.declineCode})` : ''}
+              </dd>
+            </>
+          ) : null}
+          {t.resultMessage ? (
+            <>
+              <dt>Message</dt>
+              <dd>{t.resultMessage}</dd>
+            </>
+          ) : null}
+          <dt>Card</dt>
+          <dd>{cardLabel(t.paymentMethod, t.origin)}</dd>
+          {t.gateway ? (
+            <>
+              <dt>Gateway</dt>
+              <dd>
+                {t.gateway.name}
+                {t.gateway.testMode ? <span className="muted"> (test mode)</span> : null}
+              </dd>
+            </>
+          ) : null}
+          {t.externalId ? (
+            <>
+              <dt>Gateway id</dt>
+              <dd className="mono">{t.externalId}</dd>
+            </>
+          ) : null}
+          {t.markedPaidAt ? (
+            <>
+              <dt>Marked paid</dt>
+              <dd>{formatDateTime(t.markedPaidAt, locale)}</dd>
+            </>
+          ) : null}
+          <dt>Invoice</dt>
+          <dd>
+            {t.invoice ? (
+              <>
+                <a href={t.invoice.url} target="_blank" rel="noreferrer">
+                  Invoice {t.invoice.number}
+                </a>
+                {t.invoice.lastSentAt ? (
+                  <span className="muted"> · sent {formatDateTime(t.invoice.lastSentAt, locale)}</span>
+                ) : null}
+              </>
+            ) : (
+              'None'
+            )}
+          </dd>
+          {t.replacesTransaction ? (
+            <>
+              <dt>Replaces</dt>
+              <dd>
+                {onOpen ? (
+                  <button type="button" className="btn btn-link" onClick={() => onOpen(t.replacesTransaction!.id)}>
+                    {t.replacesTransaction.total.formatted} of {formatDateTime(t.replacesTransaction.transactionDate, locale)}
+                  </button>
+                ) : (
+                  <span>
+                    {t.replacesTransaction.total.formatted} of {formatDateTime(t.replacesTransaction.transactionDate, locale)}
+                  </span>
+                )}{' '}
+                <span className="muted">({humanize(t.replacesTransaction.status)})</span>
+              </dd>
+            </>
+          ) : null}
+          <dt>Id</dt>
+          <dd className="mono">{t.id}</dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="tx-lines">
+        <h3 id="tx-lines">Lines</h3>
+        {t.lines.length ? (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Description</th>
+                  <th scope="col" className="num">
+                    Qty
+                  </th>
+                  <th scope="col" className="num">
+                    Unit price
+                  </th>
+                  <th scope="col" className="num hide-narrow">
+                    Discount
+                  </th>
+                  <th scope="col" className="num">
+                    Total
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {t.lines.map((line, index) => (
+                  <tr key={index}>
+                    <td>
+                      {line.description}
+                      <div className="muted tx-small">{lineKind(line)}</div>
+                    </td>
+                    <td className="num">{line.quantity}</td>
+                    <td className="num">{line.unitPrice.formatted}</td>
+                    <td className="num hide-narrow">{isPositive(line.discount) ? `−${line.discount.formatted}` : '—'}</td>
+                    <td className="num">{line.total.formatted}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <Empty>No lines.</Empty>
+        )}
+        <dl className="facts tx-totals">
+          <dt>Subtotal</dt>
+          <dd>{t.subtotal.formatted}</dd>
+          <dt>Discount</dt>
+          <dd>{isPositive(t.discount) ? `−${t.discount.formatted}` : t.discount.formatted}</dd>
+          <dt>Total</dt>
+          <dd>
+            <strong>{t.total.formatted}</strong>
+          </dd>
+          <dt>Refunded</dt>
+          <dd>{t.amountRefunded.formatted}</dd>
+          <dt>Refundable</dt>
+          <dd>{t.refundableAmount.formatted}</dd>
+        </dl>
+      </section>
+
+      {t.commission ? (
+        <section aria-labelledby="tx-commission">
+          <h3 id="tx-commission">Commission</h3>
+          <dl className="facts">
+            <dt>Partner</dt>
+            <dd>{t.commission.partner.name}</dd>
+            <dt>Owed</dt>
+            <dd>{t.commission.amount.formatted}</dd>
+            <dt>Before refunds</dt>
+            <dd>{t.commission.gross.formatted}</dd>
+            <dt>Rate</dt>
+            <dd>{t.commission.ratePercent ? `${t.commission.ratePercent}%` : (t.commission.rateAmount?.formatted ?? '—')}</dd>
+            <dt>Computed</dt>
+            <dd>{formatDateTime(t.commission.computedAt, locale)}</dd>
+          </dl>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="tx-refunds">
+        <h3 id="tx-refunds">Refunds</h3>
+        {t.refunds.length ? (
+          <ul className="tx-list">
+            {t.refunds.map((refund) => (
+              <li key={refund.id}>
+                <div className="tx-list-head">
+                  <strong>{refund.amount.formatted}</strong>
+                  <StatusBadge status={refund.status} />
+                </div>
+                <div className="muted tx-small">
+                  {formatDateTime(refund.createdAt, locale)} · by {refund.createdBy?.email ?? 'an API key'}
+                  {refund.throughGateway ? '' : ' · recorded only'}
+                </div>
+                {refund.reason ? <div>{refund.reason}</div> : null}
+                {refund.failureMessage ? <div className="field-error">{refund.failureMessage}</div> : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">No refunds.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="tx-events">
+        <h3 id="tx-events">Events</h3>
+        {t.events.length ? (
+          <ul className="tx-list">
+            {t.events.map((event, index) => (
+              <li key={index}>
+                <div className="tx-list-head">
+                  <span>
+                    {humanize(event.kind)}
+                    {event.amount ? ` · ${event.amount.formatted}` : ''}
+                  </span>
+                  <span className="muted tx-small">{formatDateTime(event.createdAt, locale)}</span>
+                </div>
+                {event.note ? <div>{event.note}</div> : null}
+                <div className="muted tx-small">{event.actor ? event.actor.email : 'System or API key'}</div>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">No events.</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function lineKind(line: TransactionDetailsFragment['lines'][number]): string {
+  const every = line.unit ? ` every ${line.unit.toLowerCase()}` : '';
+  if (line.kind === 'SUBSCRIPTION') return `Subscription${every}`;
+  if (line.kind === 'PAYMENT_PLAN') return `Payment plan${line.paymentCount ? `, ${line.paymentCount} payments` : ''}${every}`;
+  return 'One-off';
+}
