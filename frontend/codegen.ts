@@ -11,7 +11,6 @@ const config: CodegenConfig = {
   documents: ['src/portal/**/*.{ts,tsx}', '!src/portal/gql/**'],
   ignoreNoDocuments: false,
   errorsOnly: true,
-  silent: true,
   generates: {
     'src/portal/gql/': {
       preset: 'client',
