@@ -15,9 +15,7 @@ const SignIn = graphql(`
         email
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
