@@ -23,30 +23,20 @@ const ChangePreviewQuery = graphql(`
         periodStart
         periodEnd
         currentAmount {
-          amount
-          currency
-          formatted
+          ...PaymentsMoney
         }
         newAmount {
-          amount
-          currency
-          formatted
+          ...PaymentsMoney
         }
         chargeNow {
-          amount
-          currency
-          formatted
+          ...PaymentsMoney
         }
         credit {
-          amount
-          currency
-          formatted
+          ...PaymentsMoney
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

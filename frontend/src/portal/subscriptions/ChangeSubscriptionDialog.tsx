@@ -10,15 +10,15 @@ import { useState } from 'react';
 import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import { newIdempotencyKey } from '../transactions/labels';
-import { Confirm } from '../ui/Confirm';
-import { errorFor, unplaced } from '../ui/errors';
+import { ActionConfirm } from '../transactions/ActionConfirm';
+import { errorFor } from '../ui/errors';
 import { CheckboxField, TextField } from '../ui/Field';
 import { formatDate } from '../ui/format';
 import { amountProblem, fromMinorUnits, toMinorUnits } from '../ui/money';
 import { useAction } from '../ui/useAction';
 import { ChangePreview } from './ChangePreview';
+import type { SubscriptionDialogProps } from './fields';
 import { unitWord } from './fields';
-import type { DialogProps } from './SubscriptionActions';
 
 /** The API's largest quantity (billing/changes.py MAX_QUANTITY). */
 const MAX_QUANTITY = 10000;
@@ -30,15 +30,13 @@ const UpdateSubscription = graphql(`
         ...SubscriptionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
 `);
 
-export function ChangeSubscriptionDialog({ subscription: s, onClose, onDone }: DialogProps) {
+export function ChangeSubscriptionDialog({ subscription: s, onClose, onDone }: SubscriptionDialogProps) {
   const { locale } = useViewer();
   const run = useAction(UpdateSubscription, (data) => data.updateSubscription);
   const currency = s.unitPrice.currency;
@@ -77,15 +75,14 @@ export function ChangeSubscriptionDialog({ subscription: s, onClose, onDone }: D
   };
 
   return (
-    <Confirm
+    <ActionConfirm
       title="Change price or quantity"
-      open
+      confirmLabel="Save change"
+      action={run}
+      placed={['quantity', 'unitPrice']}
+      failure={problems.form}
       onClose={onClose}
       onConfirm={() => void submit()}
-      confirmLabel="Save change"
-      busy={run.busy}
-      errors={unplaced(run.errors, ['quantity', 'unitPrice'])}
-      failure={problems.form ?? run.failure}
     >
       <p>
         “{s.description}” charges {s.quantity} × {s.unitPrice.formatted} every {unitWord(s.unit)}
@@ -134,6 +131,6 @@ export function ChangeSubscriptionDialog({ subscription: s, onClose, onDone }: D
         unit={s.unit}
         nextChargeDate={s.nextChargeDate ?? null}
       />
-    </Confirm>
+    </ActionConfirm>
   );
 }

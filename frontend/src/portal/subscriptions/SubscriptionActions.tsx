@@ -6,19 +6,23 @@
  * status allows it. Each dialog is mounted when opened, so its fields and
  * idempotency key are fresh per opening.
  */
+import type { ComponentType } from 'react';
 import { useState } from 'react';
 
 import { useCan, useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import type { SubscriptionDetailsFragment } from '../gql/graphql';
+import { ActionConfirm } from '../transactions/ActionConfirm';
 import { addDays, newIdempotencyKey } from '../transactions/labels';
-import { Confirm } from '../ui/Confirm';
-import { errorFor, unplaced } from '../ui/errors';
+import { useCheckedText } from '../transactions/useCheckedText';
+import { errorFor } from '../ui/errors';
 import { TextField } from '../ui/Field';
 import { formatDate, today } from '../ui/format';
 import { useAction } from '../ui/useAction';
 import { ChangeSubscriptionDialog } from './ChangeSubscriptionDialog';
-import { isOpen, kindNoun } from './fields';
+import type { SubscriptionDialogProps } from './fields';
+import { isDay, isOpen, kindNoun } from './fields';
+import { TwoChoices } from './TwoChoices';
 
 const PauseSubscription = graphql(`
   mutation SubscriptionPause($input: PauseSubscriptionInput!) {
@@ -27,9 +31,7 @@ const PauseSubscription = graphql(`
         ...SubscriptionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -42,9 +44,7 @@ const ResumeSubscription = graphql(`
         ...SubscriptionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -57,9 +57,7 @@ const CancelSubscription = graphql(`
         ...SubscriptionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -72,9 +70,7 @@ const MoveNextCharge = graphql(`
         ...SubscriptionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -87,15 +83,22 @@ const PayRemainingBalance = graphql(`
         ...SubscriptionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
 `);
 
 type Which = 'pause' | 'resume' | 'cancel' | 'change' | 'move' | 'payOff';
+
+const DIALOGS: Record<Which, ComponentType<SubscriptionDialogProps>> = {
+  pause: PauseDialog,
+  resume: ResumeDialog,
+  cancel: CancelDialog,
+  change: ChangeSubscriptionDialog,
+  move: MoveDateDialog,
+  payOff: PayOffDialog,
+};
 
 interface ActionsProps {
   subscription: SubscriptionDetailsFragment;
@@ -124,7 +127,7 @@ export function SubscriptionActions({ subscription: s, onDone, onStart }: Action
     setOpen(null);
     onDone(message);
   };
-  const props = { subscription: s, onClose: close, onDone: done };
+  const OpenDialog = open ? DIALOGS[open] : null;
   return (
     <>
       {buttons.map(([which, label]) => (
@@ -140,179 +143,129 @@ export function SubscriptionActions({ subscription: s, onDone, onStart }: Action
           {label}
         </button>
       ))}
-      {open === 'pause' ? <PauseDialog {...props} /> : null}
-      {open === 'resume' ? <ResumeDialog {...props} /> : null}
-      {open === 'cancel' ? <CancelDialog {...props} /> : null}
-      {open === 'move' ? <MoveDateDialog {...props} /> : null}
-      {open === 'payOff' ? <PayOffDialog {...props} /> : null}
-      {open === 'change' ? <ChangeSubscriptionDialog {...props} /> : null}
+      {OpenDialog ? <OpenDialog subscription={s} onClose={close} onDone={done} /> : null}
     </>
   );
 }
 
-export interface DialogProps {
-  subscription: SubscriptionDetailsFragment;
-  onClose: () => void;
-  onDone: (message: string) => void;
-}
-
-function PauseDialog({ subscription: s, onClose, onDone }: DialogProps) {
+function PauseDialog({ subscription: s, onClose, onDone }: SubscriptionDialogProps) {
   const { locale } = useViewer();
   const run = useAction(PauseSubscription, (data) => data.pauseSubscription);
   const [untilDate, setUntilDate] = useState(false);
-  const [resumeOn, setResumeOn] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const resumeOn = useCheckedText('');
   const tomorrow = addDays(today(), 1);
-  const noun = kindNoun(s.kind);
   const submit = async () => {
-    if (untilDate && !/^\d{4}-\d{2}-\d{2}$/.test(resumeOn)) return setProblem('Choose the day it resumes.');
-    if (untilDate && resumeOn < tomorrow) return setProblem('The resume day must be after today.');
-    setProblem(null);
-    const payload = await run.run({ input: { subscriptionId: s.id, resumeOn: untilDate ? resumeOn : null } });
-    if (payload) onDone(untilDate ? `Paused until ${formatDate(resumeOn, locale)}.` : 'Paused until resumed.');
+    if (untilDate && !isDay(resumeOn.text)) return resumeOn.setProblem('Choose the day it resumes.');
+    if (untilDate && resumeOn.text < tomorrow) return resumeOn.setProblem('The resume day must be after today.');
+    resumeOn.setProblem(null);
+    const payload = await run.run({ input: { subscriptionId: s.id, resumeOn: untilDate ? resumeOn.text : null } });
+    if (payload) onDone(untilDate ? `Paused until ${formatDate(resumeOn.text, locale)}.` : 'Paused until resumed.');
   };
   return (
-    <Confirm
-      title={`Pause ${noun}`}
-      open
+    <ActionConfirm
+      title={`Pause ${kindNoun(s.kind)}`}
+      confirmLabel="Confirm pause"
+      action={run}
+      placed={['resumeOn']}
       onClose={onClose}
       onConfirm={() => void submit()}
-      confirmLabel="Confirm pause"
-      busy={run.busy}
-      errors={unplaced(run.errors, ['resumeOn'])}
-      failure={run.failure}
     >
       <p>
         Nothing is charged while “{s.description}” is paused. On resume the next charge is the later of{' '}
         {s.nextChargeDate ? formatDate(s.nextChargeDate, locale) : 'the next charge date'} and the resume day
         {s.kind === 'PAYMENT_PLAN' ? '; no installment is skipped' : ''}.
       </p>
-      <fieldset>
-        <legend>Pause until</legend>
-        <div className="choices">
-          <label>
-            <input type="radio" name="pause-until" checked={!untilDate} onChange={() => setUntilDate(false)} />
-            Until resumed
-          </label>
-          <label>
-            <input type="radio" name="pause-until" checked={untilDate} onChange={() => setUntilDate(true)} />
-            Until a date
-          </label>
-        </div>
-      </fieldset>
+      <TwoChoices legend="Pause until" name="pause-until" value={untilDate} onChange={setUntilDate} first="Until resumed" second="Until a date" />
       {untilDate ? (
         <TextField
           label="Resume on"
           type="date"
           min={tomorrow}
-          value={resumeOn}
-          onChange={(event) => {
-            setResumeOn(event.target.value);
-            setProblem(null);
-          }}
-          error={problem ?? errorFor(run.errors, 'resumeOn')}
+          value={resumeOn.text}
+          onChange={resumeOn.onChange}
+          error={resumeOn.problem ?? errorFor(run.errors, 'resumeOn')}
         />
       ) : null}
-    </Confirm>
+    </ActionConfirm>
   );
 }
 
-function ResumeDialog({ subscription: s, onClose, onDone }: DialogProps) {
+function ResumeDialog({ subscription: s, onClose, onDone }: SubscriptionDialogProps) {
   const { locale } = useViewer();
   const run = useAction(ResumeSubscription, (data) => data.resumeSubscription);
   return (
-    <Confirm
+    <ActionConfirm
       title={`Resume ${kindNoun(s.kind)}`}
-      open
+      confirmLabel="Resume now"
+      action={run}
       onClose={onClose}
       onConfirm={async () => {
         const payload = await run.run({ input: { subscriptionId: s.id } });
         const next = payload?.subscription?.nextChargeDate;
         if (payload) onDone(next ? `Resumed; next charge ${formatDate(next, locale)}.` : 'Resumed.');
       }}
-      confirmLabel="Resume now"
-      busy={run.busy}
-      errors={run.errors}
-      failure={run.failure}
     >
       <p>
         Resume “{s.description}” now? The next charge will be the later of{' '}
         {s.nextChargeDate ? formatDate(s.nextChargeDate, locale) : 'its next charge date'} and today.
       </p>
-    </Confirm>
+    </ActionConfirm>
   );
 }
 
-function CancelDialog({ subscription: s, onClose, onDone }: DialogProps) {
+function CancelDialog({ subscription: s, onClose, onDone }: SubscriptionDialogProps) {
   const { locale } = useViewer();
   const run = useAction(CancelSubscription, (data) => data.cancelSubscription);
   // Only an ACTIVE order with a next charge has a paid period to run out.
   const canWait = s.status === 'ACTIVE' && Boolean(s.nextChargeDate);
   const [atPeriodEnd, setAtPeriodEnd] = useState(canWait);
-  const noun = kindNoun(s.kind);
   return (
-    <Confirm
-      title={`Cancel ${noun}`}
-      open
-      onClose={onClose}
+    <ActionConfirm
+      title={`Cancel ${kindNoun(s.kind)}`}
+      confirmLabel="Confirm cancellation"
+      action={run}
       danger
+      onClose={onClose}
       onConfirm={async () => {
         const payload = await run.run({ input: { subscriptionId: s.id, atPeriodEnd: canWait && atPeriodEnd } });
         const at = payload?.subscription?.cancelAt;
         if (payload) onDone(at ? `Cancels on ${formatDate(at, locale)}; nothing more is charged.` : 'Cancelled.');
       }}
-      confirmLabel="Confirm cancellation"
-      busy={run.busy}
-      errors={run.errors}
-      failure={run.failure}
     >
       <p>Cancel “{s.description}”? This cannot be undone.</p>
-      <fieldset>
-        <legend>When</legend>
-        <div className="choices">
-          <label>
-            <input type="radio" name="cancel-when" checked={!atPeriodEnd || !canWait} onChange={() => setAtPeriodEnd(false)} />
-            Cancel now
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="cancel-when"
-              disabled={!canWait}
-              checked={canWait && atPeriodEnd}
-              onChange={() => setAtPeriodEnd(true)}
-            />
-            At the end of the paid period{canWait && s.nextChargeDate ? ` (${formatDate(s.nextChargeDate, locale)})` : ''}
-          </label>
-        </div>
-      </fieldset>
-    </Confirm>
+      <TwoChoices
+        legend="When"
+        name="cancel-when"
+        value={canWait && atPeriodEnd}
+        onChange={setAtPeriodEnd}
+        first="Cancel now"
+        second={`At the end of the paid period${canWait && s.nextChargeDate ? ` (${formatDate(s.nextChargeDate, locale)})` : ''}`}
+        secondDisabled={!canWait}
+      />
+    </ActionConfirm>
   );
 }
 
-function MoveDateDialog({ subscription: s, onClose, onDone }: DialogProps) {
+function MoveDateDialog({ subscription: s, onClose, onDone }: SubscriptionDialogProps) {
   const { locale } = useViewer();
   const run = useAction(MoveNextCharge, (data) => data.updateSubscription);
-  const [day, setDay] = useState(s.nextChargeDate ?? '');
-  const [problem, setProblem] = useState<string | null>(null);
+  const day = useCheckedText(s.nextChargeDate ?? '');
   const first = today();
   const submit = async () => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return setProblem('Choose a day.');
-    if (day < first) return setProblem('The next charge date cannot be in the past.');
-    setProblem(null);
-    const payload = await run.run({ input: { subscriptionId: s.id, nextChargeDate: day } });
-    if (payload) onDone(`Next charge moved to ${formatDate(payload.subscription?.nextChargeDate ?? day, locale)}.`);
+    if (!isDay(day.text)) return day.setProblem('Choose a day.');
+    if (day.text < first) return day.setProblem('The next charge date cannot be in the past.');
+    day.setProblem(null);
+    const payload = await run.run({ input: { subscriptionId: s.id, nextChargeDate: day.text } });
+    if (payload) onDone(`Next charge moved to ${formatDate(payload.subscription?.nextChargeDate ?? day.text, locale)}.`);
   };
   return (
-    <Confirm
+    <ActionConfirm
       title="Move next charge date"
-      open
+      confirmLabel="Move date"
+      action={run}
+      placed={['nextChargeDate']}
       onClose={onClose}
       onConfirm={() => void submit()}
-      confirmLabel="Move date"
-      busy={run.busy}
-      errors={unplaced(run.errors, ['nextChargeDate'])}
-      failure={run.failure}
     >
       <p>
         Charge “{s.description}” next on another day; the charges after it follow from there.
@@ -323,39 +276,33 @@ function MoveDateDialog({ subscription: s, onClose, onDone }: DialogProps) {
         type="date"
         min={first}
         max={s.cancelAt ? addDays(s.cancelAt, -1) : undefined}
-        value={day}
-        onChange={(event) => {
-          setDay(event.target.value);
-          setProblem(null);
-        }}
-        error={problem ?? errorFor(run.errors, 'nextChargeDate')}
+        value={day.text}
+        onChange={day.onChange}
+        error={day.problem ?? errorFor(run.errors, 'nextChargeDate')}
       />
-    </Confirm>
+    </ActionConfirm>
   );
 }
 
-function PayOffDialog({ subscription: s, onClose, onDone }: DialogProps) {
+function PayOffDialog({ subscription: s, onClose, onDone }: SubscriptionDialogProps) {
   const run = useAction(PayRemainingBalance, (data) => data.payRemainingBalance);
   const [idempotencyKey] = useState(newIdempotencyKey);
   const balance = s.balanceRemaining?.formatted ?? 'the remaining balance';
   return (
-    <Confirm
+    <ActionConfirm
       title="Pay remaining balance"
-      open
+      confirmLabel="Charge remaining balance"
+      action={run}
       onClose={onClose}
       onConfirm={async () => {
         if (await run.run({ input: { subscriptionId: s.id, idempotencyKey } })) onDone(`Charged ${balance}; the plan is complete.`);
       }}
-      confirmLabel="Charge remaining balance"
-      busy={run.busy}
-      errors={run.errors}
-      failure={run.failure}
     >
       <p>
         Charge {balance} now for the {s.paymentsRemaining} remaining{' '}
         {s.paymentsRemaining === 1 ? 'payment' : 'payments'} of “{s.description}”
         {s.paymentMethod ? ' to the plan’s card' : ''}, and complete the plan?
       </p>
-    </Confirm>
+    </ActionConfirm>
   );
 }

@@ -1,5 +1,6 @@
 /** What every subscription screen and mutation selects, so a mutation's result refreshes the list. */
 import { graphql } from '../gql';
+import type { SubscriptionDetailsFragment } from '../gql/graphql';
 
 export const SubscriptionDetails = graphql(`
   fragment SubscriptionDetails on Subscription {
@@ -16,19 +17,13 @@ export const SubscriptionDetails = graphql(`
     resumeOn
     createdAt
     unitPrice {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     credit {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     balanceRemaining {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     dunning {
       attempts
@@ -67,4 +62,17 @@ export function kindNoun(kind: string): string {
 /** Still billing (or able to): not cancelled or completed. */
 export function isOpen(status: string): boolean {
   return status !== 'CANCELLED' && status !== 'COMPLETED';
+}
+
+/** A YYYY-MM-DD day, as a date field gives it. */
+export function isDay(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text);
+}
+
+/** What every subscription action's dialog gets from its button. */
+export interface SubscriptionDialogProps {
+  subscription: SubscriptionDetailsFragment;
+  onClose: () => void;
+  /** After success, with a sentence saying what happened. */
+  onDone: (message: string) => void;
 }

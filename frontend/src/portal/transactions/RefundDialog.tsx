@@ -9,13 +9,14 @@ import { useState } from 'react';
 
 import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
-import type { TransactionDetailsFragment } from '../gql/graphql';
-import { Confirm } from '../ui/Confirm';
-import { errorFor, unplaced } from '../ui/errors';
-import { TextArea, TextField } from '../ui/Field';
+import { errorFor } from '../ui/errors';
+import { TextField } from '../ui/Field';
 import { amountProblem, formatMoney, fromMinorUnits, toMinorUnits } from '../ui/money';
 import { useAction } from '../ui/useAction';
+import type { ActionProps } from './TransactionConfirm';
+import { NoteField, TransactionConfirm } from './TransactionConfirm';
 import { newIdempotencyKey } from './labels';
+import { useCheckedText } from './useCheckedText';
 
 const RefundTransaction = graphql(`
   mutation TransactionRefund($input: RefundTransactionInput!) {
@@ -24,35 +25,26 @@ const RefundTransaction = graphql(`
         ...TransactionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
 `);
 
-interface RefundDialogProps {
-  transaction: TransactionDetailsFragment;
-  onClose: () => void;
-  onDone: (message: string) => void;
-}
-
-export function RefundDialog({ transaction, onClose, onDone }: RefundDialogProps) {
+export function RefundDialog({ transaction, onClose, onDone }: ActionProps) {
   const { locale } = useViewer();
   const refund = useAction(RefundTransaction, (data) => data.refundTransaction);
   const max = transaction.availableActions.find((a) => a.action === 'REFUND')?.maxAmount ?? transaction.refundableAmount;
   const currency = transaction.total.currency;
   const [idempotencyKey] = useState(newIdempotencyKey);
-  const [amount, setAmount] = useState(max.amount);
+  const amount = useCheckedText(max.amount);
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
 
   const submit = async () => {
-    const units = toMinorUnits(amount, currency);
+    const units = toMinorUnits(amount.text, currency);
     const maxUnits = toMinorUnits(max.amount, max.currency) ?? 0n;
-    const found = amountProblem(amount, currency) ?? (units !== null && units > maxUnits ? `At most ${max.formatted} can be refunded.` : null);
-    setProblem(found);
+    const found = amountProblem(amount.text, currency) ?? (units !== null && units > maxUnits ? `At most ${max.formatted} can be refunded.` : null);
+    amount.setProblem(found);
     if (found || units === null) return;
     const payload = await refund.run({
       input: {
@@ -66,16 +58,13 @@ export function RefundDialog({ transaction, onClose, onDone }: RefundDialogProps
   };
 
   return (
-    <Confirm
-      title="Refund payment"
-      open
+    <TransactionConfirm
+      kind="REFUND"
+      action={refund}
+      placed={['amount', 'reason']}
+      danger
       onClose={onClose}
       onConfirm={() => void submit()}
-      confirmLabel="Confirm refund"
-      busy={refund.busy}
-      danger
-      errors={unplaced(refund.errors, ['amount', 'reason'])}
-      failure={refund.failure}
     >
       <p>
         Paid {transaction.total.formatted}; {transaction.refundableAmount.formatted} can still be refunded.
@@ -84,22 +73,12 @@ export function RefundDialog({ transaction, onClose, onDone }: RefundDialogProps
         label="Amount"
         inputMode="decimal"
         autoComplete="off"
-        value={amount}
-        onChange={(event) => {
-          setAmount(event.target.value);
-          setProblem(null);
-        }}
-        error={problem ?? errorFor(refund.errors, 'amount')}
+        value={amount.text}
+        onChange={amount.onChange}
+        error={amount.problem ?? errorFor(refund.errors, 'amount')}
         hint={`${currency}, at most ${max.formatted}`}
       />
-      <TextArea
-        label="Reason"
-        value={reason}
-        onChange={(event) => setReason(event.target.value)}
-        error={errorFor(refund.errors, 'reason')}
-        hint="Optional; kept with the refund."
-        maxLength={500}
-      />
-    </Confirm>
+      <NoteField label="Reason" value={reason} onChange={setReason} error={errorFor(refund.errors, 'reason')} hint="Optional; kept with the refund." />
+    </TransactionConfirm>
   );
 }

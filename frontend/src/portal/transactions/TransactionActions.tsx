@@ -7,23 +7,14 @@
 import { useState } from 'react';
 
 import { graphql } from '../gql';
-import type { TransactionActionKind, TransactionDetailsFragment } from '../gql/graphql';
-import { Confirm } from '../ui/Confirm';
-import { errorFor, unplaced } from '../ui/errors';
-import { TextArea, TextField } from '../ui/Field';
+import type { TransactionActionKind } from '../gql/graphql';
+import { errorFor } from '../ui/errors';
+import { TextField } from '../ui/Field';
 import { useAction } from '../ui/useAction';
 import { RefundDialog } from './RefundDialog';
+import type { ActionProps } from './TransactionConfirm';
+import { NoteField, TransactionConfirm } from './TransactionConfirm';
 import { newIdempotencyKey } from './labels';
-
-/** The drawer's button, and the dialog's title and confirm button, for each action. */
-export const ACTION_LABELS: Record<TransactionActionKind, { button: string; title: string; confirm: string }> = {
-  REFUND: { button: 'Refund', title: 'Refund payment', confirm: 'Confirm refund' },
-  VOID: { button: 'Void', title: 'Void payment', confirm: 'Confirm void' },
-  WRITE_OFF: { button: 'Write off', title: 'Write off payment', confirm: 'Confirm write-off' },
-  MARK_PAID: { button: 'Mark paid', title: 'Mark payment as paid', confirm: 'Confirm mark paid' },
-  RESEND_INVOICE: { button: 'Resend invoice', title: 'Resend invoice', confirm: 'Send invoice' },
-  RERUN_COMMISSION: { button: 'Re-run commission', title: 'Re-run commission', confirm: 'Confirm re-run' },
-};
 
 const VoidTransaction = graphql(`
   mutation TransactionVoid($input: VoidTransactionInput!) {
@@ -32,9 +23,7 @@ const VoidTransaction = graphql(`
         ...TransactionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -47,9 +36,7 @@ const WriteOffTransaction = graphql(`
         ...TransactionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -62,9 +49,7 @@ const MarkTransactionPaid = graphql(`
         ...TransactionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -81,9 +66,7 @@ const ResendInvoice = graphql(`
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -96,20 +79,11 @@ const RerunCommission = graphql(`
         ...TransactionDetails
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
 `);
-
-interface ActionProps {
-  transaction: TransactionDetailsFragment;
-  onClose: () => void;
-  /** After success, with a sentence saying what happened. */
-  onDone: (message: string) => void;
-}
 
 export function ActionDialog({ action, ...props }: ActionProps & { action: TransactionActionKind }) {
   switch (action) {
@@ -131,17 +105,12 @@ export function ActionDialog({ action, ...props }: ActionProps & { action: Trans
 function VoidDialog({ transaction, onClose, onDone }: ActionProps) {
   const run = useAction(VoidTransaction, (data) => data.voidTransaction);
   const [idempotencyKey] = useState(newIdempotencyKey);
-  const labels = ACTION_LABELS.VOID;
   return (
-    <Confirm
-      title={labels.title}
-      open
-      onClose={onClose}
-      confirmLabel={labels.confirm}
+    <TransactionConfirm
+      kind="VOID"
+      action={run}
       danger
-      busy={run.busy}
-      errors={run.errors}
-      failure={run.failure}
+      onClose={onClose}
       onConfirm={async () => {
         if (await run.run({ input: { transactionId: transaction.id, idempotencyKey } })) onDone('The payment was voided.');
       }}
@@ -150,55 +119,40 @@ function VoidDialog({ transaction, onClose, onDone }: ActionProps) {
         Void this {transaction.total.formatted} payment? It is cancelled before it settles, so nothing is charged. This
         cannot be undone.
       </p>
-    </Confirm>
+    </TransactionConfirm>
   );
 }
 
 function WriteOffDialog({ transaction, onClose, onDone }: ActionProps) {
   const run = useAction(WriteOffTransaction, (data) => data.writeOffTransaction);
   const [reason, setReason] = useState('');
-  const labels = ACTION_LABELS.WRITE_OFF;
   return (
-    <Confirm
-      title={labels.title}
-      open
-      onClose={onClose}
-      confirmLabel={labels.confirm}
+    <TransactionConfirm
+      kind="WRITE_OFF"
+      action={run}
+      placed={['reason']}
       danger
-      busy={run.busy}
-      errors={unplaced(run.errors, ['reason'])}
-      failure={run.failure}
+      onClose={onClose}
       onConfirm={async () => {
         const input = { transactionId: transaction.id, reason: reason.trim() || null };
         if (await run.run({ input })) onDone('The payment was written off.');
       }}
     >
       <p>Write off this {transaction.total.formatted} payment? It will not be collected; no money moves.</p>
-      <TextArea
-        label="Reason"
-        value={reason}
-        onChange={(event) => setReason(event.target.value)}
-        error={errorFor(run.errors, 'reason')}
-        hint="Optional; kept with the payment."
-        maxLength={500}
-      />
-    </Confirm>
+      <NoteField label="Reason" value={reason} onChange={setReason} error={errorFor(run.errors, 'reason')} hint="Optional; kept with the payment." />
+    </TransactionConfirm>
   );
 }
 
 function MarkPaidDialog({ transaction, onClose, onDone }: ActionProps) {
   const run = useAction(MarkTransactionPaid, (data) => data.markTransactionPaid);
   const [note, setNote] = useState('');
-  const labels = ACTION_LABELS.MARK_PAID;
   return (
-    <Confirm
-      title={labels.title}
-      open
+    <TransactionConfirm
+      kind="MARK_PAID"
+      action={run}
+      placed={['note']}
       onClose={onClose}
-      confirmLabel={labels.confirm}
-      busy={run.busy}
-      errors={unplaced(run.errors, ['note'])}
-      failure={run.failure}
       onConfirm={async () => {
         const input = { transactionId: transaction.id, note: note.trim() || null };
         if (await run.run({ input })) onDone('The payment was marked paid.');
@@ -208,32 +162,21 @@ function MarkPaidDialog({ transaction, onClose, onDone }: ActionProps) {
         Mark this {transaction.total.formatted} payment as paid outside paydesk? It gets its invoice; later refunds of it
         are recorded, not sent to a gateway.
       </p>
-      <TextArea
-        label="Note"
-        value={note}
-        onChange={(event) => setNote(event.target.value)}
-        error={errorFor(run.errors, 'note')}
-        hint="Optional, e.g. how it was paid."
-        maxLength={500}
-      />
-    </Confirm>
+      <NoteField label="Note" value={note} onChange={setNote} error={errorFor(run.errors, 'note')} hint="Optional, e.g. how it was paid." />
+    </TransactionConfirm>
   );
 }
 
 function ResendInvoiceDialog({ transaction, onClose, onDone }: ActionProps) {
   const run = useAction(ResendInvoice, (data) => data.resendInvoice);
   const [email, setEmail] = useState('');
-  const labels = ACTION_LABELS.RESEND_INVOICE;
   const to = transaction.customer.email;
   return (
-    <Confirm
-      title={labels.title}
-      open
+    <TransactionConfirm
+      kind="RESEND_INVOICE"
+      action={run}
+      placed={['email']}
       onClose={onClose}
-      confirmLabel={labels.confirm}
-      busy={run.busy}
-      errors={unplaced(run.errors, ['email'])}
-      failure={run.failure}
       onConfirm={async () => {
         const other = email.trim();
         if (await run.run({ input: { transactionId: transaction.id, email: other || null } })) {
@@ -254,22 +197,17 @@ function ResendInvoiceDialog({ transaction, onClose, onDone }: ActionProps) {
         error={errorFor(run.errors, 'email')}
         hint="Optional; leave empty to send it to the customer."
       />
-    </Confirm>
+    </TransactionConfirm>
   );
 }
 
 function RerunCommissionDialog({ transaction, onClose, onDone }: ActionProps) {
   const run = useAction(RerunCommission, (data) => data.rerunCommission);
-  const labels = ACTION_LABELS.RERUN_COMMISSION;
   return (
-    <Confirm
-      title={labels.title}
-      open
+    <TransactionConfirm
+      kind="RERUN_COMMISSION"
+      action={run}
       onClose={onClose}
-      confirmLabel={labels.confirm}
-      busy={run.busy}
-      errors={run.errors}
-      failure={run.failure}
       onConfirm={async () => {
         if (await run.run({ input: { transactionId: transaction.id } })) onDone('The commission was computed again.');
       }}
@@ -278,6 +216,6 @@ function RerunCommissionDialog({ transaction, onClose, onDone }: ActionProps) {
         Compute this payment's commission again from the customer's partner and rate as they are now
         {transaction.commission ? ` (now ${transaction.commission.amount.formatted})` : ''}?
       </p>
-    </Confirm>
+    </TransactionConfirm>
   );
 }

@@ -14,7 +14,8 @@ import { Dialog } from '../ui/Dialog';
 import { formatDateTime, humanize } from '../ui/format';
 import { Empty, Loading, Notice, QueryError } from '../ui/States';
 import { StatusBadge } from '../ui/StatusBadge';
-import { ACTION_LABELS, ActionDialog } from './TransactionActions';
+import { ActionDialog } from './TransactionActions';
+import { ACTION_LABELS } from './TransactionConfirm';
 import { isPositive } from './TransactionTable';
 import { cardLabel } from './labels';
 import './transactions.css';
@@ -32,38 +33,26 @@ export const TransactionDetails = graphql(`
     externalId
     markedPaidAt
     subtotal {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     discount {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     total {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     amountRefunded {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     refundableAmount {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     availableActions {
       action
       allowed
       reason
       maxAmount {
-        amount
-        currency
-        formatted
+        ...PaymentsMoney
       }
     }
     customer {
@@ -80,9 +69,7 @@ export const TransactionDetails = graphql(`
         formatted
       }
       discount {
-        amount
-        currency
-        formatted
+        ...PaymentsMoney
       }
       total {
         formatted

@@ -23,14 +23,10 @@ export const TransactionRow = graphql(`
     origin
     transactionDate
     total {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     amountRefunded {
-      amount
-      currency
-      formatted
+      ...PaymentsMoney
     }
     paymentMethod {
       id
