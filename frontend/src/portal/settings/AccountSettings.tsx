@@ -3,29 +3,36 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 
 import { graphql } from '../gql';
-import type { SettingsAccountQuery } from '../gql/graphql';
-import { Button } from '../ui/Button';
-import { errorFor, unplaced } from '../ui/errors';
+import type { SettingsAccountFieldsFragment } from '../gql/graphql';
+import { errorFor } from '../ui/errors';
 import { CheckboxField, TextField } from '../ui/Field';
 import { amountProblem } from '../ui/money';
-import { FormErrors, Loading, Notice, QueryError } from '../ui/States';
 import { useAction } from '../ui/useAction';
+import { QueryStates, SettingsSection } from './SettingsSection';
+import { SettingsForm } from './SettingsForm';
+import { useDraft } from './useDraft';
+
+graphql(`
+  fragment SettingsAccountFields on Account {
+    id
+    name
+    defaultCurrency
+    timezone
+    locale
+    emailInvoices
+    repRefundLimit {
+      amount
+      currency
+      formatted
+    }
+  }
+`);
 
 const SettingsAccountQueryDoc = graphql(`
   query SettingsAccount {
     viewer {
       account {
-        id
-        name
-        defaultCurrency
-        timezone
-        locale
-        emailInvoices
-        repRefundLimit {
-          amount
-          currency
-          formatted
-        }
+        ...SettingsAccountFields
       }
     }
   }
@@ -35,43 +42,25 @@ const SettingsUpdateAccount = graphql(`
   mutation SettingsUpdateAccount($input: UpdateAccountInput!) {
     updateAccount(input: $input) {
       account {
-        id
-        name
-        defaultCurrency
-        timezone
-        locale
-        emailInvoices
-        repRefundLimit {
-          amount
-          currency
-          formatted
-        }
+        ...SettingsAccountFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
 `);
 
-type Account = SettingsAccountQuery['viewer']['account'];
-
 const FIELDS = ['name', 'defaultCurrency', 'timezone', 'locale', 'emailInvoices', 'repRefundLimit'];
 
 export function AccountSettings() {
-  const [{ data, error, fetching }] = useQuery({ query: SettingsAccountQueryDoc });
-  const account = data?.viewer.account;
+  const [result] = useQuery({ query: SettingsAccountQueryDoc });
+  const account = result.data?.viewer.account;
   return (
-    <section className="section" aria-labelledby="settings-account-title">
-      <div className="section-header">
-        <h2 id="settings-account-title">Account</h2>
-      </div>
-      {error ? <QueryError error={error} /> : null}
-      {fetching && !account ? <Loading /> : null}
+    <SettingsSection id="settings-account-title" title="Account">
+      <QueryStates result={result} />
       {account ? <AccountForm key={account.id} account={account} /> : null}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -84,88 +73,86 @@ function timeZones(): string[] {
   }
 }
 
-function AccountForm({ account }: { account: Account }) {
-  const [name, setName] = useState(account.name);
-  const [currency, setCurrency] = useState(account.defaultCurrency);
-  const [timezone, setTimezone] = useState(account.timezone);
-  const [locale, setLocale] = useState(account.locale);
-  const [emailInvoices, setEmailInvoices] = useState(account.emailInvoices);
-  const [limit, setLimit] = useState(account.repRefundLimit?.amount ?? '0');
+function AccountForm({ account }: { account: SettingsAccountFieldsFragment }) {
+  const [draft, set] = useDraft({
+    name: account.name,
+    currency: account.defaultCurrency,
+    timezone: account.timezone,
+    locale: account.locale,
+    emailInvoices: account.emailInvoices,
+    limit: account.repRefundLimit?.amount ?? '0',
+  });
   const [limitProblem, setLimitProblem] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
   const action = useAction(SettingsUpdateAccount, (data) => data.updateAccount);
+  const code = draft.currency.trim().toUpperCase();
 
   const save = async () => {
-    setSaved(false);
-    const code = currency.trim().toUpperCase();
-    const problem = amountProblem(limit, code, { allowZero: true });
+    const problem = amountProblem(draft.limit, code, { allowZero: true });
     setLimitProblem(problem);
-    if (problem) return;
+    if (problem) return false;
     const payload = await action.run({
       input: {
-        name: name.trim(),
+        name: draft.name.trim(),
         defaultCurrency: code,
-        timezone: timezone.trim(),
-        locale: locale.trim(),
-        emailInvoices,
-        repRefundLimit: limit.trim(),
+        timezone: draft.timezone.trim(),
+        locale: draft.locale.trim(),
+        emailInvoices: draft.emailInvoices,
+        repRefundLimit: draft.limit.trim(),
       },
     });
-    if (payload) setSaved(true);
+    return Boolean(payload);
   };
 
   return (
-    <form
-      className="settings-form"
-      aria-label="Account settings"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void save();
-      }}
-    >
-      <TextField label="Account name" value={name} onChange={(e) => setName(e.target.value)} error={errorFor(action.errors, 'name')} hint="Shown to payers on hosted pages and invoices." required />
+    <SettingsForm label="Account settings" submitLabel="Save account settings" savedText="Account settings saved." action={action} fields={FIELDS} onSave={save}>
+      <TextField
+        label="Account name"
+        value={draft.name}
+        onChange={(e) => set('name', e.target.value)}
+        error={errorFor(action.errors, 'name')}
+        hint="Shown to payers on hosted pages and invoices."
+        required
+      />
       <div className="form-grid">
         <TextField
           label="Default currency"
-          value={currency}
+          value={draft.currency}
           maxLength={3}
           autoCapitalize="characters"
-          onChange={(e) => setCurrency(e.target.value.toUpperCase())}
+          onChange={(e) => set('currency', e.target.value.toUpperCase())}
           error={errorFor(action.errors, 'defaultCurrency')}
           hint="ISO 4217 code, e.g. USD."
         />
         <TextField
           label="Time zone"
-          value={timezone}
+          value={draft.timezone}
           list="settings-timezones"
-          onChange={(e) => setTimezone(e.target.value)}
+          onChange={(e) => set('timezone', e.target.value)}
           error={errorFor(action.errors, 'timezone')}
           hint="Decides billing days, e.g. America/New_York."
         />
-        <TextField label="Locale" value={locale} onChange={(e) => setLocale(e.target.value)} error={errorFor(action.errors, 'locale')} hint="Formats money and dates, e.g. en-US." />
+        <TextField
+          label="Locale"
+          value={draft.locale}
+          onChange={(e) => set('locale', e.target.value)}
+          error={errorFor(action.errors, 'locale')}
+          hint="Formats money and dates, e.g. en-US."
+        />
       </div>
       <datalist id="settings-timezones">
         {timeZones().map((zone) => (
           <option key={zone} value={zone} />
         ))}
       </datalist>
-      <CheckboxField label="Email invoices to customers" checked={emailInvoices} onChange={(e) => setEmailInvoices(e.target.checked)} />
+      <CheckboxField label="Email invoices to customers" checked={draft.emailInvoices} onChange={(e) => set('emailInvoices', e.target.checked)} />
       <TextField
-        label={`REP refund limit (${currency.trim().toUpperCase() || account.defaultCurrency})`}
-        value={limit}
+        label={`REP refund limit (${code || account.defaultCurrency})`}
+        value={draft.limit}
         inputMode="decimal"
-        onChange={(e) => setLimit(e.target.value)}
+        onChange={(e) => set('limit', e.target.value)}
         error={limitProblem ?? errorFor(action.errors, 'repRefundLimit')}
         hint="The largest refund a REP may give, in the default currency. 0: REPs may not refund. Admins and owners refund without limit."
       />
-      <FormErrors errors={unplaced(action.errors, FIELDS)} failure={action.failure} />
-      {saved ? <Notice tone="success">Account settings saved.</Notice> : null}
-      <div className="settings-form-actions">
-        <Button type="submit" variant="primary" busy={action.busy}>
-          Save account settings
-        </Button>
-      </div>
-    </form>
+    </SettingsForm>
   );
 }

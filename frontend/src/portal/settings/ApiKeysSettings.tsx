@@ -11,23 +11,32 @@ import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import type { Role } from '../gql/graphql';
 import { Button } from '../ui/Button';
-import { Confirm } from '../ui/Confirm';
 import { CopyButton } from '../ui/CopyButton';
 import { Dialog } from '../ui/Dialog';
-import { errorFor, unplaced } from '../ui/errors';
+import { errorFor } from '../ui/errors';
 import { SelectField } from '../ui/Field';
 import { formatDateTime, humanize } from '../ui/format';
-import { Empty, FormErrors, Loading, Notice, QueryError } from '../ui/States';
+import { Notice } from '../ui/States';
 import { useAction } from '../ui/useAction';
+import { ConfirmMutation } from './ConfirmMutation';
+import { FormDialog } from './FormDialog';
+import { QueryStates, SettingsSection } from './SettingsSection';
+import { SettingsTable } from './SettingsTable';
+
+graphql(`
+  fragment SettingsApiKeyFields on ApiKey {
+    appId
+    role
+    createdAt
+    lastUsedAt
+    revokedAt
+  }
+`);
 
 const SettingsApiKeysQueryDoc = graphql(`
   query SettingsApiKeys {
     apiKeys {
-      appId
-      role
-      createdAt
-      lastUsedAt
-      revokedAt
+      ...SettingsApiKeyFields
     }
   }
 `);
@@ -36,17 +45,11 @@ const SettingsCreateApiKey = graphql(`
   mutation SettingsCreateApiKey($input: CreateApiKeyInput!) {
     createApiKey(input: $input) {
       apiKey {
-        appId
-        role
-        createdAt
-        lastUsedAt
-        revokedAt
+        ...SettingsApiKeyFields
       }
       secret
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -60,83 +63,67 @@ const SettingsRevokeApiKey = graphql(`
         revokedAt
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
 `);
 
+const COLUMNS = ['App id', 'Role', { label: 'Created', className: 'hide-narrow' }, 'Last used', 'Revoked'];
+
 export function ApiKeysSettings() {
   const { locale } = useViewer();
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: SettingsApiKeysQueryDoc });
+  const [result, reexecute] = useQuery({ query: SettingsApiKeysQueryDoc });
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<string | null>(null);
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
-  const keys = data?.apiKeys ?? [];
+  const keys = result.data?.apiKeys ?? [];
   return (
-    <section className="section" aria-labelledby="settings-api-keys-title">
-      <div className="section-header">
-        <h2 id="settings-api-keys-title">API keys</h2>
-        <Button variant="primary" onClick={() => setCreating(true)}>
-          Create API key
-        </Button>
-      </div>
+    <SettingsSection id="settings-api-keys-title" title="API keys" action={{ label: 'Create API key', onClick: () => setCreating(true) }}>
       <p className="muted">
         Partners call the GraphQL API with an app id (the <code>Api-Appid</code> header) and its secret (the <code>Api-Key</code> header). A key acts with its role.
       </p>
-      {error ? <QueryError error={error} /> : null}
-      {fetching && !data ? <Loading /> : null}
-      {data && !keys.length ? <Empty>No API keys yet.</Empty> : null}
+      <QueryStates result={result} count={keys.length} empty="No API keys yet." />
       {keys.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">App id</th>
-                <th scope="col">Role</th>
-                <th scope="col" className="hide-narrow">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Revoked</th>
-                <th scope="col">
-                  <span className="settings-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((key) => (
-                <tr key={key.appId}>
-                  <td className="mono">{key.appId}</td>
-                  <td>{humanize(key.role)}</td>
-                  <td className="hide-narrow">{formatDateTime(key.createdAt, locale)}</td>
-                  <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt, locale) : 'Never'}</td>
-                  <td>{key.revokedAt ? <span className="badge badge-neutral">Revoked {formatDateTime(key.revokedAt, locale)}</span> : 'Active'}</td>
-                  <td>
-                    {key.revokedAt ? null : (
-                      <Button className="btn-small" variant="danger" aria-label={`Revoke ${key.appId}`} onClick={() => setRevoking(key.appId)}>
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={COLUMNS}>
+          {keys.map((key) => (
+            <tr key={key.appId}>
+              <td className="mono">{key.appId}</td>
+              <td>{humanize(key.role)}</td>
+              <td className="hide-narrow">{formatDateTime(key.createdAt, locale)}</td>
+              <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt, locale) : 'Never'}</td>
+              <td>{key.revokedAt ? <span className="badge badge-neutral">Revoked {formatDateTime(key.revokedAt, locale)}</span> : 'Active'}</td>
+              <td>
+                {key.revokedAt ? null : (
+                  <Button className="btn-small" variant="danger" aria-label={`Revoke ${key.appId}`} onClick={() => setRevoking(key.appId)}>
+                    Revoke
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       ) : null}
       {creating ? <CreateApiKeyDialog onClose={() => setCreating(false)} onCreated={refresh} /> : null}
       {revoking ? (
-        <RevokeApiKey
-          appId={revoking}
+        <ConfirmMutation
+          document={SettingsRevokeApiKey}
+          pick={(data) => data.revokeApiKey}
+          variables={{ input: { appId: revoking } }}
+          title="Revoke API key"
+          confirmLabel="Revoke key"
           onClose={() => setRevoking(null)}
-          onRevoked={() => {
+          onDone={() => {
             setRevoking(null);
             refresh();
           }}
-        />
+        >
+          <p>
+            Calls made with <span className="mono">{revoking}</span> stop working at once and for good. This cannot be undone.
+          </p>
+        </ConfirmMutation>
       ) : null}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -162,70 +149,32 @@ function CreateApiKeyDialog({ onClose, onCreated }: { onClose: () => void; onCre
         <p>
           <strong>App id</strong> (<code>Api-Appid</code> header)
         </p>
-        <div className="settings-secret">
-          <input readOnly value={issued.appId} aria-label="App id" onFocus={(event) => event.currentTarget.select()} />
-          <CopyButton text={issued.appId} label="Copy app id" />
-        </div>
+        <SecretBox label="App id" value={issued.appId} copyLabel="Copy app id" />
         <p>
           <strong>Secret</strong> (<code>Api-Key</code> header)
         </p>
-        <div className="settings-secret">
-          <input
-            readOnly
-            value={issued.secret}
-            aria-label="Secret"
-            autoComplete="off"
-            spellCheck={false}
-            onFocus={(event) => event.currentTarget.select()}
-          />
-          <CopyButton text={issued.secret} label="Copy secret" />
-        </div>
+        <SecretBox label="Secret" value={issued.secret} copyLabel="Copy secret" />
       </Dialog>
     );
   }
   return (
-    <Dialog
-      title="Create API key"
-      open
-      onClose={onClose}
-      onSubmit={() => void create()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Create API key
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title="Create API key" submitLabel="Create API key" action={action} fields={['role']} onClose={onClose} onSubmit={create}>
       <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} error={errorFor(action.errors, 'role')} hint="What calls made with this key may do.">
         {viewer.role === 'OWNER' ? <option value="OWNER">Owner</option> : null}
         <option value="ADMIN">Admin: everything but owners</option>
         <option value="REP">Rep: customers, cards, sales</option>
         <option value="VIEWER">Viewer: reads only</option>
       </SelectField>
-      <FormErrors errors={unplaced(action.errors, ['role'])} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }
 
-function RevokeApiKey({ appId, onClose, onRevoked }: { appId: string; onClose: () => void; onRevoked: () => void }) {
-  const action = useAction(SettingsRevokeApiKey, (data) => data.revokeApiKey);
+/** A read-only value to select or copy. */
+function SecretBox({ label, value, copyLabel }: { label: string; value: string; copyLabel: string }) {
   return (
-    <Confirm
-      title="Revoke API key"
-      open
-      onClose={onClose}
-      onConfirm={() => void action.run({ input: { appId } }).then((payload) => payload && onRevoked())}
-      confirmLabel="Revoke key"
-      busy={action.busy}
-      danger
-      errors={action.errors}
-      failure={action.failure}
-    >
-      <p>
-        Calls made with <span className="mono">{appId}</span> stop working at once and for good. This cannot be undone.
-      </p>
-    </Confirm>
+    <div className="settings-secret">
+      <input readOnly value={value} aria-label={label} autoComplete="off" spellCheck={false} onFocus={(event) => event.currentTarget.select()} />
+      <CopyButton text={value} label={copyLabel} />
+    </div>
   );
 }

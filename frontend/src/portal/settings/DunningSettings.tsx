@@ -9,24 +9,31 @@ import { useQuery } from 'urql';
 
 import { graphql } from '../gql';
 import type { DunningFinalAction, SettingsDunningQuery } from '../gql/graphql';
-import { Button } from '../ui/Button';
-import { errorFor, unplaced } from '../ui/errors';
+import { errorFor } from '../ui/errors';
 import { CheckboxField, SelectField, TextField } from '../ui/Field';
-import { FormErrors, Loading, Notice, QueryError } from '../ui/States';
 import { useAction } from '../ui/useAction';
+import { QueryStates, SettingsSection } from './SettingsSection';
+import { SettingsForm } from './SettingsForm';
+import { useDraft } from './useDraft';
+
+graphql(`
+  fragment SettingsDunningAccount on Account {
+    id
+    dunningPolicy {
+      retryDays
+      finalAction
+      tryOtherCards
+      emailCardLink
+      hardDeclineCodes
+    }
+  }
+`);
 
 const SettingsDunningQueryDoc = graphql(`
   query SettingsDunning {
     viewer {
       account {
-        id
-        dunningPolicy {
-          retryDays
-          finalAction
-          tryOtherCards
-          emailCardLink
-          hardDeclineCodes
-        }
+        ...SettingsDunningAccount
       }
     }
   }
@@ -36,19 +43,10 @@ const SettingsUpdateDunningPolicy = graphql(`
   mutation SettingsUpdateDunningPolicy($input: UpdateDunningPolicyInput!) {
     updateDunningPolicy(input: $input) {
       account {
-        id
-        dunningPolicy {
-          retryDays
-          finalAction
-          tryOtherCards
-          emailCardLink
-          hardDeclineCodes
-        }
+        ...SettingsDunningAccount
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -66,64 +64,58 @@ export function parseRetryDays(text: string): number[] | null {
 }
 
 export function DunningSettings() {
-  const [{ data, error, fetching }] = useQuery({ query: SettingsDunningQueryDoc });
-  const account = data?.viewer.account;
+  const [result] = useQuery({ query: SettingsDunningQueryDoc });
+  const account = result.data?.viewer.account;
   return (
-    <section className="section" aria-labelledby="settings-dunning-title">
-      <div className="section-header">
-        <h2 id="settings-dunning-title">Dunning</h2>
-      </div>
+    <SettingsSection id="settings-dunning-title" title="Dunning">
       <p className="muted">When a subscription or payment plan installment is declined, paydesk retries it on these days after the first decline.</p>
-      {error ? <QueryError error={error} /> : null}
-      {fetching && !account ? <Loading /> : null}
+      <QueryStates result={result} />
       {account ? <DunningForm key={account.id} policy={account.dunningPolicy} /> : null}
-    </section>
+    </SettingsSection>
   );
 }
 
 function DunningForm({ policy }: { policy: Policy }) {
-  const [days, setDays] = useState(policy.retryDays.join(', '));
-  const [finalAction, setFinalAction] = useState<DunningFinalAction>(policy.finalAction);
-  const [tryOtherCards, setTryOtherCards] = useState(policy.tryOtherCards);
-  const [emailCardLink, setEmailCardLink] = useState(policy.emailCardLink);
+  const [draft, set] = useDraft({
+    days: policy.retryDays.join(', '),
+    finalAction: policy.finalAction,
+    tryOtherCards: policy.tryOtherCards,
+    emailCardLink: policy.emailCardLink,
+  });
   const [daysProblem, setDaysProblem] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
   const action = useAction(SettingsUpdateDunningPolicy, (data) => data.updateDunningPolicy);
 
   const save = async () => {
-    setSaved(false);
-    const retryDays = parseRetryDays(days);
+    const retryDays = parseRetryDays(draft.days);
     setDaysProblem(retryDays ? null : 'Enter whole days separated by commas, e.g. 1, 3, 7.');
-    if (!retryDays) return;
+    if (!retryDays) return false;
+    const { finalAction, tryOtherCards, emailCardLink } = draft;
     const payload = await action.run({ input: { retryDays, finalAction, tryOtherCards, emailCardLink } });
-    if (payload) setSaved(true);
+    return Boolean(payload);
   };
 
   return (
-    <form
-      className="settings-form"
-      aria-label="Dunning policy"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void save();
-      }}
-    >
+    <SettingsForm label="Dunning policy" submitLabel="Save dunning policy" savedText="Dunning policy saved." action={action} fields={FIELDS} onSave={save} spaced>
       <TextField
         label="Retry days"
-        value={days}
+        value={draft.days}
         inputMode="numeric"
-        onChange={(e) => setDays(e.target.value)}
+        onChange={(e) => set('days', e.target.value)}
         error={daysProblem ?? errorFor(action.errors, 'retryDays')}
         hint="Days after the first decline, increasing, 1 to 60, at most 10, e.g. 1, 3, 7. Empty: no retries."
       />
-      <SelectField label="When retries run out" value={finalAction} onChange={(e) => setFinalAction(e.target.value as DunningFinalAction)} error={errorFor(action.errors, 'finalAction')}>
+      <SelectField
+        label="When retries run out"
+        value={draft.finalAction}
+        onChange={(e) => set('finalAction', e.target.value as DunningFinalAction)}
+        error={errorFor(action.errors, 'finalAction')}
+      >
         <option value="KEEP_PAST_DUE">Keep past due</option>
         <option value="CANCEL">Cancel</option>
         <option value="WRITE_OFF">Write off</option>
       </SelectField>
-      <CheckboxField label="Try other cards on file" checked={tryOtherCards} onChange={(e) => setTryOtherCards(e.target.checked)} />
-      <CheckboxField label="Email a card-request link after each decline" checked={emailCardLink} onChange={(e) => setEmailCardLink(e.target.checked)} />
+      <CheckboxField label="Try other cards on file" checked={draft.tryOtherCards} onChange={(e) => set('tryOtherCards', e.target.checked)} />
+      <CheckboxField label="Email a card-request link after each decline" checked={draft.emailCardLink} onChange={(e) => set('emailCardLink', e.target.checked)} />
       <h3 id="settings-hard-declines">Hard declines</h3>
       <p className="muted">These decline codes skip the retries: the card cannot work again.</p>
       <ul className="settings-tags" aria-labelledby="settings-hard-declines">
@@ -133,13 +125,6 @@ function DunningForm({ policy }: { policy: Policy }) {
           </li>
         ))}
       </ul>
-      <FormErrors errors={unplaced(action.errors, FIELDS)} failure={action.failure} />
-      {saved ? <Notice tone="success">Dunning policy saved.</Notice> : null}
-      <div className="settings-form-actions settings-form-actions-spaced">
-        <Button type="submit" variant="primary" busy={action.busy}>
-          Save dunning policy
-        </Button>
-      </div>
-    </form>
+    </SettingsForm>
   );
 }

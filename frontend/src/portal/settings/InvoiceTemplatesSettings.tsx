@@ -11,20 +11,29 @@ import { graphql } from '../gql';
 import type { SettingsInvoiceTemplatesQuery } from '../gql/graphql';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
-import { errorFor, unplaced } from '../ui/errors';
+import { errorFor } from '../ui/errors';
 import { CheckboxField, TextArea, TextField } from '../ui/Field';
 import { formatDate } from '../ui/format';
-import { Empty, FormErrors, Loading, QueryError } from '../ui/States';
 import { useAction } from '../ui/useAction';
+import { FormDialog } from './FormDialog';
+import { QueryStates, SettingsSection } from './SettingsSection';
+import { DefaultBadge, SettingsTable } from './SettingsTable';
+import { useDraft, useProblems } from './useDraft';
+
+graphql(`
+  fragment SettingsInvoiceTemplateFields on InvoiceTemplate {
+    id
+    name
+    isDefault
+    body
+    createdAt
+  }
+`);
 
 const SettingsInvoiceTemplatesQueryDoc = graphql(`
   query SettingsInvoiceTemplates {
     invoiceTemplates {
-      id
-      name
-      isDefault
-      body
-      createdAt
+      ...SettingsInvoiceTemplateFields
     }
   }
 `);
@@ -33,16 +42,10 @@ const SettingsCreateInvoiceTemplate = graphql(`
   mutation SettingsCreateInvoiceTemplate($input: CreateInvoiceTemplateInput!) {
     createInvoiceTemplate(input: $input) {
       invoiceTemplate {
-        id
-        name
-        isDefault
-        body
-        createdAt
+        ...SettingsInvoiceTemplateFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -52,51 +55,30 @@ type Template = SettingsInvoiceTemplatesQuery['invoiceTemplates'][number];
 
 export function InvoiceTemplatesSettings() {
   const { locale } = useViewer();
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: SettingsInvoiceTemplatesQueryDoc });
+  const [result, reexecute] = useQuery({ query: SettingsInvoiceTemplatesQueryDoc });
   const [creating, setCreating] = useState(false);
   const [viewing, setViewing] = useState<Template | null>(null);
-  const templates = data?.invoiceTemplates ?? [];
+  const templates = result.data?.invoiceTemplates ?? [];
   return (
-    <section className="section" aria-labelledby="settings-templates-title">
-      <div className="section-header">
-        <h2 id="settings-templates-title">Invoice templates</h2>
-        <Button variant="primary" onClick={() => setCreating(true)}>
-          New template
-        </Button>
-      </div>
+    <SettingsSection id="settings-templates-title" title="Invoice templates" action={{ label: 'New template', onClick: () => setCreating(true) }}>
       <p className="muted">Invoices use the default template unless a sale names another. The built-in Standard template appears with the first invoice.</p>
-      {error ? <QueryError error={error} /> : null}
-      {fetching && !data ? <Loading /> : null}
-      {data && !templates.length ? <Empty>No invoice templates yet. Invoices use the built-in Standard template.</Empty> : null}
+      <QueryStates result={result} count={templates.length} empty="No invoice templates yet. Invoices use the built-in Standard template." />
       {templates.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="settings-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {templates.map((template) => (
-                <tr key={template.id}>
-                  <td>
-                    {template.name} {template.isDefault ? <span className="badge badge-good">Default</span> : null}
-                  </td>
-                  <td>{formatDate(template.createdAt, locale)}</td>
-                  <td>
-                    <Button className="btn-small" aria-label={`View ${template.name}`} onClick={() => setViewing(template)}>
-                      View
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={['Name', 'Created']}>
+          {templates.map((template) => (
+            <tr key={template.id}>
+              <td>
+                {template.name} <DefaultBadge isDefault={template.isDefault} />
+              </td>
+              <td>{formatDate(template.createdAt, locale)}</td>
+              <td>
+                <Button className="btn-small" aria-label={`View ${template.name}`} onClick={() => setViewing(template)}>
+                  View
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       ) : null}
       {viewing ? (
         <Dialog title={`Template: ${viewing.name}`} open wide onClose={() => setViewing(null)} footer={<Button onClick={() => setViewing(null)}>Close</Button>}>
@@ -115,7 +97,7 @@ export function InvoiceTemplatesSettings() {
           }}
         />
       ) : null}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -134,42 +116,25 @@ function TemplateHint() {
 }
 
 function NewTemplateDialog({ starter, onClose, onCreated }: { starter: Template | null; onClose: () => void; onCreated: () => void }) {
-  const [name, setName] = useState('');
-  const [body, setBody] = useState('');
-  const [makeDefault, setMakeDefault] = useState(false);
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [draft, set] = useDraft({ name: '', body: '', makeDefault: false });
+  const { problems, accept } = useProblems();
   const action = useAction(SettingsCreateInvoiceTemplate, (data) => data.createInvoiceTemplate);
 
   const submit = async () => {
     const found: Record<string, string> = {};
-    if (!name.trim()) found.name = 'Enter a name.';
-    if (!body.trim()) found.body = 'Enter the template body.';
-    setProblems(found);
-    if (Object.keys(found).length) return;
-    const payload = await action.run({ input: { name: name.trim(), body, makeDefault } });
+    if (!draft.name.trim()) found.name = 'Enter a name.';
+    if (!draft.body.trim()) found.body = 'Enter the template body.';
+    if (!accept(found)) return;
+    const payload = await action.run({ input: { name: draft.name.trim(), body: draft.body, makeDefault: draft.makeDefault } });
     if (payload) onCreated();
   };
 
   return (
-    <Dialog
-      title="New invoice template"
-      open
-      wide
-      onClose={onClose}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Create template
-          </Button>
-        </>
-      }
-    >
-      <TextField label="Name" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} error={problems.name ?? errorFor(action.errors, 'name')} />
+    <FormDialog title="New invoice template" submitLabel="Create template" action={action} fields={TEMPLATE_FIELDS} onClose={onClose} onSubmit={submit} wide>
+      <TextField label="Name" value={draft.name} maxLength={100} onChange={(e) => set('name', e.target.value)} error={problems.name ?? errorFor(action.errors, 'name')} />
       {starter ? (
         <p>
-          <Button className="btn-small" onClick={() => setBody(starter.body)}>
+          <Button className="btn-small" onClick={() => set('body', starter.body)}>
             Start from {starter.name}
           </Button>
         </p>
@@ -177,15 +142,14 @@ function NewTemplateDialog({ starter, onClose, onCreated }: { starter: Template 
       <div className="settings-template-body">
         <TextArea
           label="Body"
-          value={body}
+          value={draft.body}
           spellCheck={false}
-          onChange={(e) => setBody(e.target.value)}
+          onChange={(e) => set('body', e.target.value)}
           error={problems.body ?? errorFor(action.errors, 'body')}
           hint={<TemplateHint />}
         />
       </div>
-      <CheckboxField label="Make default" checked={makeDefault} onChange={(e) => setMakeDefault(e.target.checked)} />
-      <FormErrors errors={unplaced(action.errors, TEMPLATE_FIELDS)} failure={action.failure} />
-    </Dialog>
+      <CheckboxField label="Make default" checked={draft.makeDefault} onChange={(e) => set('makeDefault', e.target.checked)} />
+    </FormDialog>
   );
 }

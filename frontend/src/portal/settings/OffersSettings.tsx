@@ -9,11 +9,11 @@ import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import type { SettingsOffersQuery } from '../gql/graphql';
 import { Button } from '../ui/Button';
-import { Confirm } from '../ui/Confirm';
-import { CheckboxField } from '../ui/Field';
 import { formatDate } from '../ui/format';
-import { Empty, Loading, QueryError } from '../ui/States';
-import { useAction } from '../ui/useAction';
+import { StatusBadge } from '../ui/StatusBadge';
+import { ConfirmMutation } from './ConfirmMutation';
+import { QueryStates, SettingsSection, ShowArchived } from './SettingsSection';
+import { SettingsTable } from './SettingsTable';
 
 const SettingsOffersQueryDoc = graphql(`
   query SettingsOffers($includeArchived: Boolean!) {
@@ -48,9 +48,7 @@ const SettingsArchiveOffer = graphql(`
         archived
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -67,91 +65,59 @@ export function lineSummary(line: Line): string {
   return `${count}${line.description} (${line.total.formatted})`;
 }
 
+const COLUMNS = ['Name', 'Currency', 'Lines', { label: 'Saved', className: 'hide-narrow' }, 'Status'];
+
 export function OffersSettings() {
   const { locale } = useViewer();
   const [includeArchived, setIncludeArchived] = useState(false);
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: SettingsOffersQueryDoc, variables: { includeArchived } });
+  const [result, reexecute] = useQuery({ query: SettingsOffersQueryDoc, variables: { includeArchived } });
   const [archiving, setArchiving] = useState<Offer | null>(null);
-  const offers = data?.offers ?? [];
+  const offers = result.data?.offers ?? [];
   return (
-    <section className="section" aria-labelledby="settings-offers-title">
-      <div className="section-header">
-        <h2 id="settings-offers-title">Offers</h2>
-      </div>
+    <SettingsSection id="settings-offers-title" title="Offers">
       <p className="muted">Offers are saved from a customer's “Log transaction / Charge” dialog (“Save as offer”). A saved offer cannot be edited; archive it and save a new one instead.</p>
-      <div className="toolbar">
-        <CheckboxField label="Show archived offers" checked={includeArchived} onChange={(e) => setIncludeArchived(e.target.checked)} />
-      </div>
-      {error ? <QueryError error={error} /> : null}
-      {fetching && !data ? <Loading /> : null}
-      {data && !offers.length ? <Empty>No saved offers.</Empty> : null}
+      <ShowArchived label="Show archived offers" checked={includeArchived} onChange={setIncludeArchived} />
+      <QueryStates result={result} count={offers.length} empty="No saved offers." />
       {offers.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Currency</th>
-                <th scope="col">Lines</th>
-                <th scope="col" className="hide-narrow">Saved</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="settings-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {offers.map((offer) => (
-                <tr key={offer.id}>
-                  <td>{offer.name}</td>
-                  <td>{offer.currency}</td>
-                  <td>{offer.lines.map(lineSummary).join('; ')}</td>
-                  <td className="hide-narrow">{formatDate(offer.createdAt, locale)}</td>
-                  <td>{offer.archived ? <span className="badge badge-neutral">Archived</span> : <span className="badge badge-good">Active</span>}</td>
-                  <td>
-                    {offer.archived ? null : (
-                      <Button className="btn-small" aria-label={`Archive ${offer.name}`} onClick={() => setArchiving(offer)}>
-                        Archive
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={COLUMNS}>
+          {offers.map((offer) => (
+            <tr key={offer.id}>
+              <td>{offer.name}</td>
+              <td>{offer.currency}</td>
+              <td>{offer.lines.map(lineSummary).join('; ')}</td>
+              <td className="hide-narrow">{formatDate(offer.createdAt, locale)}</td>
+              <td>
+                <StatusBadge status={offer.archived ? 'ARCHIVED' : 'ACTIVE'} />
+              </td>
+              <td>
+                {offer.archived ? null : (
+                  <Button className="btn-small" aria-label={`Archive ${offer.name}`} onClick={() => setArchiving(offer)}>
+                    Archive
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       ) : null}
       {archiving ? (
-        <ArchiveOffer
-          offer={archiving}
+        <ConfirmMutation
+          document={SettingsArchiveOffer}
+          pick={(data) => data.archiveOffer}
+          variables={{ input: { offerId: archiving.id } }}
+          title="Archive offer"
+          confirmLabel="Archive offer"
           onClose={() => setArchiving(null)}
-          onArchived={() => {
+          onDone={() => {
             setArchiving(null);
             reexecute({ requestPolicy: 'network-only' });
           }}
-        />
+        >
+          <p>
+            <strong>{archiving.name}</strong> leaves the offer picker. Sales already made from it are not affected.
+          </p>
+        </ConfirmMutation>
       ) : null}
-    </section>
-  );
-}
-
-function ArchiveOffer({ offer, onClose, onArchived }: { offer: Offer; onClose: () => void; onArchived: () => void }) {
-  const action = useAction(SettingsArchiveOffer, (data) => data.archiveOffer);
-  return (
-    <Confirm
-      title="Archive offer"
-      open
-      onClose={onClose}
-      onConfirm={() => void action.run({ input: { offerId: offer.id } }).then((payload) => payload && onArchived())}
-      confirmLabel="Archive offer"
-      busy={action.busy}
-      danger
-      errors={action.errors}
-      failure={action.failure}
-    >
-      <p>
-        <strong>{offer.name}</strong> leaves the offer picker. Sales already made from it are not affected.
-      </p>
-    </Confirm>
+    </SettingsSection>
   );
 }

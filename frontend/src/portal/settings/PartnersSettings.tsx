@@ -11,28 +11,36 @@ import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import type { SettingsPartnersQuery } from '../gql/graphql';
 import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
-import { errorFor, unplaced } from '../ui/errors';
+import { errorFor } from '../ui/errors';
 import { TextField } from '../ui/Field';
 import { formatDate } from '../ui/format';
 import { amountProblem } from '../ui/money';
-import { Empty, FormErrors, Loading, QueryError } from '../ui/States';
 import { useAction } from '../ui/useAction';
+import { FormDialog } from './FormDialog';
+import { QueryStates, SettingsSection } from './SettingsSection';
+import { SettingsTable } from './SettingsTable';
+import { useDraft, useProblems } from './useDraft';
+
+graphql(`
+  fragment SettingsPartnerFields on Partner {
+    id
+    name
+    email
+    commissionPercent
+    commissionAmount {
+      amount
+      currency
+      formatted
+    }
+    createdAt
+    updatedAt
+  }
+`);
 
 const SettingsPartnersQueryDoc = graphql(`
   query SettingsPartners {
     partners {
-      id
-      name
-      email
-      commissionPercent
-      commissionAmount {
-        amount
-        currency
-        formatted
-      }
-      createdAt
-      updatedAt
+      ...SettingsPartnerFields
     }
   }
 `);
@@ -41,22 +49,10 @@ const SettingsCreatePartner = graphql(`
   mutation SettingsCreatePartner($input: CreatePartnerInput!) {
     createPartner(input: $input) {
       partner {
-        id
-        name
-        email
-        commissionPercent
-        commissionAmount {
-          amount
-          currency
-          formatted
-        }
-        createdAt
-        updatedAt
+        ...SettingsPartnerFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -66,22 +62,10 @@ const SettingsUpdatePartner = graphql(`
   mutation SettingsUpdatePartner($input: UpdatePartnerInput!) {
     updatePartner(input: $input) {
       partner {
-        id
-        name
-        email
-        commissionPercent
-        commissionAmount {
-          amount
-          currency
-          formatted
-        }
-        createdAt
-        updatedAt
+        ...SettingsPartnerFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -95,54 +79,33 @@ function rateText(partner: Partner): string {
   return '—';
 }
 
+const COLUMNS = ['Name', 'Email', 'Commission', { label: 'Added', className: 'hide-narrow' }];
+
 export function PartnersSettings() {
   const { locale } = useViewer();
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: SettingsPartnersQueryDoc });
+  const [result, reexecute] = useQuery({ query: SettingsPartnersQueryDoc });
   const [editing, setEditing] = useState<Partner | 'new' | null>(null);
-  const partners = data?.partners ?? [];
+  const partners = result.data?.partners ?? [];
   return (
-    <section className="section" aria-labelledby="settings-partners-title">
-      <div className="section-header">
-        <h2 id="settings-partners-title">Partners</h2>
-        <Button variant="primary" onClick={() => setEditing('new')}>
-          New partner
-        </Button>
-      </div>
+    <SettingsSection id="settings-partners-title" title="Partners" action={{ label: 'New partner', onClick: () => setEditing('new') }}>
       <p className="muted">Referral partners earn a commission on the paid sales of the customers they referred (set on the customer).</p>
-      {error ? <QueryError error={error} /> : null}
-      {fetching && !data ? <Loading /> : null}
-      {data && !partners.length ? <Empty>No referral partners yet.</Empty> : null}
+      <QueryStates result={result} count={partners.length} empty="No referral partners yet." />
       {partners.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Commission</th>
-                <th scope="col" className="hide-narrow">Added</th>
-                <th scope="col">
-                  <span className="settings-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {partners.map((partner) => (
-                <tr key={partner.id}>
-                  <td>{partner.name}</td>
-                  <td>{partner.email ?? '—'}</td>
-                  <td>{rateText(partner)}</td>
-                  <td className="hide-narrow">{formatDate(partner.createdAt, locale)}</td>
-                  <td>
-                    <Button className="btn-small" aria-label={`Edit ${partner.name}`} onClick={() => setEditing(partner)}>
-                      Edit
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={COLUMNS}>
+          {partners.map((partner) => (
+            <tr key={partner.id}>
+              <td>{partner.name}</td>
+              <td>{partner.email ?? '—'}</td>
+              <td>{rateText(partner)}</td>
+              <td className="hide-narrow">{formatDate(partner.createdAt, locale)}</td>
+              <td>
+                <Button className="btn-small" aria-label={`Edit ${partner.name}`} onClick={() => setEditing(partner)}>
+                  Edit
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       ) : null}
       {editing ? (
         <PartnerDialog
@@ -154,7 +117,7 @@ export function PartnersSettings() {
           }}
         />
       ) : null}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -165,13 +128,16 @@ const FIELDS = ['name', 'email', 'commissionPercent', 'commissionAmount', 'commi
 /** "New partner" when `partner` is null, else "Edit partner". */
 function PartnerDialog({ partner, onClose, onSaved }: { partner: Partner | null; onClose: () => void; onSaved: () => void }) {
   const viewer = useViewer();
-  const [name, setName] = useState(partner?.name ?? '');
-  const [email, setEmail] = useState(partner?.email ?? '');
-  const [kind, setKind] = useState<RateKind>(partner?.commissionAmount ? 'amount' : 'percent');
-  const [percent, setPercent] = useState(partner?.commissionPercent ?? '');
-  const [amount, setAmount] = useState(partner?.commissionAmount?.amount ?? '');
-  const [currency, setCurrency] = useState(partner?.commissionAmount?.currency ?? viewer.defaultCurrency);
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [draft, set] = useDraft({
+    name: partner?.name ?? '',
+    email: partner?.email ?? '',
+    kind: (partner?.commissionAmount ? 'amount' : 'percent') as RateKind,
+    percent: partner?.commissionPercent ?? '',
+    amount: partner?.commissionAmount?.amount ?? '',
+    currency: partner?.commissionAmount?.currency ?? viewer.defaultCurrency,
+  });
+  const { name, email, kind, percent, amount, currency } = draft;
+  const { problems, accept } = useProblems();
   const create = useAction(SettingsCreatePartner, (data) => data.createPartner);
   const update = useAction(SettingsUpdatePartner, (data) => data.updatePartner);
   const action = partner ? update : create;
@@ -188,8 +154,7 @@ function PartnerDialog({ partner, onClose, onSaved }: { partner: Partner | null;
         if (problem) found.amount = problem;
       }
     }
-    setProblems(found);
-    if (Object.keys(found).length) return;
+    if (!accept(found)) return;
     const rate =
       kind === 'percent'
         ? { commissionPercent: percent.trim(), commissionAmount: null }
@@ -202,30 +167,24 @@ function PartnerDialog({ partner, onClose, onSaved }: { partner: Partner | null;
 
   const errors = action.errors;
   return (
-    <Dialog
+    <FormDialog
       title={partner ? 'Edit partner' : 'New partner'}
-      open
+      submitLabel={partner ? 'Save partner' : 'Create partner'}
+      action={action}
+      fields={FIELDS}
       onClose={onClose}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            {partner ? 'Save partner' : 'Create partner'}
-          </Button>
-        </>
-      }
+      onSubmit={submit}
     >
-      <TextField label="Name" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} error={problems.name ?? errorFor(errors, 'name')} />
-      <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errorFor(errors, 'email')} hint="Optional." />
+      <TextField label="Name" value={name} maxLength={200} onChange={(e) => set('name', e.target.value)} error={problems.name ?? errorFor(errors, 'name')} />
+      <TextField label="Email" type="email" value={email} onChange={(e) => set('email', e.target.value)} error={errorFor(errors, 'email')} hint="Optional." />
       <fieldset>
         <legend>Commission</legend>
         <div className="choices">
           <label>
-            <input type="radio" name="settings-rate" checked={kind === 'percent'} onChange={() => setKind('percent')} /> Percent of each paid sale
+            <input type="radio" name="settings-rate" checked={kind === 'percent'} onChange={() => set('kind', 'percent')} /> Percent of each paid sale
           </label>
           <label>
-            <input type="radio" name="settings-rate" checked={kind === 'amount'} onChange={() => setKind('amount')} /> Fixed amount per paid sale
+            <input type="radio" name="settings-rate" checked={kind === 'amount'} onChange={() => set('kind', 'amount')} /> Fixed amount per paid sale
           </label>
         </div>
         {kind === 'percent' ? (
@@ -233,7 +192,7 @@ function PartnerDialog({ partner, onClose, onSaved }: { partner: Partner | null;
             label="Commission percent"
             inputMode="decimal"
             value={percent}
-            onChange={(e) => setPercent(e.target.value)}
+            onChange={(e) => set('percent', e.target.value)}
             error={problems.percent ?? errorFor(errors, 'commissionPercent')}
             hint="More than 0 and at most 100, e.g. 12.5."
           />
@@ -243,7 +202,7 @@ function PartnerDialog({ partner, onClose, onSaved }: { partner: Partner | null;
               label="Commission amount"
               inputMode="decimal"
               value={amount}
-              onChange={(e) => setAmount(e.target.value)}
+              onChange={(e) => set('amount', e.target.value)}
               error={problems.amount ?? errorFor(errors, 'commissionAmount.amount') ?? errorFor(errors, 'commissionAmount')}
               hint="Sales in another currency earn nothing."
             />
@@ -251,14 +210,13 @@ function PartnerDialog({ partner, onClose, onSaved }: { partner: Partner | null;
               label="Commission currency"
               value={currency}
               maxLength={3}
-              onChange={(e) => setCurrency(e.target.value.toUpperCase())}
+              onChange={(e) => set('currency', e.target.value.toUpperCase())}
               error={problems.currency ?? errorFor(errors, 'commissionAmount.currency')}
             />
           </div>
         )}
       </fieldset>
       {partner ? <p className="muted">A new rate applies to later sales; re-run a sale's commission from its transaction to apply it there.</p> : null}
-      <FormErrors errors={unplaced(errors, FIELDS)} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -9,28 +9,37 @@ import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import type { SettingsProductsQuery } from '../gql/graphql';
 import { Button } from '../ui/Button';
-import { Confirm } from '../ui/Confirm';
-import { Dialog } from '../ui/Dialog';
-import { errorFor, unplaced } from '../ui/errors';
-import { CheckboxField, TextArea, TextField } from '../ui/Field';
+import { errorFor } from '../ui/errors';
+import { TextArea, TextField } from '../ui/Field';
 import { amountProblem } from '../ui/money';
-import { Empty, FormErrors, Loading, QueryError } from '../ui/States';
+import { StatusBadge } from '../ui/StatusBadge';
 import { useAction } from '../ui/useAction';
+import { ConfirmMutation } from './ConfirmMutation';
+import { FormDialog } from './FormDialog';
+import { QueryStates, SettingsSection, ShowArchived } from './SettingsSection';
+import { SettingsTable } from './SettingsTable';
+import { useDraft, useProblems } from './useDraft';
+
+graphql(`
+  fragment SettingsProductFields on Product {
+    id
+    name
+    price {
+      amount
+      currency
+      formatted
+    }
+    sku
+    description
+    archived
+    createdAt
+  }
+`);
 
 const SettingsProductsQueryDoc = graphql(`
   query SettingsProducts($includeArchived: Boolean!) {
     products(includeArchived: $includeArchived) {
-      id
-      name
-      price {
-        amount
-        currency
-        formatted
-      }
-      sku
-      description
-      archived
-      createdAt
+      ...SettingsProductFields
     }
   }
 `);
@@ -39,22 +48,10 @@ const SettingsCreateProduct = graphql(`
   mutation SettingsCreateProduct($input: CreateProductInput!) {
     createProduct(input: $input) {
       product {
-        id
-        name
-        price {
-          amount
-          currency
-          formatted
-        }
-        sku
-        description
-        archived
-        createdAt
+        ...SettingsProductFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -64,22 +61,10 @@ const SettingsUpdateProduct = graphql(`
   mutation SettingsUpdateProduct($input: UpdateProductInput!) {
     updateProduct(input: $input) {
       product {
-        id
-        name
-        price {
-          amount
-          currency
-          formatted
-        }
-        sku
-        description
-        archived
-        createdAt
+        ...SettingsProductFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -93,9 +78,7 @@ const SettingsArchiveProduct = graphql(`
         archived
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -103,70 +86,47 @@ const SettingsArchiveProduct = graphql(`
 
 type Product = SettingsProductsQuery['products'][number];
 
+const COLUMNS = ['Name', { label: 'Price', className: 'num' }, 'SKU', 'Status'];
+
 export function ProductsSettings() {
   const [includeArchived, setIncludeArchived] = useState(false);
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: SettingsProductsQueryDoc, variables: { includeArchived } });
+  const [result, reexecute] = useQuery({ query: SettingsProductsQueryDoc, variables: { includeArchived } });
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
   const [archiving, setArchiving] = useState<Product | null>(null);
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
-  const products = data?.products ?? [];
+  const products = result.data?.products ?? [];
   return (
-    <section className="section" aria-labelledby="settings-products-title">
-      <div className="section-header">
-        <h2 id="settings-products-title">Products</h2>
-        <Button variant="primary" onClick={() => setEditing('new')}>
-          New product
-        </Button>
-      </div>
-      <div className="toolbar">
-        <CheckboxField label="Show archived products" checked={includeArchived} onChange={(e) => setIncludeArchived(e.target.checked)} />
-      </div>
-      {error ? <QueryError error={error} /> : null}
-      {fetching && !data ? <Loading /> : null}
-      {data && !products.length ? <Empty>{includeArchived ? 'No products yet.' : 'No active products. Add one with “New product”.'}</Empty> : null}
+    <SettingsSection id="settings-products-title" title="Products" action={{ label: 'New product', onClick: () => setEditing('new') }}>
+      <ShowArchived label="Show archived products" checked={includeArchived} onChange={setIncludeArchived} />
+      <QueryStates result={result} count={products.length} empty={includeArchived ? 'No products yet.' : 'No active products. Add one with “New product”.'} />
       {products.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" className="num">
-                  Price
-                </th>
-                <th scope="col">SKU</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="settings-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {products.map((product) => (
-                <tr key={product.id}>
-                  <td>
-                    {product.name}
-                    {product.description ? <div className="muted hide-narrow">{product.description}</div> : null}
-                  </td>
-                  <td className="num">{product.price.formatted}</td>
-                  <td className="mono settings-nowrap">{product.sku ?? '—'}</td>
-                  <td>{product.archived ? <span className="badge badge-neutral">Archived</span> : <span className="badge badge-good">Active</span>}</td>
-                  <td>
-                    {product.archived ? null : (
-                      <div className="settings-row-actions">
-                        <Button className="btn-small" aria-label={`Edit ${product.name}`} onClick={() => setEditing(product)}>
-                          Edit
-                        </Button>
-                        <Button className="btn-small" aria-label={`Archive ${product.name}`} onClick={() => setArchiving(product)}>
-                          Archive
-                        </Button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={COLUMNS}>
+          {products.map((product) => (
+            <tr key={product.id}>
+              <td>
+                {product.name}
+                {product.description ? <div className="muted hide-narrow">{product.description}</div> : null}
+              </td>
+              <td className="num">{product.price.formatted}</td>
+              <td className="mono settings-nowrap">{product.sku ?? '—'}</td>
+              <td>
+                <StatusBadge status={product.archived ? 'ARCHIVED' : 'ACTIVE'} />
+              </td>
+              <td>
+                {product.archived ? null : (
+                  <div className="settings-row-actions">
+                    <Button className="btn-small" aria-label={`Edit ${product.name}`} onClick={() => setEditing(product)}>
+                      Edit
+                    </Button>
+                    <Button className="btn-small" aria-label={`Archive ${product.name}`} onClick={() => setArchiving(product)}>
+                      Archive
+                    </Button>
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       ) : null}
       {editing ? (
         <ProductDialog
@@ -179,16 +139,24 @@ export function ProductsSettings() {
         />
       ) : null}
       {archiving ? (
-        <ArchiveProduct
-          product={archiving}
+        <ConfirmMutation
+          document={SettingsArchiveProduct}
+          pick={(data) => data.archiveProduct}
+          variables={{ input: { productId: archiving.id } }}
+          title="Archive product"
+          confirmLabel="Archive product"
           onClose={() => setArchiving(null)}
-          onArchived={() => {
+          onDone={() => {
             setArchiving(null);
             refresh();
           }}
-        />
+        >
+          <p>
+            <strong>{archiving.name}</strong> leaves the product pickers. Saved offers and past sales that use it keep working.
+          </p>
+        </ConfirmMutation>
       ) : null}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -197,32 +165,33 @@ const PRODUCT_FIELDS = ['name', 'price', 'price.amount', 'price.currency', 'sku'
 /** "New product" when `product` is null, else "Edit product". */
 function ProductDialog({ product, onClose, onSaved }: { product: Product | null; onClose: () => void; onSaved: () => void }) {
   const viewer = useViewer();
-  const [name, setName] = useState(product?.name ?? '');
-  const [amount, setAmount] = useState(product?.price.amount ?? '');
-  const [currency, setCurrency] = useState(product?.price.currency ?? viewer.defaultCurrency);
-  const [sku, setSku] = useState(product?.sku ?? '');
-  const [description, setDescription] = useState(product?.description ?? '');
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [draft, set] = useDraft({
+    name: product?.name ?? '',
+    amount: product?.price.amount ?? '',
+    currency: product?.price.currency ?? viewer.defaultCurrency,
+    sku: product?.sku ?? '',
+    description: product?.description ?? '',
+  });
+  const { problems, accept } = useProblems();
   const create = useAction(SettingsCreateProduct, (data) => data.createProduct);
   const update = useAction(SettingsUpdateProduct, (data) => data.updateProduct);
   const action = product ? update : create;
 
   const submit = async () => {
-    const code = currency.trim().toUpperCase();
+    const code = draft.currency.trim().toUpperCase();
     const found: Record<string, string> = {};
-    if (!name.trim()) found.name = 'Enter a name.';
+    if (!draft.name.trim()) found.name = 'Enter a name.';
     if (!/^[A-Z]{3}$/.test(code)) found.currency = 'Enter a three-letter currency code, e.g. USD.';
     else {
-      const problem = amountProblem(amount, code, { allowZero: true });
+      const problem = amountProblem(draft.amount, code, { allowZero: true });
       if (problem) found.amount = problem;
     }
-    setProblems(found);
-    if (Object.keys(found).length) return;
+    if (!accept(found)) return;
     const fields = {
-      name: name.trim(),
-      price: { amount: amount.trim(), currency: code },
-      sku: sku.trim() || null,
-      description: description.trim() || null,
+      name: draft.name.trim(),
+      price: { amount: draft.amount.trim(), currency: code },
+      sku: draft.sku.trim() || null,
+      description: draft.description.trim() || null,
     };
     const payload = product ? await update.run({ input: { productId: product.id, ...fields } }) : await create.run({ input: fields });
     if (payload) onSaved();
@@ -230,64 +199,42 @@ function ProductDialog({ product, onClose, onSaved }: { product: Product | null;
 
   const errors = action.errors;
   return (
-    <Dialog
+    <FormDialog
       title={product ? 'Edit product' : 'New product'}
-      open
+      submitLabel={product ? 'Save product' : 'Create product'}
+      action={action}
+      fields={PRODUCT_FIELDS}
       onClose={onClose}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            {product ? 'Save product' : 'Create product'}
-          </Button>
-        </>
-      }
+      onSubmit={submit}
     >
-      <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={problems.name ?? errorFor(errors, 'name')} />
+      <TextField label="Name" value={draft.name} onChange={(e) => set('name', e.target.value)} error={problems.name ?? errorFor(errors, 'name')} />
       <div className="form-grid">
         <TextField
           label="Price"
           inputMode="decimal"
-          value={amount}
-          onChange={(e) => setAmount(e.target.value)}
+          value={draft.amount}
+          onChange={(e) => set('amount', e.target.value)}
           error={problems.amount ?? errorFor(errors, 'price.amount') ?? errorFor(errors, 'price')}
           hint="One unit, e.g. 49.00."
         />
         <TextField
           label="Currency"
-          value={currency}
+          value={draft.currency}
           maxLength={3}
           autoCapitalize="characters"
-          onChange={(e) => setCurrency(e.target.value.toUpperCase())}
+          onChange={(e) => set('currency', e.target.value.toUpperCase())}
           error={problems.currency ?? errorFor(errors, 'price.currency')}
         />
       </div>
-      <TextField label="SKU" value={sku} onChange={(e) => setSku(e.target.value)} error={errorFor(errors, 'sku')} hint="Optional; unique among active products." />
-      <TextArea label="Description" value={description} onChange={(e) => setDescription(e.target.value)} error={errorFor(errors, 'description')} hint="Optional, for staff." />
+      <TextField label="SKU" value={draft.sku} onChange={(e) => set('sku', e.target.value)} error={errorFor(errors, 'sku')} hint="Optional; unique among active products." />
+      <TextArea
+        label="Description"
+        value={draft.description}
+        onChange={(e) => set('description', e.target.value)}
+        error={errorFor(errors, 'description')}
+        hint="Optional, for staff."
+      />
       {product ? <p className="muted">Saved offers and past sales keep the price they were made with.</p> : null}
-      <FormErrors errors={unplaced(errors, PRODUCT_FIELDS)} failure={action.failure} />
-    </Dialog>
-  );
-}
-
-function ArchiveProduct({ product, onClose, onArchived }: { product: Product; onClose: () => void; onArchived: () => void }) {
-  const action = useAction(SettingsArchiveProduct, (data) => data.archiveProduct);
-  return (
-    <Confirm
-      title="Archive product"
-      open
-      onClose={onClose}
-      onConfirm={() => void action.run({ input: { productId: product.id } }).then((payload) => payload && onArchived())}
-      confirmLabel="Archive product"
-      busy={action.busy}
-      danger
-      errors={action.errors}
-      failure={action.failure}
-    >
-      <p>
-        <strong>{product.name}</strong> leaves the product pickers. Saved offers and past sales that use it keep working.
-      </p>
-    </Confirm>
+    </FormDialog>
   );
 }

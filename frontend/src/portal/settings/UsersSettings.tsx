@@ -10,20 +10,28 @@ import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import type { Role, SettingsUsersQuery } from '../gql/graphql';
 import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
 import { errorFor, unplaced } from '../ui/errors';
 import { SelectField, TextField } from '../ui/Field';
 import { formatDate, humanize } from '../ui/format';
-import { Empty, FormErrors, Loading, QueryError } from '../ui/States';
 import { useAction } from '../ui/useAction';
+import { FormDialog } from './FormDialog';
+import { QueryStates, SettingsSection } from './SettingsSection';
+import { SettingsTable } from './SettingsTable';
+import { useDraft, useProblems } from './useDraft';
+
+graphql(`
+  fragment SettingsUserFields on User {
+    id
+    email
+    role
+    createdAt
+  }
+`);
 
 const SettingsUsersQueryDoc = graphql(`
   query SettingsUsers {
     users {
-      id
-      email
-      role
-      createdAt
+      ...SettingsUserFields
     }
   }
 `);
@@ -32,15 +40,10 @@ const SettingsCreateUser = graphql(`
   mutation SettingsCreateUser($input: CreateUserInput!) {
     createUser(input: $input) {
       user {
-        id
-        email
-        role
-        createdAt
+        ...SettingsUserFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -54,9 +57,7 @@ const SettingsUpdateUserRole = graphql(`
         role
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -76,40 +77,23 @@ function grantable(viewerRole: Role): Role[] {
   return viewerRole === 'OWNER' ? ['OWNER', 'ADMIN', 'REP', 'VIEWER'] : ['ADMIN', 'REP', 'VIEWER'];
 }
 
+const COLUMNS = ['Email', 'Role', { label: 'Created', className: 'hide-narrow' }];
+
 export function UsersSettings() {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: SettingsUsersQueryDoc });
+  const [result, reexecute] = useQuery({ query: SettingsUsersQueryDoc });
   const [adding, setAdding] = useState(false);
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
-  const users = data?.users ?? [];
+  const users = result.data?.users ?? [];
   return (
-    <section className="section" aria-labelledby="settings-users-title">
-      <div className="section-header">
-        <h2 id="settings-users-title">Users and roles</h2>
-        <Button variant="primary" onClick={() => setAdding(true)}>
-          Add user
-        </Button>
-      </div>
+    <SettingsSection id="settings-users-title" title="Users and roles" action={{ label: 'Add user', onClick: () => setAdding(true) }}>
       <p className="muted">A changed role applies at once: the user's open sessions end and they sign in again.</p>
-      {error ? <QueryError error={error} /> : null}
-      {fetching && !data ? <Loading /> : null}
-      {data && !users.length ? <Empty>No users.</Empty> : null}
+      <QueryStates result={result} count={users.length} empty="No users." />
       {users.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col" className="hide-narrow">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <UserRow key={user.id} user={user} onChanged={refresh} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={COLUMNS} actions={false}>
+          {users.map((user) => (
+            <UserRow key={user.id} user={user} onChanged={refresh} />
+          ))}
+        </SettingsTable>
       ) : null}
       {adding ? (
         <AddUserDialog
@@ -120,7 +104,7 @@ export function UsersSettings() {
           }}
         />
       ) : null}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -180,55 +164,45 @@ const USER_FIELDS = ['email', 'password', 'role'];
 
 function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
   const viewer = useViewer();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [role, setRole] = useState<Role>('REP');
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [draft, set] = useDraft({ email: '', password: '', role: 'REP' as Role });
+  const { problems, accept } = useProblems();
   const action = useAction(SettingsCreateUser, (data) => data.createUser);
 
   const submit = async () => {
     const found: Record<string, string> = {};
-    if (!email.trim()) found.email = 'Enter an email address.';
-    if (password.length < 10) found.password = 'Use at least 10 characters.';
-    setProblems(found);
-    if (Object.keys(found).length) return;
-    const payload = await action.run({ input: { email: email.trim(), password, role } });
+    if (!draft.email.trim()) found.email = 'Enter an email address.';
+    if (draft.password.length < 10) found.password = 'Use at least 10 characters.';
+    if (!accept(found)) return;
+    const payload = await action.run({ input: { email: draft.email.trim(), password: draft.password, role: draft.role } });
     if (payload) onAdded();
   };
 
   return (
-    <Dialog
-      title="Add user"
-      open
-      onClose={onClose}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Add user
-          </Button>
-        </>
-      }
-    >
-      <TextField label="Email" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={problems.email ?? errorFor(action.errors, 'email')} />
+    <FormDialog title="Add user" submitLabel="Add user" action={action} fields={USER_FIELDS} onClose={onClose} onSubmit={submit}>
+      <TextField
+        label="Email"
+        type="email"
+        autoComplete="off"
+        value={draft.email}
+        onChange={(e) => set('email', e.target.value)}
+        error={problems.email ?? errorFor(action.errors, 'email')}
+      />
       <TextField
         label="Password"
         type="password"
         autoComplete="new-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        value={draft.password}
+        onChange={(e) => set('password', e.target.value)}
         error={problems.password ?? errorFor(action.errors, 'password')}
         hint="At least 10 characters. Give it to them privately."
       />
-      <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} error={errorFor(action.errors, 'role')}>
+      <SelectField label="Role" value={draft.role} onChange={(e) => set('role', e.target.value as Role)} error={errorFor(action.errors, 'role')}>
         {grantable(viewer.role).map((option) => (
           <option key={option} value={option}>
             {ROLE_TEXT[option]}
           </option>
         ))}
       </SelectField>
-      <FormErrors errors={unplaced(action.errors, USER_FIELDS)} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }
