@@ -43,7 +43,7 @@ async def test_create_a_customer_and_find_them_by_search(portal: Portal) -> None
 
 async def test_add_an_address_and_a_comment(portal: Portal) -> None:
     await portal.sign_in()
-    await create_customer(portal, "Ada", "Lovelace", "ada@engine.test")
+    await create_customer(portal, "Emmy", "Noether", "emmy@erlangen.test")
 
     await portal.page.get_by_role("button", name="Add address").click()
     dialog = portal.page.get_by_role("dialog", name="Add address")
