@@ -4,30 +4,36 @@
  * is cleared (the API answers REQUIRED for line 1, city and country).
  */
 import { useState } from 'react';
-import { useQuery } from 'urql';
 
 import { useCan } from '../auth/viewer';
 import { graphql } from '../gql';
 import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
 import { errorFor, unplaced } from '../ui/errors';
 import { TextField } from '../ui/Field';
 import { Empty, FormErrors } from '../ui/States';
 import { useAction } from '../ui/useAction';
-import { Section } from './Section';
+import { FormDialog } from '../ui/FormDialog';
+import { Section, useSectionQuery } from './Section';
+import { fieldSetter, useDraft } from './useDraft';
+
+export const CustomerAddressFields = graphql(`
+  fragment CustomerAddressFields on Address {
+    id
+    line1
+    line2
+    city
+    state
+    postalCode
+    country
+  }
+`);
 
 const CustomerAddresses = graphql(`
   query CustomerAddresses($id: ID!) {
     customer(id: $id) {
       id
       addresses {
-        id
-        line1
-        line2
-        city
-        state
-        postalCode
-        country
+        ...CustomerAddressFields
       }
     }
   }
@@ -37,18 +43,10 @@ const CustomerAddressAdd = graphql(`
   mutation CustomerAddressAdd($input: AddAddressInput!) {
     addAddress(input: $input) {
       address {
-        id
-        line1
-        line2
-        city
-        state
-        postalCode
-        country
+        ...CustomerAddressFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -58,18 +56,10 @@ const CustomerAddressUpdate = graphql(`
   mutation CustomerAddressUpdate($input: UpdateAddressInput!) {
     updateAddress(input: $input) {
       address {
-        id
-        line1
-        line2
-        city
-        state
-        postalCode
-        country
+        ...CustomerAddressFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -121,12 +111,12 @@ interface AddressesSectionProps {
 
 export function AddressesSection({ customerId, adding, onAddingDone }: AddressesSectionProps) {
   const canEdit = useCan('REP');
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: CustomerAddresses, variables: { id: customerId } });
+  const query = useSectionQuery({ query: CustomerAddresses, variables: { id: customerId } });
+  const { data, refresh } = query;
   const [editing, setEditing] = useState<Address | null>(null);
-  const refresh = () => reexecute({ requestPolicy: 'network-only' });
   const addresses = data?.customer?.addresses ?? [];
   return (
-    <Section title="Addresses" fetching={fetching} loaded={Boolean(data)} error={error}>
+    <Section title="Addresses" query={query}>
       {addresses.length === 0 ? <Empty>No addresses yet.</Empty> : null}
       {addresses.length ? (
         <ul className="cust-addresses">
@@ -178,18 +168,16 @@ interface AddressDialogProps {
 }
 
 function AddressDialog({ customerId, address, open, onClose, onSaved }: AddressDialogProps) {
-  const [draft, setDraft] = useState(() => draftOf(address));
-  const [opened, setOpened] = useState<{ open: boolean; id: string | null }>({ open, id: address?.id ?? null });
-  if (opened.open !== open || opened.id !== (address?.id ?? null)) {
-    // Each opening starts from the address as it is (or blank for a new one).
-    setOpened({ open, id: address?.id ?? null });
-    setDraft(draftOf(address));
-  }
+  // Each opening starts from the address as it is (or blank for a new one).
+  const [draft, setDraft] = useDraft(() => draftOf(address), `${open}:${address?.id ?? ''}`);
   const add = useAction(CustomerAddressAdd, (data) => data.addAddress);
   const update = useAction(CustomerAddressUpdate, (data) => data.updateAddress);
   const action = address ? update : add;
-  const set = (field: keyof AddressDraft) => (event: { target: { value: string } }) => setDraft({ ...draft, [field]: event.target.value });
-  const error = (field: keyof AddressDraft) => errorFor(action.errors, field);
+  const set = fieldSetter(draft, setDraft);
+  /** One address field: its label, the draft's value, and its userError. */
+  const field = (name: keyof AddressDraft, label: string, more: { hint?: string; maxLength?: number; className?: string } = {}) => (
+    <TextField label={label} autoComplete="off" value={draft[name]} onChange={set(name)} error={errorFor(action.errors, name)} {...more} />
+  );
   const close = () => {
     add.reset();
     update.reset();
@@ -205,31 +193,18 @@ function AddressDialog({ customerId, address, open, onClose, onSaved }: AddressD
     }
   };
   return (
-    <Dialog
-      title={address ? 'Edit address' : 'Add address'}
-      open={open}
-      onClose={close}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Save address
-          </Button>
-        </>
-      }
-    >
-      <TextField label="Address line 1" autoComplete="off" value={draft.line1} onChange={set('line1')} error={error('line1')} />
-      <TextField label="Address line 2" autoComplete="off" value={draft.line2} onChange={set('line2')} error={error('line2')} hint="Apartment, suite, building (optional)" />
+    <FormDialog title={address ? 'Edit address' : 'Add address'} open={open} onClose={close} onSubmit={() => void submit()} submitLabel="Save address" busy={action.busy}>
+      {field('line1', 'Address line 1')}
+      {field('line2', 'Address line 2', { hint: 'Apartment, suite, building (optional)' })}
       <div className="form-grid cust-form-grid">
-        <TextField label="City" autoComplete="off" value={draft.city} onChange={set('city')} error={error('city')} />
-        <TextField label="State" autoComplete="off" value={draft.state} onChange={set('state')} error={error('state')} hint="Or province, region (optional)" />
+        {field('city', 'City')}
+        {field('state', 'State', { hint: 'Or province, region (optional)' })}
       </div>
       <div className="form-grid cust-form-grid">
-        <TextField label="Postal code" autoComplete="off" value={draft.postalCode} onChange={set('postalCode')} error={error('postalCode')} />
-        <TextField label="Country" autoComplete="off" value={draft.country} onChange={set('country')} error={error('country')} maxLength={2} hint="Two-letter code, e.g. US" className="cust-country" />
+        {field('postalCode', 'Postal code')}
+        {field('country', 'Country', { maxLength: 2, hint: 'Two-letter code, e.g. US', className: 'cust-country' })}
       </div>
       <FormErrors errors={unplaced(action.errors, FIELDS)} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }

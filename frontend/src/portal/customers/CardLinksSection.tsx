@@ -4,21 +4,22 @@
  * it, and shows its URL to copy; an ACTIVE link can be copied or revoked.
  */
 import { useState } from 'react';
-import { useQuery } from 'urql';
 
 import { useCan } from '../auth/viewer';
 import { graphql } from '../gql';
 import { Button } from '../ui/Button';
 import { Confirm } from '../ui/Confirm';
 import { CopyButton, LinkBox } from '../ui/CopyButton';
-import { Dialog } from '../ui/Dialog';
 import { errorFor, unplaced } from '../ui/errors';
 import { CheckboxField, TextField } from '../ui/Field';
 import { formatDateTime, today } from '../ui/format';
 import { Empty, FormErrors, Notice } from '../ui/States';
 import { StatusBadge } from '../ui/StatusBadge';
 import { useAction } from '../ui/useAction';
-import { Section } from './Section';
+import { FormDialog } from '../ui/FormDialog';
+import { Section, useSectionQuery } from './Section';
+import { HiddenHeader, RowActions, SectionTable } from './SectionTable';
+import { useConfirmedAction } from './useConfirmedAction';
 
 const CustomerCardLinks = graphql(`
   query CustomerCardLinks($id: ID!) {
@@ -50,9 +51,7 @@ const CustomerCardLinkCreate = graphql(`
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -69,9 +68,7 @@ const CustomerCardLinkRevoke = graphql(`
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -86,78 +83,59 @@ interface CardLinksSectionProps {
 
 export function CardLinksSection({ customerId, requesting, onRequestingDone }: CardLinksSectionProps) {
   const canEdit = useCan('REP');
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: CustomerCardLinks, variables: { id: customerId } });
-  const refresh = () => reexecute({ requestPolicy: 'network-only' });
-  const [revoking, setRevoking] = useState<string | null>(null);
-  const revoke = useAction(CustomerCardLinkRevoke, (result) => result.revokeCardTokenizationLink);
+  const query = useSectionQuery({ query: CustomerCardLinks, variables: { id: customerId } });
+  const { data, refresh } = query;
+  const revoke = useConfirmedAction(
+    CustomerCardLinkRevoke,
+    (result) => result.revokeCardTokenizationLink,
+    (linkId: string) => ({ input: { cardTokenizationLinkId: linkId } }),
+    refresh,
+  );
   const links = data?.customer?.cardTokenizationLinks ?? [];
-  const closeRevoke = () => {
-    revoke.reset();
-    setRevoking(null);
-  };
-  const confirmRevoke = async () => {
-    if (revoking && (await revoke.run({ input: { cardTokenizationLinkId: revoking } }))) {
-      closeRevoke();
-      refresh();
-    }
-  };
   return (
-    <Section title="Card-request links" fetching={fetching} loaded={Boolean(data)} error={error}>
+    <Section title="Card-request links" query={query}>
       {links.length === 0 ? <Empty>No card requests sent.</Empty> : null}
       {links.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Status</th>
-                <th scope="col" className="hide-narrow">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col" className="hide-narrow">Used</th>
-                {canEdit ? <th scope="col"><span className="cust-sr-only">Actions</span></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {links.map((link) => (
-                <tr key={link.id}>
-                  <td>
-                    <StatusBadge status={link.status} />
-                    {link.takesOverOpenOrders ? <div className="muted">Takes over subscriptions</div> : null}
-                  </td>
-                  <td className="hide-narrow">{formatDateTime(link.createdAt)}</td>
-                  <td>{formatDateTime(link.expiresAt)}</td>
-                  <td className="hide-narrow">{link.usedAt ? formatDateTime(link.usedAt) : <span className="muted">{link.status === 'ACTIVE' ? 'Not yet' : '—'}</span>}</td>
-                  {canEdit ? (
-                    <td>
-                      {link.status === 'ACTIVE' ? (
-                        <div className="actions cust-row-actions">
-                          <CopyButton text={link.url} />
-                          <Button className="btn-small" onClick={() => setRevoking(link.id)}>
-                            Revoke
-                          </Button>
-                        </div>
-                      ) : null}
-                    </td>
+        <SectionTable
+          head={
+            <>
+              <th scope="col">Status</th>
+              <th scope="col" className="hide-narrow">Created</th>
+              <th scope="col">Expires</th>
+              <th scope="col" className="hide-narrow">Used</th>
+              {canEdit ? <HiddenHeader /> : null}
+            </>
+          }
+        >
+          {links.map((link) => (
+            <tr key={link.id}>
+              <td>
+                <StatusBadge status={link.status} />
+                {link.takesOverOpenOrders ? <div className="muted">Takes over subscriptions</div> : null}
+              </td>
+              <td className="hide-narrow">{formatDateTime(link.createdAt)}</td>
+              <td>{formatDateTime(link.expiresAt)}</td>
+              <td className="hide-narrow">{link.usedAt ? formatDateTime(link.usedAt) : <span className="muted">{link.status === 'ACTIVE' ? 'Not yet' : '—'}</span>}</td>
+              {canEdit ? (
+                <td>
+                  {link.status === 'ACTIVE' ? (
+                    <RowActions>
+                      <CopyButton text={link.url} />
+                      <Button className="btn-small" onClick={() => revoke.ask(link.id)}>
+                        Revoke
+                      </Button>
+                    </RowActions>
                   ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </SectionTable>
       ) : null}
       {canEdit ? (
         <>
           <RequestCardDialog customerId={customerId} open={requesting} onClose={onRequestingDone} onCreated={refresh} />
-          <Confirm
-            title="Revoke this card link?"
-            open={revoking !== null}
-            onClose={closeRevoke}
-            onConfirm={() => void confirmRevoke()}
-            confirmLabel="Revoke link"
-            busy={revoke.busy}
-            danger
-            errors={revoke.errors}
-            failure={revoke.failure}
-          >
+          <Confirm title="Revoke this card link?" confirmLabel="Revoke link" danger {...revoke.confirm}>
             <p>The link stops accepting cards at once. Send a new one if the customer still needs it.</p>
           </Confirm>
         </>
@@ -204,27 +182,21 @@ function RequestCardDialog({ customerId, open, onClose, onCreated }: RequestCard
       onCreated();
     }
   };
-  if (created) {
-    return (
-      <Dialog title="Request card details" open={open} onClose={close} footer={<Button variant="primary" onClick={close}>Done</Button>}>
-        <Notice tone="success">{created.emailed ? 'The link was made and emailed to the customer.' : 'The link was made. Send it to the customer.'}</Notice>
-        <LinkBox url={created.url} />
-      </Dialog>
-    );
-  }
   return (
-    <Dialog
+    <FormDialog
       title="Request card details"
       open={open}
       onClose={close}
       onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Create link
-          </Button>
-        </>
+      submitLabel="Create link"
+      busy={action.busy}
+      done={
+        created ? (
+          <>
+            <Notice tone="success">{created.emailed ? 'The link was made and emailed to the customer.' : 'The link was made. Send it to the customer.'}</Notice>
+            <LinkBox url={created.url} />
+          </>
+        ) : null
       }
     >
       <p className="muted">The customer enters a card on a secure page; it is put on file for them. The link works once.</p>
@@ -245,6 +217,6 @@ function RequestCardDialog({ customerId, open, onClose, onCreated }: RequestCard
       ) : null}
       <CheckboxField label="This card takes over open subscriptions" checked={takesOver} onChange={(event) => setTakesOver(event.target.checked)} />
       <FormErrors errors={unplaced(action.errors, PLACED)} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }

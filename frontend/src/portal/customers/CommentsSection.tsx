@@ -1,6 +1,5 @@
 /** Staff comments on the customer, newest first, with who wrote them and when; "Add comment" for REP and up. */
 import { useState } from 'react';
-import { useQuery } from 'urql';
 
 import { useCan } from '../auth/viewer';
 import { graphql } from '../gql';
@@ -10,11 +9,8 @@ import { TextArea } from '../ui/Field';
 import { formatDateTime } from '../ui/format';
 import { Empty, FormErrors } from '../ui/States';
 import { useAction } from '../ui/useAction';
-import { Section } from './Section';
-
-/** A page of comments; "Show older comments" asks for one more page, up to the API's limit of 100. */
-const PAGE = 20;
-const MAX = 100;
+import { ShowMore, usePageSize } from './paging';
+import { Section, useSectionQuery } from './Section';
 
 const CustomerComments = graphql(`
   query CustomerComments($id: ID!, $first: Int!) {
@@ -50,9 +46,7 @@ const CustomerCommentAdd = graphql(`
         createdAt
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -60,13 +54,14 @@ const CustomerCommentAdd = graphql(`
 
 export function CommentsSection({ customerId }: { customerId: string }) {
   const canEdit = useCan('REP');
-  const [first, setFirst] = useState(PAGE);
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: CustomerComments, variables: { id: customerId, first } });
+  const page = usePageSize();
+  const query = useSectionQuery({ query: CustomerComments, variables: { id: customerId, first: page.first } });
+  const { data } = query;
   const connection = data?.customer?.comments;
   const comments = connection?.edges ?? [];
   return (
-    <Section title="Comments" fetching={fetching} loaded={Boolean(data)} error={error}>
-      {canEdit ? <AddCommentForm customerId={customerId} onAdded={() => reexecute({ requestPolicy: 'network-only' })} /> : null}
+    <Section title="Comments" query={query}>
+      {canEdit ? <AddCommentForm customerId={customerId} onAdded={query.refresh} /> : null}
       {connection && comments.length === 0 ? <Empty>No comments yet.</Empty> : null}
       {comments.length ? (
         <ol className="cust-comments">
@@ -80,11 +75,9 @@ export function CommentsSection({ customerId }: { customerId: string }) {
           ))}
         </ol>
       ) : null}
-      {connection?.pageInfo.hasNextPage && first < MAX ? (
-        <Button className="btn-small" busy={fetching} onClick={() => setFirst(Math.min(first + PAGE, MAX))}>
-          Show older comments
-        </Button>
-      ) : null}
+      <ShowMore page={page} hasNextPage={connection?.pageInfo.hasNextPage} fetching={query.fetching}>
+        Show older comments
+      </ShowMore>
     </Section>
   );
 }

@@ -1,10 +1,9 @@
 /** Coupons the customer used: the code, what it took off, and when the sale was. */
-import { useQuery } from 'urql';
 
 import { graphql } from '../gql';
 import { formatDate } from '../ui/format';
 import { Empty } from '../ui/States';
-import { Section } from './Section';
+import { Section, useSectionQuery } from './Section';
 
 const CustomerCouponsUsed = graphql(`
   query CustomerCouponsUsed($id: ID!) {
@@ -28,10 +27,11 @@ const CustomerCouponsUsed = graphql(`
 `);
 
 export function CouponsUsedSection({ customerId }: { customerId: string }) {
-  const [{ data, error, fetching }] = useQuery({ query: CustomerCouponsUsed, variables: { id: customerId } });
+  const query = useSectionQuery({ query: CustomerCouponsUsed, variables: { id: customerId } });
+  const { data } = query;
   const uses = data?.customer?.couponsUsed ?? [];
   return (
-    <Section title="Coupons used" fetching={fetching} loaded={Boolean(data)} error={error}>
+    <Section title="Coupons used" query={query}>
       {uses.length === 0 ? <Empty>No coupons used.</Empty> : null}
       {uses.length ? (
         <div className="table-wrap">

@@ -3,12 +3,12 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 
 import { graphql } from '../gql';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
 import { errorFor, unplaced } from '../ui/errors';
 import { TextField } from '../ui/Field';
 import { FormErrors } from '../ui/States';
 import { useAction } from '../ui/useAction';
+import { FormDialog } from '../ui/FormDialog';
+import { fieldSetter } from './useDraft';
 
 const NewCustomerCreate = graphql(`
   mutation NewCustomerCreate($input: CreateCustomerInput!) {
@@ -17,9 +17,7 @@ const NewCustomerCreate = graphql(`
         id
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -36,7 +34,7 @@ export const CONTACT_PATHS = ['firstName', 'lastName', 'email', 'phone'];
 
 /** The four contact fields, shared by "New customer" and "Edit details". */
 export function ContactFields({ value, onChange, errors }: { value: ContactDraft; onChange: (draft: ContactDraft) => void; errors: Parameters<typeof errorFor>[0] }) {
-  const set = (field: keyof ContactDraft) => (event: { target: { value: string } }) => onChange({ ...value, [field]: event.target.value });
+  const set = fieldSetter(value, onChange);
   return (
     <>
       <div className="form-grid cust-form-grid">
@@ -74,22 +72,9 @@ export function NewCustomerDialog({ open, onClose }: { open: boolean; onClose: (
     }
   };
   return (
-    <Dialog
-      title="New customer"
-      open={open}
-      onClose={close}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Create customer
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title="New customer" open={open} onClose={close} onSubmit={() => void submit()} submitLabel="Create customer" busy={action.busy}>
       <ContactFields value={draft} onChange={setDraft} errors={action.errors} />
       <FormErrors errors={unplaced(action.errors, CONTACT_PATHS)} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -4,7 +4,6 @@
  * and "Remove" (confirmed first) for REP and up.
  */
 import { useState } from 'react';
-import { useQuery } from 'urql';
 
 import { useCan } from '../auth/viewer';
 import type { CardDraft } from '../cards/CardFields';
@@ -12,14 +11,16 @@ import { CardFields, EMPTY_CARD, cardPaths, toCardInput } from '../cards/CardFie
 import { graphql } from '../gql';
 import { Button } from '../ui/Button';
 import { Confirm } from '../ui/Confirm';
-import { Dialog } from '../ui/Dialog';
 import { errorFor, unplaced } from '../ui/errors';
 import { CheckboxField, TextField } from '../ui/Field';
 import { Empty, FormErrors } from '../ui/States';
 import { StatusBadge } from '../ui/StatusBadge';
 import { useAction } from '../ui/useAction';
 import { cardLabel, cardSpoken, expiryLabel } from './names';
-import { Section } from './Section';
+import { FormDialog } from '../ui/FormDialog';
+import { Section, useSectionQuery } from './Section';
+import { HiddenHeader, RowActions, SectionTable } from './SectionTable';
+import { useConfirmedAction } from './useConfirmedAction';
 
 const CustomerPaymentMethods = graphql(`
   query CustomerPaymentMethods($id: ID!) {
@@ -54,9 +55,7 @@ const CustomerCardTokenize = graphql(`
         status
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -70,9 +69,7 @@ const CustomerCardSetDefault = graphql(`
         isDefault
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -88,9 +85,7 @@ const CustomerCardUpdateExpiry = graphql(`
         status
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -105,9 +100,7 @@ const CustomerCardRemove = graphql(`
         isDefault
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -132,104 +125,85 @@ interface PaymentMethodsSectionProps {
 
 export function PaymentMethodsSection({ customerId, adding, onAddingDone }: PaymentMethodsSectionProps) {
   const canEdit = useCan('REP');
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: CustomerPaymentMethods, variables: { id: customerId } });
-  const refresh = () => reexecute({ requestPolicy: 'network-only' });
+  const query = useSectionQuery({ query: CustomerPaymentMethods, variables: { id: customerId } });
+  const { data, refresh } = query;
   const [editing, setEditing] = useState<Card | null>(null);
-  const [removing, setRemoving] = useState<Card | null>(null);
   const setDefault = useAction(CustomerCardSetDefault, (result) => result.setDefaultPaymentMethod);
-  const remove = useAction(CustomerCardRemove, (result) => result.removePaymentMethod);
+  const remove = useConfirmedAction(
+    CustomerCardRemove,
+    (result) => result.removePaymentMethod,
+    (card: Card) => ({ input: { paymentMethodId: card.id } }),
+    refresh,
+  );
   const cards = data?.customer?.paymentMethods ?? [];
 
   const makeDefault = async (card: Card) => {
     if (await setDefault.run({ input: { paymentMethodId: card.id } })) refresh();
   };
-  const confirmRemove = async () => {
-    if (!removing) return;
-    if (await remove.run({ input: { paymentMethodId: removing.id } })) {
-      setRemoving(null);
-      refresh();
-    }
-  };
 
   return (
-    <Section title="Payment methods" fetching={fetching} loaded={Boolean(data)} error={error}>
+    <Section title="Payment methods" query={query}>
       <FormErrors errors={setDefault.errors} failure={setDefault.failure} />
       {cards.length === 0 ? <Empty>No cards on file.</Empty> : null}
       {cards.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Card</th>
-                <th scope="col">Expires</th>
-                <th scope="col" className="hide-narrow">Status</th>
-                <th scope="col" className="hide-narrow">Gateway</th>
-                {canEdit ? <th scope="col"><span className="cust-sr-only">Actions</span></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {cards.map((card) => (
-                <tr key={card.id}>
-                  <td>
-                    <span className="cust-nowrap">{cardLabel(card)}</span>{' '}
-                    {card.isDefault ? <span className="badge badge-good">Default</span> : null}
-                    {card.nameOnCard ? <div className="muted">{card.nameOnCard}</div> : null}
-                  </td>
-                  <td>
-                    {expiryLabel(card)}
-                    {card.status !== 'ACTIVE' ? (
-                      <div className="cust-narrow-only">
-                        <StatusBadge status={card.status} />
-                      </div>
-                    ) : null}
-                  </td>
-                  <td className="hide-narrow">
+        <SectionTable
+          head={
+            <>
+              <th scope="col">Card</th>
+              <th scope="col">Expires</th>
+              <th scope="col" className="hide-narrow">Status</th>
+              <th scope="col" className="hide-narrow">Gateway</th>
+              {canEdit ? <HiddenHeader /> : null}
+            </>
+          }
+        >
+          {cards.map((card) => (
+            <tr key={card.id}>
+              <td>
+                <span className="cust-nowrap">{cardLabel(card)}</span>{' '}
+                {card.isDefault ? <span className="badge badge-good">Default</span> : null}
+                {card.nameOnCard ? <div className="muted">{card.nameOnCard}</div> : null}
+              </td>
+              <td>
+                {expiryLabel(card)}
+                {card.status !== 'ACTIVE' ? (
+                  <div className="cust-narrow-only">
                     <StatusBadge status={card.status} />
-                  </td>
-                  <td className="hide-narrow">{card.gateway.name}</td>
-                  {canEdit ? (
-                    <td>
-                      {card.status !== 'REMOVED' ? (
-                        <div className="actions cust-row-actions">
-                          {!card.isDefault && card.status === 'ACTIVE' ? (
-                            <Button className="btn-small" busy={setDefault.busy} aria-label={`Set as default: ${cardSpoken(card)}`} onClick={() => void makeDefault(card)}>
-                              Set as default
-                            </Button>
-                          ) : null}
-                          <Button className="btn-small" aria-label={`Edit expiry: ${cardSpoken(card)}`} onClick={() => setEditing(card)}>
-                            Edit expiry
-                          </Button>
-                          <Button className="btn-small" aria-label={`Remove: ${cardSpoken(card)}`} onClick={() => setRemoving(card)}>
-                            Remove
-                          </Button>
-                        </div>
+                  </div>
+                ) : null}
+              </td>
+              <td className="hide-narrow">
+                <StatusBadge status={card.status} />
+              </td>
+              <td className="hide-narrow">{card.gateway.name}</td>
+              {canEdit ? (
+                <td>
+                  {card.status !== 'REMOVED' ? (
+                    <RowActions>
+                      {!card.isDefault && card.status === 'ACTIVE' ? (
+                        <Button className="btn-small" busy={setDefault.busy} aria-label={`Set as default: ${cardSpoken(card)}`} onClick={() => void makeDefault(card)}>
+                          Set as default
+                        </Button>
                       ) : null}
-                    </td>
+                      <Button className="btn-small" aria-label={`Edit expiry: ${cardSpoken(card)}`} onClick={() => setEditing(card)}>
+                        Edit expiry
+                      </Button>
+                      <Button className="btn-small" aria-label={`Remove: ${cardSpoken(card)}`} onClick={() => remove.ask(card)}>
+                        Remove
+                      </Button>
+                    </RowActions>
                   ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </SectionTable>
       ) : null}
       {canEdit ? (
         <>
           <AddCardDialog customerId={customerId} open={adding} onClose={onAddingDone} onSaved={refresh} />
           {editing ? <EditExpiryDialog card={editing} onClose={() => setEditing(null)} onSaved={refresh} /> : null}
-          <Confirm
-            title={removing ? `Remove ${cardLabel(removing)}?` : 'Remove card?'}
-            open={removing !== null}
-            onClose={() => {
-              remove.reset();
-              setRemoving(null);
-            }}
-            onConfirm={() => void confirmRemove()}
-            confirmLabel="Remove card"
-            busy={remove.busy}
-            danger
-            errors={remove.errors}
-            failure={remove.failure}
-          >
+          <Confirm title={remove.target ? `Remove ${cardLabel(remove.target)}?` : 'Remove card?'} confirmLabel="Remove card" danger {...remove.confirm}>
             <p>The card is taken off file and never charged again. It stays in the history of past payments.</p>
           </Confirm>
         </>
@@ -265,24 +239,11 @@ export function AddCardDialog({ customerId, open, onClose, onSaved }: AddCardDia
     }
   };
   return (
-    <Dialog
-      title="Add card"
-      open={open}
-      onClose={close}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Save card
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title="Add card" open={open} onClose={close} onSubmit={() => void submit()} submitLabel="Save card" busy={action.busy}>
       <CardFields value={card} onChange={setCard} errors={action.errors} path="card" />
       <CheckboxField label="Make this the default card" checked={makeDefault} onChange={(event) => setMakeDefault(event.target.checked)} />
       <FormErrors errors={unplaced(action.errors, cardPaths('card'))} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -300,25 +261,12 @@ function EditExpiryDialog({ card, onClose, onSaved }: { card: Card; onClose: () 
     }
   };
   return (
-    <Dialog
-      title={`Edit expiry of ${cardLabel(card)}`}
-      open
-      onClose={onClose}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Save expiry
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title={`Edit expiry of ${cardLabel(card)}`} open onClose={onClose} onSubmit={() => void submit()} submitLabel="Save expiry" busy={action.busy}>
       <div className="form-grid cust-form-grid">
         <TextField label="Expiry month" inputMode="numeric" placeholder="MM" maxLength={2} value={month} onChange={(event) => setMonth(event.target.value)} error={errorFor(action.errors, 'expMonth')} />
         <TextField label="Expiry year" inputMode="numeric" placeholder="YYYY" maxLength={4} value={year} onChange={(event) => setYear(event.target.value)} error={errorFor(action.errors, 'expYear')} />
       </div>
       <FormErrors errors={unplaced(action.errors, ['expMonth', 'expYear'])} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,17 +1,15 @@
 /** The customer's details and contact: created at, email, phone, referring partner; and "Edit details". */
-import { useState } from 'react';
-import { useQuery } from 'urql';
 
 import { graphql } from '../gql';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
 import { unplaced } from '../ui/errors';
 import { formatDateTime } from '../ui/format';
 import { FormErrors } from '../ui/States';
 import { useAction } from '../ui/useAction';
+import { FormDialog } from '../ui/FormDialog';
 import type { ContactDraft } from './NewCustomerDialog';
 import { CONTACT_PATHS, ContactFields, contactInput } from './NewCustomerDialog';
-import { Section } from './Section';
+import { Section, useSectionQuery } from './Section';
+import { useDraft } from './useDraft';
 
 const CustomerProfile = graphql(`
   query CustomerProfile($id: ID!) {
@@ -39,19 +37,18 @@ const CustomerProfileUpdate = graphql(`
         phone
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
 `);
 
 export function ProfileSection({ customerId }: { customerId: string }) {
-  const [{ data, error, fetching }] = useQuery({ query: CustomerProfile, variables: { id: customerId } });
+  const query = useSectionQuery({ query: CustomerProfile, variables: { id: customerId } });
+  const { data } = query;
   const customer = data?.customer;
   return (
-    <Section title="Details" fetching={fetching} loaded={Boolean(data)} error={error}>
+    <Section title="Details" query={query}>
       {customer ? (
         <dl className="facts">
           <dt>Created</dt>
@@ -85,14 +82,9 @@ const draftOf = (customer: Contact): ContactDraft => ({
 
 /** "Edit details": the contact fields as they are; a field emptied is cleared. */
 export function EditDetailsDialog({ customer, open, onClose }: { customer: Contact; open: boolean; onClose: () => void }) {
-  const [draft, setDraft] = useState(() => draftOf(customer));
+  // Each opening starts from the customer as they are now.
+  const [draft, setDraft] = useDraft(() => draftOf(customer), String(open));
   const action = useAction(CustomerProfileUpdate, (data) => data.updateCustomer);
-  const [wasOpen, setWasOpen] = useState(open);
-  if (open !== wasOpen) {
-    // Each opening starts from the customer as they are now.
-    setWasOpen(open);
-    if (open) setDraft(draftOf(customer));
-  }
   const close = () => {
     action.reset();
     onClose();
@@ -102,22 +94,9 @@ export function EditDetailsDialog({ customer, open, onClose }: { customer: Conta
     if (payload) close();
   };
   return (
-    <Dialog
-      title="Edit details"
-      open={open}
-      onClose={close}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            Save changes
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title="Edit details" open={open} onClose={close} onSubmit={() => void submit()} submitLabel="Save changes" busy={action.busy}>
       <ContactFields value={draft} onChange={setDraft} errors={action.errors} />
       <FormErrors errors={unplaced(action.errors, CONTACT_PATHS)} failure={action.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }

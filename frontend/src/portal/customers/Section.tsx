@@ -5,7 +5,8 @@
  */
 import type { ReactNode } from 'react';
 import { useId } from 'react';
-import type { CombinedError } from 'urql';
+import type { AnyVariables, CombinedError, UseQueryArgs } from 'urql';
+import { useQuery } from 'urql';
 
 import { Loading, QueryError } from '../ui/States';
 
@@ -13,15 +14,21 @@ interface SectionProps {
   title: string;
   /** Buttons beside the heading. */
   actions?: ReactNode;
-  /** The section's query: loading until the first answer, its error if it failed. */
-  fetching?: boolean;
-  loaded?: boolean;
-  error?: CombinedError | undefined;
+  /** The section's query (from useSectionQuery): loading until the first answer, its error if it failed. */
+  query: { fetching: boolean; data?: unknown; error?: CombinedError | undefined };
   children?: ReactNode;
 }
 
-export function Section({ title, actions, fetching = false, loaded = true, error, children }: SectionProps) {
+/** The section's query, and `refresh` to ask the server again after a change. */
+export function useSectionQuery<Data, Variables extends AnyVariables>(args: UseQueryArgs<Variables, Data>) {
+  const [result, reexecute] = useQuery<Data, Variables>(args);
+  return { ...result, refresh: () => reexecute({ requestPolicy: 'network-only' }) };
+}
+
+export function Section({ title, actions, query, children }: SectionProps) {
   const headingId = useId();
+  const { fetching, error } = query;
+  const loaded = Boolean(query.data);
   return (
     <section className="section cust-section" aria-labelledby={headingId} aria-busy={fetching || undefined}>
       <div className="section-header">

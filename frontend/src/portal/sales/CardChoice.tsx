@@ -7,6 +7,7 @@ import { useId } from 'react';
 
 import type { CardDraft, CardInput } from '../cards/CardFields';
 import { CardFields, EMPTY_CARD, cardPaths, toCardInput } from '../cards/CardFields';
+import { cardLabel as shortCardLabel, expiryLabel } from '../customers/names';
 import type { UserError } from '../ui/errors';
 import { errorFor } from '../ui/errors';
 import { SelectField } from '../ui/Field';
@@ -46,15 +47,11 @@ export function choiceErrors(choice: CardChoiceValue): UserError[] {
 
 export const choicePaths = ['paymentMethodId', ...cardPaths('card')];
 
-function brandName(brand: string): string {
-  const names: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', diners: 'Diners Club', jcb: 'JCB', unionpay: 'UnionPay' };
-  return names[brand] ?? 'Card';
-}
-
+/** "Visa •••• 4242, expires 03/2030 (expired)": a card as the choices name it. */
 export function cardLabel(card: SaleCard): string {
-  const expiry = card.expMonth && card.expYear ? `, expires ${String(card.expMonth).padStart(2, '0')}/${card.expYear}` : '';
+  const expiry = card.expMonth && card.expYear ? `, expires ${expiryLabel(card)}` : '';
   const expired = card.status === 'EXPIRED' ? ' (expired)' : '';
-  return `${brandName(card.brand)} •••• ${card.last4}${expiry}${expired}`;
+  return `${shortCardLabel(card)}${expiry}${expired}`;
 }
 
 interface CardChoiceProps {

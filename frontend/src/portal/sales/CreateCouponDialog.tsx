@@ -5,18 +5,17 @@
 import { useState } from 'react';
 
 import { useViewer } from '../auth/viewer';
+import { FormDialog } from '../ui/FormDialog';
 import { graphql } from '../gql';
 import type { CreateCouponInput } from '../gql/graphql';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
 import type { UserError } from '../ui/errors';
 import { errorFor, unplaced } from '../ui/errors';
-import { CheckboxField, SelectField, TextField } from '../ui/Field';
+import { CheckboxField, TextField } from '../ui/Field';
 import { formatDate, today } from '../ui/format';
 import { amountProblem } from '../ui/money';
 import { FormErrors, Notice } from '../ui/States';
 import { useAction } from '../ui/useAction';
-import { currencyChoices } from './data';
+import { CurrencySelect } from './SaleFields';
 
 export const CreateCouponDialogCreate = graphql(`
   mutation CreateCouponDialogCreate($input: CreateCouponInput!) {
@@ -38,9 +37,7 @@ export const CreateCouponDialogCreate = graphql(`
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -105,41 +102,34 @@ export function CreateCouponDialog({ customerId, onClose }: { customerId: string
     }
   };
 
-  if (made) {
-    return (
-      <Dialog title="Create coupon" open onClose={onClose} footer={<Button variant="primary" onClick={onClose}>Done</Button>}>
-        <Notice tone="success">
-          Coupon <strong className="mono">{made.code}</strong> created: {made.off}.
-        </Notice>
-        <dl className="facts">
-          <dt>Code</dt>
-          <dd className="mono">{made.code}</dd>
-          <dt>Discount</dt>
-          <dd>{made.off}</dd>
-          <dt>Expires</dt>
-          <dd>{made.expiresAt ? formatDate(made.expiresAt, viewer.locale) : 'Never'}</dd>
-          <dt>Uses</dt>
-          <dd>{made.maxRedemptions ? `At most ${made.maxRedemptions}` : 'Unlimited'}</dd>
-          <dt>Who may use it</dt>
-          <dd>{made.onlyThisCustomer ? 'Only this customer' : 'Any customer'}</dd>
-        </dl>
-      </Dialog>
-    );
-  }
-
   return (
-    <Dialog
+    <FormDialog
       title="Create coupon"
       open
       onClose={onClose}
       onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.busy}>
-            Create coupon
-          </Button>
-        </>
+      submitLabel="Create coupon"
+      busy={create.busy}
+      done={
+        made ? (
+          <>
+            <Notice tone="success">
+              Coupon <strong className="mono">{made.code}</strong> created: {made.off}.
+            </Notice>
+            <dl className="facts">
+              <dt>Code</dt>
+              <dd className="mono">{made.code}</dd>
+              <dt>Discount</dt>
+              <dd>{made.off}</dd>
+              <dt>Expires</dt>
+              <dd>{made.expiresAt ? formatDate(made.expiresAt, viewer.locale) : 'Never'}</dd>
+              <dt>Uses</dt>
+              <dd>{made.maxRedemptions ? `At most ${made.maxRedemptions}` : 'Unlimited'}</dd>
+              <dt>Who may use it</dt>
+              <dd>{made.onlyThisCustomer ? 'Only this customer' : 'Any customer'}</dd>
+            </dl>
+          </>
+        ) : null
       }
     >
       <TextField label="Coupon code" value={code} onChange={(event) => setCode(event.target.value)} error={errorFor(errors, 'code')} autoComplete="off" hint="3 to 64 letters, digits, - and _; customers type it ignoring case." />
@@ -160,13 +150,7 @@ export function CreateCouponDialog({ customerId, onClose }: { customerId: string
         ) : (
           <div className="form-grid">
             <TextField label="Amount off" inputMode="decimal" value={amount} onChange={(event) => setAmount(event.target.value)} error={errorFor(errors, 'amountOff.amount') ?? errorFor(errors, 'amountOff')} />
-            <SelectField label="Currency" value={currency} onChange={(event) => setCurrency(event.target.value)} error={errorFor(errors, 'amountOff.currency')}>
-              {currencyChoices(viewer.defaultCurrency).map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </SelectField>
+            <CurrencySelect value={currency} onChange={setCurrency} error={errorFor(errors, 'amountOff.currency')} />
           </div>
         )}
       </fieldset>
@@ -176,6 +160,6 @@ export function CreateCouponDialog({ customerId, onClose }: { customerId: string
       </div>
       <CheckboxField label="Only for this customer" checked={onlyThisCustomer} onChange={(event) => setOnlyThisCustomer(event.target.checked)} />
       <FormErrors errors={unplaced(errors, ['code', 'percentOff', 'amountOff', 'amountOff.amount', 'amountOff.currency', 'expiresAt', 'maxRedemptions'])} failure={create.failure} />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -7,22 +7,22 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 
 import { useViewer } from '../auth/viewer';
+import { FormDialog } from '../ui/FormDialog';
 import { graphql } from '../gql';
 import type { CreatePaymentRequestInput } from '../gql/graphql';
-import { Button } from '../ui/Button';
 import { LinkBox } from '../ui/CopyButton';
-import { Dialog } from '../ui/Dialog';
 import type { UserError } from '../ui/errors';
 import { errorFor, unplaced } from '../ui/errors';
-import { CheckboxField, SelectField, TextField } from '../ui/Field';
+import { CheckboxField, TextField } from '../ui/Field';
 import { formatDate, today } from '../ui/format';
 import { amountProblem } from '../ui/money';
 import { FormErrors, Loading, Notice, QueryError } from '../ui/States';
 import { useAction } from '../ui/useAction';
-import { SalesDialogData, currencyChoices } from './data';
-import type { GridOffer, GridRow } from './grid';
-import { checkRows, emptyRow, rowsFromOffer, sameAsOffer, sentRows, toLineInputs } from './grid';
+import { SalesDialogData } from './data';
+import { checkRows, toLineInputs } from './grid';
 import { ProductGrid, gridPaths } from './ProductGrid';
+import { CurrencySelect, OfferSelect } from './SaleFields';
+import { useSaleLines } from './useSaleLines';
 
 export const RequestPaymentCreate = graphql(`
   mutation RequestPaymentCreate($input: CreatePaymentRequestInput!) {
@@ -44,9 +44,7 @@ export const RequestPaymentCreate = graphql(`
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -64,9 +62,6 @@ export function RequestPaymentDialog({ customerId, onClose }: { customerId: stri
   const [{ data, error, fetching }] = useQuery({ query: SalesDialogData, variables: { id: customerId } });
   const [mode, setMode] = useState<Mode>('AMOUNT');
   const [amount, setAmount] = useState('');
-  const [currencyPicked, setCurrencyPicked] = useState<string | null>(null);
-  const [rows, setRows] = useState<GridRow[]>(() => [emptyRow()]);
-  const [offer, setOffer] = useState<GridOffer | null>(null);
   const [description, setDescription] = useState('');
   const [expires, setExpires] = useState('');
   const [sendEmail, setSendEmail] = useState(false);
@@ -77,12 +72,8 @@ export function RequestPaymentDialog({ customerId, onClose }: { customerId: stri
 
   const products = data?.products ?? [];
   const offers = data?.offers ?? [];
-  const productCurrency = sentRows(rows)
-    .map(({ row }) => products.find((p) => p.id === row.productId)?.price.currency)
-    .find(Boolean);
-  const currency = currencyPicked ?? (mode === 'PRODUCTS' ? (offer?.currency ?? productCurrency) : undefined) ?? viewer.defaultCurrency;
+  const { rows, setRows, offer, offerId, currency, setCurrency, applyOffer } = useSaleLines(products, offers, viewer.defaultCurrency, mode === 'PRODUCTS');
   const errors = [...checked, ...create.errors];
-  const offerId = mode === 'PRODUCTS' && offer && sameAsOffer(rows, offer) ? offer.id : null;
 
   const submit = async () => {
     const found: UserError[] = [];
@@ -106,33 +97,27 @@ export function RequestPaymentDialog({ customerId, onClose }: { customerId: stri
     if (request) setMade({ url: request.url, amount: request.amount.formatted, emailed: sendEmail, expiresAt: request.expiresAt });
   };
 
-  if (made) {
-    return (
-      <Dialog title="Request payment" open onClose={onClose} footer={<Button variant="primary" onClick={onClose}>Done</Button>}>
-        <Notice tone="success">
-          Payment request for {made.amount} created{made.emailed ? ' and emailed to the customer' : ''}. The link works until {formatDate(made.expiresAt, viewer.locale)}.
-        </Notice>
-        <h3>Payment link</h3>
-        <LinkBox url={made.url} />
-      </Dialog>
-    );
-  }
-
   const shown = ['amount', 'amount.amount', 'amount.currency', 'currency', 'description', 'expiresAt', ...(mode === 'PRODUCTS' ? gridPaths(rows) : [])];
   return (
-    <Dialog
+    <FormDialog
       title="Request payment"
       open
       onClose={onClose}
       wide={mode === 'PRODUCTS'}
       onSubmit={() => void submit()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.busy} disabled={!data}>
-            Create payment request
-          </Button>
-        </>
+      submitLabel="Create payment request"
+      busy={create.busy}
+      disabled={!data}
+      done={
+        made ? (
+          <>
+            <Notice tone="success">
+              Payment request for {made.amount} created{made.emailed ? ' and emailed to the customer' : ''}. The link works until {formatDate(made.expiresAt, viewer.locale)}.
+            </Notice>
+            <h3>Payment link</h3>
+            <LinkBox url={made.url} />
+          </>
+        ) : null
       }
     >
       {error ? <QueryError error={error} /> : null}
@@ -155,25 +140,13 @@ export function RequestPaymentDialog({ customerId, onClose }: { customerId: stri
           {mode === 'AMOUNT' ? (
             <div className="form-grid">
               <TextField label="Amount" inputMode="decimal" value={amount} onChange={(event) => setAmount(event.target.value)} error={errorFor(errors, 'amount.amount') ?? errorFor(errors, 'amount')} />
-              <CurrencySelect value={currency} onChange={setCurrencyPicked} error={errorFor(errors, 'amount.currency') ?? errorFor(errors, 'currency')} more={[]} />
+              <CurrencySelect value={currency} onChange={setCurrency} error={errorFor(errors, 'amount.currency') ?? errorFor(errors, 'currency')} more={[currency]} />
             </div>
           ) : (
             <>
               <div className="sales-lines-header">
-                <SelectField label="Apply saved offer" value={offer?.id ?? ''} onChange={(event) => {
-                  const picked = offers.find((o) => o.id === event.target.value) ?? null;
-                  setOffer(picked);
-                  setCurrencyPicked(null);
-                  if (picked) setRows(rowsFromOffer(picked));
-                }}>
-                  <option value="">{offers.length ? 'Choose an offer…' : 'No saved offers yet'}</option>
-                  {offers.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name} ({o.currency})
-                    </option>
-                  ))}
-                </SelectField>
-                <CurrencySelect value={currency} onChange={setCurrencyPicked} error={errorFor(errors, 'currency')} more={[...products.map((p) => p.price.currency), ...offers.map((o) => o.currency)]} />
+                <OfferSelect offers={offers} value={offer?.id ?? ''} onPick={applyOffer} />
+                <CurrencySelect value={currency} onChange={setCurrency} error={errorFor(errors, 'currency')} more={[currency, ...products.map((p) => p.price.currency), ...offers.map((o) => o.currency)]} />
               </div>
               <ProductGrid rows={rows} onChange={(next) => { setRows(next); setChecked([]); }} products={products} currency={currency} errors={errors} />
             </>
@@ -185,19 +158,6 @@ export function RequestPaymentDialog({ customerId, onClose }: { customerId: stri
           <FormErrors errors={unplaced(errors, shown)} failure={create.failure} />
         </>
       ) : null}
-    </Dialog>
-  );
-}
-
-function CurrencySelect({ value, onChange, error, more }: { value: string; onChange: (c: string) => void; error: string | undefined; more: string[] }) {
-  const { defaultCurrency } = useViewer();
-  return (
-    <SelectField label="Currency" value={value} onChange={(event) => onChange(event.target.value)} error={error}>
-      {currencyChoices(defaultCurrency, value, ...more).map((c) => (
-        <option key={c} value={c}>
-          {c}
-        </option>
-      ))}
-    </SelectField>
+    </FormDialog>
   );
 }

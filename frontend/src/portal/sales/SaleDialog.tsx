@@ -2,9 +2,7 @@
  * "Log transaction / Charge": build a sale in the product grid (or from a
  * saved offer), then charge a card now or record a sale paid elsewhere.
  * Mounted once per opening, so its idempotency key is made once per opening
- * too: a retry after a lost answer returns the first result, never a second
- * charge. Only a definite DECLINED or FAILED (no money moved) makes a fresh
- * key, because trying another card is a new attempt with another input.
+ * too (see useChargeAttempt).
  * Enter does not submit here: charging takes a deliberate press.
  */
 import { useState } from 'react';
@@ -17,49 +15,34 @@ import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import type { UserError } from '../ui/errors';
 import { errorFor, unplaced } from '../ui/errors';
-import { SelectField, TextField } from '../ui/Field';
+import { TextField } from '../ui/Field';
 import { today } from '../ui/format';
 import { amountProblem } from '../ui/money';
 import { FormErrors, Loading, Notice, QueryError } from '../ui/States';
 import { useAction } from '../ui/useAction';
 import type { CardChoiceValue } from './CardChoice';
 import { CardChoice, choiceErrors, choiceInput, choicePaths, initialChoice } from './CardChoice';
-import { SalesDialogData, currencyChoices } from './data';
-import type { GridOffer, GridRow } from './grid';
-import { checkRows, emptyRow, rowsFromOffer, sameAsOffer, sentRows, toLineInputs } from './grid';
+import { SalesDialogData } from './data';
+import { checkRows, rowsFromOffer, sentRows, toLineInputs } from './grid';
 import type { Outcome } from './outcome';
 import { describeCharge } from './outcome';
 import { ProductGrid, gridPaths } from './ProductGrid';
+import { CurrencySelect, OfferSelect } from './SaleFields';
 import { SaveOffer } from './SaveOffer';
 import { TotalBar } from './TotalBar';
+import { DeclineNotice, useChargeAttempt } from './useChargeAttempt';
+import { useSaleLines } from './useSaleLines';
 import { useSaleTotal } from './useSaleTotal';
 
 export const SaleDialogCharge = graphql(`
   mutation SaleDialogCharge($input: ChargeNowInput!) {
     chargeNow(input: $input) {
       transaction {
-        id
-        status
+        ...SalesChargeFields
         origin
-        total {
-          amount
-          currency
-          formatted
-        }
-        resultCode
-        declineCode
-        resultMessage
-        customer {
-          id
-        }
-        paymentMethod {
-          id
-        }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -82,9 +65,7 @@ export const SaleDialogLog = graphql(`
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -110,17 +91,13 @@ function dayToDateTime(day: string): string | null {
 export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
   const viewer = useViewer();
   const [{ data, error, fetching }, refetch] = useQuery({ query: SalesDialogData, variables: { id: customerId } });
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const [rows, setRows] = useState<GridRow[]>(() => [emptyRow()]);
-  const [offer, setOffer] = useState<GridOffer | null>(null);
-  const [currencyPicked, setCurrencyPicked] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>('CHARGE');
   const [choice, setChoice] = useState<CardChoiceValue | null>(null);
   const [day, setDay] = useState(today());
   const [discount, setDiscount] = useState('');
   const [couponCode, setCouponCode] = useState('');
   const [checked, setChecked] = useState<UserError[]>([]);
-  const [decline, setDecline] = useState<string | null>(null);
+  const attempt = useChargeAttempt(onDone);
   const [offerNotice, setOfferNotice] = useState<string | null>(null);
   const charge = useAction(SaleDialogCharge, (d) => d.chargeNow);
   const log = useAction(SaleDialogLog, (d) => d.logTransaction);
@@ -128,23 +105,11 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
   const products = data?.products ?? [];
   const offers = data?.offers ?? [];
   const cards = data?.customer?.paymentMethods ?? [];
-  const productCurrency = sentRows(rows)
-    .map(({ row }) => products.find((p) => p.id === row.productId)?.price.currency)
-    .find(Boolean);
-  const currency = currencyPicked ?? offer?.currency ?? productCurrency ?? viewer.defaultCurrency;
+  const { rows, setRows, offer, setOffer, offerId, currency, setCurrency, applyOffer } = useSaleLines(products, offers, viewer.defaultCurrency);
   const cardChoice = choice ?? initialChoice(cards);
-  const offerId = offer && sameAsOffer(rows, offer) ? offer.id : null;
   const total = useSaleTotal({ customerId, offerId, rows, products, currency, couponCode, discount });
   const action = mode === 'CHARGE' ? charge : log;
   const errors = [...checked, ...action.errors, ...total.errors];
-
-  const applyOffer = (id: string) => {
-    const picked = offers.find((o) => o.id === id) ?? null;
-    setOffer(picked);
-    setCurrencyPicked(null);
-    setChecked([]);
-    if (picked) setRows(rowsFromOffer(picked));
-  };
 
   const check = (): UserError[] => {
     const found = offerId ? [] : checkRows(rows, currency);
@@ -169,25 +134,19 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
     currency,
     couponCode: couponCode.trim() || null,
     discount: discount.trim() ? { amount: discount.trim(), currency } : null,
-    idempotencyKey: key,
+    idempotencyKey: attempt.key,
   });
 
   const submit = async () => {
     if (action.busy) return;
     const found = check();
     setChecked(found);
-    setDecline(null);
+    attempt.clearDecline();
     if (found.length) return;
     if (mode === 'CHARGE') {
       const input: ChargeNowInput = { ...common(), ...choiceInput(cardChoice, cards) };
       const payload = await charge.run({ input });
-      if (!payload?.transaction) return;
-      const outcome = describeCharge(payload.transaction);
-      if (outcome.close) onDone(outcome);
-      else {
-        setDecline(outcome.text);
-        setKey(crypto.randomUUID());
-      }
+      if (payload?.transaction) attempt.settle(payload.transaction);
     } else {
       const input: LogTransactionInput = { ...common(), transactionDate: dayToDateTime(day) };
       const payload = await log.run({ input });
@@ -216,14 +175,15 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
           <section aria-labelledby="sales-lines-heading">
             <div className="sales-lines-header">
               <h3 id="sales-lines-heading">Products</h3>
-              <SelectField label="Apply saved offer" value={offer?.id ?? ''} onChange={(event) => applyOffer(event.target.value)} hint={offer && !offerId ? 'Changed since it was applied: the lines are charged as shown.' : undefined}>
-                <option value="">{offers.length ? 'Choose an offer…' : 'No saved offers yet'}</option>
-                {offers.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name} ({o.currency})
-                  </option>
-                ))}
-              </SelectField>
+              <OfferSelect
+                offers={offers}
+                value={offer?.id ?? ''}
+                onPick={(id) => {
+                  applyOffer(id);
+                  setChecked([]);
+                }}
+                hint={offer && !offerId ? 'Changed since it was applied: the lines are charged as shown.' : undefined}
+              />
             </div>
             <ProductGrid rows={rows} onChange={(next) => { setRows(next); setChecked([]); }} products={products} currency={currency} errors={errors} oneOffOnly={mode === 'LOG'} />
             <SaveOffer
@@ -242,20 +202,14 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
           <div className="form-grid">
             <TextField label={`Discount (${currency}, optional)`} inputMode="decimal" value={discount} onChange={(event) => setDiscount(event.target.value)} error={errorFor(errors, 'discount.amount') ?? errorFor(errors, 'discount')} />
             <TextField label="Coupon code (optional)" value={couponCode} onChange={(event) => setCouponCode(event.target.value)} error={errorFor(errors, 'couponCode')} autoComplete="off" />
-            <SelectField label="Currency" value={currency} onChange={(event) => setCurrencyPicked(event.target.value)} error={errorFor(errors, 'currency')}>
-              {currencyChoices(viewer.defaultCurrency, currency, ...products.map((p) => p.price.currency), ...offers.map((o) => o.currency)).map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </SelectField>
+            <CurrencySelect value={currency} onChange={setCurrency} error={errorFor(errors, 'currency')} more={[currency, ...products.map((p) => p.price.currency), ...offers.map((o) => o.currency)]} />
           </div>
 
           <fieldset>
             <legend>I would like to…</legend>
             <div className="choices">
               <label>
-                <input type="radio" name="sales-mode" checked={mode === 'LOG'} onChange={() => { setMode('LOG'); setChecked([]); setDecline(null); }} />
+                <input type="radio" name="sales-mode" checked={mode === 'LOG'} onChange={() => { setMode('LOG'); setChecked([]); attempt.clearDecline(); }} />
                 Log transaction (don't charge card)
               </label>
               <label>
@@ -271,13 +225,7 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
             <TextField label="Transaction date" type="date" max={today()} value={day} onChange={(event) => setDay(event.target.value)} error={errorFor(errors, 'transactionDate')} hint="When it was paid elsewhere. Only one-off lines can be logged." />
           )}
 
-          {decline ? (
-            <div className="notice notice-error" role="alert">
-              <p>
-                <strong>Not charged.</strong> {decline}
-              </p>
-            </div>
-          ) : null}
+          <DeclineNotice text={attempt.decline} />
           <FormErrors errors={dedupe(unplaced(errors, [...SHOWN, ...gridPaths(rows)]))} failure={action.failure} />
         </div>
       ) : null}

@@ -22,9 +22,7 @@ export const SaleDialogSaveOffer = graphql(`
         ...SalesOfferFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -13,41 +13,25 @@ import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import type { UserError } from '../ui/errors';
 import { errorFor, unplaced } from '../ui/errors';
-import { SelectField, TextField } from '../ui/Field';
+import { TextField } from '../ui/Field';
 import { amountProblem, formatMoney } from '../ui/money';
 import { FormErrors, Loading, QueryError } from '../ui/States';
 import { useAction } from '../ui/useAction';
 import type { CardChoiceValue } from './CardChoice';
 import { CardChoice, choiceErrors, choiceInput, choicePaths, initialChoice } from './CardChoice';
-import { SalesDialogData, currencyChoices } from './data';
+import { SalesDialogData } from './data';
 import type { Outcome } from './outcome';
-import { describeCharge } from './outcome';
+import { CurrencySelect } from './SaleFields';
+import { DeclineNotice, useChargeAttempt } from './useChargeAttempt';
 
 export const VirtualTerminalCharge = graphql(`
   mutation VirtualTerminalCharge($input: ChargeNowInput!) {
     chargeNow(input: $input) {
       transaction {
-        id
-        status
-        total {
-          amount
-          currency
-          formatted
-        }
-        resultCode
-        declineCode
-        resultMessage
-        customer {
-          id
-        }
-        paymentMethod {
-          id
-        }
+        ...SalesChargeFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -64,13 +48,12 @@ interface VirtualTerminalProps {
 export function VirtualTerminal({ customerId, onClose, onDone }: VirtualTerminalProps) {
   const viewer = useViewer();
   const [{ data, error, fetching }] = useQuery({ query: SalesDialogData, variables: { id: customerId } });
-  const [key, setKey] = useState(() => crypto.randomUUID());
   const [description, setDescription] = useState('');
   const [amount, setAmount] = useState('');
   const [currency, setCurrency] = useState(viewer.defaultCurrency);
   const [choice, setChoice] = useState<CardChoiceValue | null>(null);
   const [checked, setChecked] = useState<UserError[]>([]);
-  const [decline, setDecline] = useState<string | null>(null);
+  const attempt = useChargeAttempt(onDone);
   const charge = useAction(VirtualTerminalCharge, (d) => d.chargeNow);
   const cards = data?.customer?.paymentMethods ?? [];
   const cardChoice = choice ?? initialChoice(cards, true);
@@ -82,7 +65,7 @@ export function VirtualTerminal({ customerId, onClose, onDone }: VirtualTerminal
     const problem = amountProblem(amount, currency);
     const found: UserError[] = [...(problem ? [{ field: ['input', 'lines', '0', 'unitPrice'], code: 'INVALID', message: problem }] : []), ...choiceErrors(cardChoice)];
     setChecked(found);
-    setDecline(null);
+    attempt.clearDecline();
     if (found.length) return;
     const payload = await charge.run({
       input: {
@@ -90,16 +73,10 @@ export function VirtualTerminal({ customerId, onClose, onDone }: VirtualTerminal
         currency,
         lines: [{ description: description.trim() || VIRTUAL_TERMINAL_DESCRIPTION, quantity: 1, unitPrice: amount.trim(), kind: 'SINGLE' }],
         ...choiceInput(cardChoice, cards),
-        idempotencyKey: key,
+        idempotencyKey: attempt.key,
       },
     });
-    if (!payload?.transaction) return;
-    const outcome = describeCharge(payload.transaction);
-    if (outcome.close) onDone(outcome);
-    else {
-      setDecline(outcome.text);
-      setKey(crypto.randomUUID());
-    }
+    if (payload?.transaction) attempt.settle(payload.transaction);
   };
 
   const label = valid ? `Charge ${formatMoney({ amount: amount.trim(), currency }, viewer.locale)}` : 'Charge';
@@ -124,22 +101,10 @@ export function VirtualTerminal({ customerId, onClose, onDone }: VirtualTerminal
           <TextField label="Description (optional)" placeholder={VIRTUAL_TERMINAL_DESCRIPTION} value={description} onChange={(event) => setDescription(event.target.value)} error={errorFor(errors, 'lines.0.description')} />
           <div className="form-grid">
             <TextField label="Amount" inputMode="decimal" value={amount} onChange={(event) => setAmount(event.target.value)} error={errorFor(errors, 'lines.0.unitPrice') ?? errorFor(errors, 'lines')} />
-            <SelectField label="Currency" value={currency} onChange={(event) => setCurrency(event.target.value)} error={errorFor(errors, 'currency')}>
-              {currencyChoices(viewer.defaultCurrency).map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </SelectField>
+            <CurrencySelect value={currency} onChange={setCurrency} error={errorFor(errors, 'currency')} />
           </div>
           <CardChoice cards={cards} value={cardChoice} onChange={setChoice} errors={errors} />
-          {decline ? (
-            <div className="notice notice-error" role="alert">
-              <p>
-                <strong>Not charged.</strong> {decline}
-              </p>
-            </div>
-          ) : null}
+          <DeclineNotice text={attempt.decline} />
           <FormErrors errors={unplaced(errors, ['lines', 'lines.0.description', 'lines.0.unitPrice', 'currency', ...choicePaths])} failure={charge.failure} />
         </>
       ) : null}

@@ -66,3 +66,25 @@ export function currencyChoices(defaultCurrency: string, ...more: (string | null
   const common = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY'];
   return [...new Set([defaultCurrency, ...more.filter((c): c is string => Boolean(c)), ...common])];
 }
+
+/** What a charge's outcome needs (see outcome.ts), and the customer and card it refreshes. */
+export const SalesChargeFields = graphql(`
+  fragment SalesChargeFields on Transaction {
+    id
+    status
+    total {
+      amount
+      currency
+      formatted
+    }
+    resultCode
+    declineCode
+    resultMessage
+    customer {
+      id
+    }
+    paymentMethod {
+      id
+    }
+  }
+`);

@@ -61,9 +61,7 @@ export const SaleTotalPreview = graphql(`
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

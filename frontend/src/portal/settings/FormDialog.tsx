@@ -1,13 +1,11 @@
 /**
- * A dialog that is one form: Cancel and a submit button (disabled while the
- * mutation runs) in its footer, and below the fields the action's errors
- * that no field shows.
+ * The settings screens' form dialog: the portal's FormDialog driven by one
+ * mutation's state, with the errors no field shows in the banner.
  */
 import type { ReactNode } from 'react';
 
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
 import { unplaced } from '../ui/errors';
+import { FormDialog as Form } from '../ui/FormDialog';
 import { FormErrors } from '../ui/States';
 import type { ActionState } from '../ui/useAction';
 
@@ -24,25 +22,6 @@ interface FormDialogProps {
   children: ReactNode;
 }
 
-export function FormDialog({ title, submitLabel, action, fields, onClose, onSubmit, wide, children }: FormDialogProps) {
-  return (
-    <Dialog
-      title={title}
-      open
-      wide={wide}
-      onClose={onClose}
-      onSubmit={() => void onSubmit()}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={action.busy}>
-            {submitLabel}
-          </Button>
-        </>
-      }
-    >
-      {children}
-      <FormErrors errors={unplaced(action.errors, fields)} failure={action.failure} />
-    </Dialog>
-  );
+export function FormDialog({ action, fields, ...form }: FormDialogProps) {
+  return <Form {...form} busy={action.busy} banner={<FormErrors errors={unplaced(action.errors, fields)} failure={action.failure} />} />;
 }
