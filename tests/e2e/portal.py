@@ -17,6 +17,16 @@ from playwright.async_api import ConsoleMessage, Page, Request, expect
 
 from paydesk.demo import DEMO_EMAIL, DEMO_PASSWORD
 
+
+async def fill_hosted_card(page: Page, name: str, number: str, month: str, year: str, cvc: str) -> None:
+    """The card fields of the hosted pages (/card/... and /pay/...), as a payer types them."""
+    await page.get_by_label("Name on card").fill(name)
+    await page.get_by_label("Card number").fill(number)
+    await page.get_by_label("Month").fill(month)
+    await page.get_by_label("Year").fill(year)
+    await page.get_by_label("Security code (CVC)").fill(cvc)
+
+
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
 
 
@@ -83,6 +93,13 @@ class Portal:
         )
         assert tokenized["tokenizeCard"]["userErrors"] == []
         return customer_id
+
+    async def payer_tab(self, url: str) -> Page:
+        """A second tab of the same browser on a hosted page (the payer's), watched like the first."""
+        payer = await self.page.context.new_page()
+        self.watch(payer)
+        await payer.goto(url)
+        return payer
 
     async def screenshot(self, step: str = "", page: Page | None = None) -> Path:
         OUTPUT.mkdir(parents=True, exist_ok=True)

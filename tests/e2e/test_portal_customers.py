@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.portal import Portal
+from tests.e2e.portal import Portal, fill_hosted_card
 
 pytestmark = pytest.mark.e2e
 
@@ -109,14 +109,8 @@ async def test_request_card_details_and_the_customer_completes_the_card_page(por
     await dialog.get_by_role("button", name="Done").click()
     await portal.screenshot("link made")
 
-    payer = await portal.page.context.new_page()
-    portal.watch(payer)
-    await payer.goto(url)
-    await payer.get_by_label("Name on card").fill("Katherine Johnson")
-    await payer.get_by_label("Card number").fill("5555 5555 5555 4444")
-    await payer.get_by_label("Month").fill("12")
-    await payer.get_by_label("Year").fill("2030")
-    await payer.get_by_label("Security code (CVC)").fill("321")
+    payer = await portal.payer_tab(url)
+    await fill_hosted_card(payer, "Katherine Johnson", "5555 5555 5555 4444", "12", "2030", "321")
     await payer.get_by_role("button", name="Save card").click()
     await expect(payer.get_by_text("Your card is saved")).to_be_visible()
     await portal.screenshot("card page done", page=payer)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.portal import Portal
+from tests.e2e.portal import Portal, fill_hosted_card
 
 pytestmark = pytest.mark.e2e
 
@@ -103,16 +103,10 @@ async def test_request_a_payment_and_pay_it_on_the_hosted_page(portal: Portal) -
     requests = portal.page.get_by_role("region", name="Payment requests")
     await expect(requests).to_contain_text("Open")
 
-    payer = await portal.page.context.new_page()
-    portal.watch(payer)
-    await payer.goto(url)
+    payer = await portal.payer_tab(url)
     await expect(payer.get_by_role("cell", name="Kayak rental, two days")).to_be_visible()
     await payer.get_by_label("A new card").check()
-    await payer.get_by_label("Name on card").fill("Hedy Lamarr")
-    await payer.get_by_label("Card number").fill("5555 5555 5555 4444")
-    await payer.get_by_label("Month").fill("04")
-    await payer.get_by_label("Year").fill("2031")
-    await payer.get_by_label("Security code (CVC)").fill("123")
+    await fill_hosted_card(payer, "Hedy Lamarr", "5555 5555 5555 4444", "04", "2031", "123")
     await payer.get_by_role("button", name=re.compile("^Pay ")).click()
     await expect(payer.get_by_text("Thank you, your payment went through")).to_be_visible()
     await portal.screenshot("paid", page=payer)
