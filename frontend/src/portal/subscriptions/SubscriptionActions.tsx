@@ -1,7 +1,7 @@
 /**
  * The buttons of one subscription or plan and their confirm dialogs. A
  * button shows only when the viewer's role may run it (DESIGN.md's roles:
- * REP pauses, resumes, moves the next charge date and pays a plan off;
+ * REP pauses, resumes, moves the next charge date, changes the card and pays a plan off;
  * ADMIN and up also cancel and change price or quantity) and the order's
  * status allows it. Each dialog is mounted when opened, so its fields and
  * idempotency key are fresh per opening.
@@ -19,6 +19,7 @@ import { errorFor } from '../ui/errors';
 import { TextField } from '../ui/Field';
 import { formatDate, today } from '../ui/format';
 import { useAction } from '../ui/useAction';
+import { ChangeCardDialog } from './ChangeCardDialog';
 import { ChangeSubscriptionDialog } from './ChangeSubscriptionDialog';
 import type { SubscriptionDialogProps } from './fields';
 import { isDay, isOpen, kindNoun } from './fields';
@@ -89,7 +90,7 @@ const PayRemainingBalance = graphql(`
   }
 `);
 
-type Which = 'pause' | 'resume' | 'cancel' | 'change' | 'move' | 'payOff';
+type Which = 'pause' | 'resume' | 'cancel' | 'change' | 'move' | 'card' | 'payOff';
 
 const DIALOGS: Record<Which, ComponentType<SubscriptionDialogProps>> = {
   pause: PauseDialog,
@@ -97,6 +98,7 @@ const DIALOGS: Record<Which, ComponentType<SubscriptionDialogProps>> = {
   cancel: CancelDialog,
   change: ChangeSubscriptionDialog,
   move: MoveDateDialog,
+  card: ChangeCardDialog,
   payOff: PayOffDialog,
 };
 
@@ -119,6 +121,7 @@ export function SubscriptionActions({ subscription: s, onDone, onStart }: Action
   if (s.status === 'ACTIVE' || s.status === 'PAST_DUE') buttons.push(['pause', 'Pause']);
   if (s.status === 'PAUSED') buttons.push(['resume', 'Resume']);
   if ((s.status === 'ACTIVE' || s.status === 'PAUSED') && s.nextChargeDate) buttons.push(['move', 'Move next charge date']);
+  buttons.push(['card', 'Change card']);
   if (admin && !plan) buttons.push(['change', 'Change price or quantity']);
   if (plan && (s.paymentsRemaining ?? 0) > 0) buttons.push(['payOff', 'Pay remaining balance']);
   if (admin) buttons.push(['cancel', `Cancel ${noun}`]);

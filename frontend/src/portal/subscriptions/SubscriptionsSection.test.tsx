@@ -165,6 +165,36 @@ describe('SubscriptionsSection', () => {
     expect(String(sent.idempotencyKey).length).toBeGreaterThan(10);
   });
 
+  it('moves the order to another active card of the customer', async () => {
+    const cards = [
+      { id: 'pm_1', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, status: 'ACTIVE', isDefault: true },
+      { id: 'pm_2', brand: 'mastercard', last4: '4444', expMonth: 6, expYear: 2031, status: 'ACTIVE', isDefault: false },
+      { id: 'pm_3', brand: 'amex', last4: '0005', expMonth: 1, expYear: 2020, status: 'EXPIRED', isDefault: false },
+    ];
+    const moved = subscription({ paymentMethod: { id: 'pm_2', brand: 'mastercard', last4: '4444' } });
+    const { calls } = renderPortal(<SubscriptionsSection customerId="cus_1" />, {
+      role: 'REP',
+      respond: ({ operationName }: Call) => {
+        if (operationName === 'SubscriptionCardChoices') return { customer: { id: 'cus_1', paymentMethods: cards } };
+        if (operationName === 'SubscriptionChangeCard') return { updateSubscription: { subscription: moved, userErrors: [] } };
+        return list(subscription());
+      },
+    });
+    await screen.findByText('$19.98 per month');
+    await userEvent.click(within(item('Gear club membership')).getByRole('button', { name: 'Change card' }));
+    const dialog = screen.getByRole('dialog', { name: 'Change card' });
+    const select = (await within(dialog).findByLabelText('Card')) as HTMLSelectElement;
+    expect([...select.options].map((option) => option.value)).toEqual(['pm_1', 'pm_2']);
+    expect(select.value).toBe('pm_1');
+    await userEvent.selectOptions(select, 'pm_2');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Use this card' }));
+
+    expect(await screen.findByText('The next charges go to Mastercard •••• 4444.')).toBeTruthy();
+    expect(calls.filter((call) => call.operationName === 'SubscriptionChangeCard').map((call) => call.variables)).toEqual([
+      { input: { subscriptionId: 'sub_1', paymentMethodId: 'pm_2' } },
+    ]);
+  });
+
   it('shows a REP Pause and Move next charge date but not Cancel or Change price', async () => {
     renderPortal(<SubscriptionsSection customerId="cus_1" />, { role: 'REP', respond: () => list(subscription()) });
     await screen.findByText('$19.98 per month');
@@ -183,7 +213,7 @@ describe('SubscriptionsSection', () => {
     await screen.findByText('$19.98 per month');
     const club = item('Gear club membership');
     const names = within(club).getAllByRole('button').map((b) => b.textContent);
-    expect(names).toEqual(['Resume', 'Move next charge date', 'Change price or quantity', 'Cancel subscription', 'View payments']);
+    expect(names).toEqual(['Resume', 'Move next charge date', 'Change card', 'Change price or quantity', 'Cancel subscription', 'View payments']);
     expect(within(club).getByText(/until resumed/)).toBeTruthy();
   });
 
