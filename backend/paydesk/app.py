@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -139,13 +139,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await jobs
             await resources.close()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=static_dir(settings), check_dir=False), name="static"),
         *page_routes,
-        # Last: any other GET is a portal route the SPA resolves itself.
-        *portal_routes(static_dir(settings)),
     ]
+    # Last: any other GET is a portal route the SPA resolves itself; the paths above never are.
+    routes += portal_routes(static_dir(settings), reserved=routes)
     return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext)])

@@ -1,18 +1,20 @@
 """The staff portal: the SPA's index.html for `/` and for every path it routes itself.
 
 The portal (frontend/src/portal) routes on the client, so `/customers/cus_...`
-must answer index.html when opened directly or reloaded. Paths that belong to
-the API, the hosted payer pages, health checks or built assets never fall back:
-a missing one of those stays a 404 instead of turning into the portal.
+must answer index.html when opened directly or reloaded. Paths under the first
+segment of any other route (the API, the hosted payer pages, health checks,
+built assets) never fall back: a missing one of those stays a 404 instead of
+turning into the portal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 # The SPA loads only its own built scripts and styles and talks only to /graphql.
 PORTAL_CSP = (
@@ -20,18 +22,23 @@ PORTAL_CSP = (
     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
-# First path segments that are never the portal's (the API, hosted pages, assets, probes).
-RESERVED = frozenset(
-    {"graphql", "static", "pages", "card", "pay", "invoice", "healthz", "readyz", "favicon.ico"}
-)
+# Asked for by browsers on their own; never a portal page.
+ALWAYS_RESERVED = frozenset({"favicon.ico"})
 
 
-def portal_routes(static_dir: Path) -> list[Route]:
-    """`/` and the catch-all; mount them after every other route."""
+def first_segments(routes: Iterable[BaseRoute]) -> frozenset[str]:
+    """The first path segment of each route or mount, e.g. "pay" for /pay/{token}."""
+    paths = (route.path for route in routes if isinstance(route, Route | Mount))
+    return frozenset(path.lstrip("/").split("/", 1)[0] for path in paths) - {""}
+
+
+def portal_routes(static_dir: Path, reserved: Iterable[BaseRoute]) -> list[Route]:
+    """`/` and the catch-all for every path outside the ``reserved`` routes; mount them after those."""
+    taken = first_segments(reserved) | ALWAYS_RESERVED
 
     async def portal(request: Request) -> Response:
         first = request.url.path.lstrip("/").split("/", 1)[0]
-        if first in RESERVED:
+        if first in taken:
             return PlainTextResponse("Not Found", status_code=404)
         page = static_dir / "index.html"
         if not page.is_file():
