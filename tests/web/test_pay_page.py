@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 from paydesk.billing.jobs import run_pass
 from paydesk.billing.runner import Runner
 from paydesk.crypto import encrypt_json
-from paydesk.models import Gateway, PaymentRequest, SandboxCharge, Transaction
+from paydesk.models import Coupon, Gateway, PaymentRequest, SandboxCharge, Transaction
 from paydesk.transactions.service import Services, reconcile
 from paydesk.web.security import CSRF_COOKIE, CSRF_FIELD, PAGE_CSP
 from tests.api.test_sales import create_coupon, create_product, put_on_file, set_sandbox_fault
@@ -123,7 +123,8 @@ class Browser:
     def _remember(self, response: httpx.Response) -> None:
         fields = inputs(response.text)
         if CSRF_FIELD in fields:
-            self.hidden = {CSRF_FIELD: fields[CSRF_FIELD]["value"], "attempt": fields["attempt"]["value"]}
+            # Sent back as a browser would: every hidden field (the token, the attempt, the applied coupon).
+            self.hidden = {name: f["value"] for name, f in fields.items() if f.get("type") == "hidden"}
 
     def _checked(self, response: httpx.Response) -> httpx.Response:
         assert response.status_code < 500, f"the page crashed: {response.status_code}"
@@ -314,6 +315,7 @@ async def test_the_page_shows_merchant_customer_lines_and_a_card_form(
     assert fields["keep_card"]["type"] == "checkbox"
     assert "checked" not in fields["keep_card"]
     assert fields["number"]["autocomplete"] == "cc-number"
+    assert "required" in fields["number"]  # no card on file: the new card is the only way to pay
     assert fields["cvc"]["autocomplete"] == "cc-csc"
     assert "value" not in fields["number"]
     assert "value" not in fields["cvc"]
@@ -413,6 +415,10 @@ async def test_pay_with_a_card_on_file(
     )
     assert radios == [(visa["id"], " checked"), (master["id"], ""), ("new", "")]
     assert choice["payment_method"]["type"] == "radio"
+    # One form, one Pay button: the new-card fields must not stop the browser sending a card on file.
+    for name in ("name", "number", "exp_month", "exp_year", "cvc"):
+        assert "required" not in choice[name], name
+    assert page.text.count('<button type="submit" name="action" value="pay">') == 1
     assert done.status_code == 200, done.text
     assert "your payment went through" in done.text
     sale = (await state(api, world, request_id))["transaction"]
@@ -776,7 +782,7 @@ async def test_a_coupon_is_applied_then_paid_with(
     assert redeemed["node"]["timesRedeemed"] == 1
 
 
-async def test_an_unknown_coupon_is_shown_at_its_field_and_charges_nothing(
+async def test_an_unknown_coupon_is_named_at_its_field_which_is_emptied_and_the_next_pay_pays_in_full(
     app: Starlette, api: Api, world: World, browsers: list[httpx.AsyncClient]
 ) -> None:
     request_id, path = await amount_request(api, world, "50.00", allowCoupon=True)
@@ -784,18 +790,151 @@ async def test_an_unknown_coupon_is_shown_at_its_field_and_charges_nothing(
     await payer.open()
 
     applied = await payer.post(payer.form(None, coupon_code="NOSUCH", action="apply_coupon"))
-    paid_with = await payer.pay(VISA, coupon_code="NOSUCH")
-
-    for response in (applied, paid_with):
-        assert response.status_code == 422
-        assert inputs(response.text)["coupon_code"]["value"] == "NOSUCH"
-        assert summary(response.text)[-1] == ("Total", "$50.00")
-        # Shown at the coupon field; the payer is not told a payment failed.
-        assert list(field_errors(response.text)) == ["coupon_code"]
-        assert inputs(response.text)["coupon_code"]["aria-invalid"] == "true"
-        assert "The payment did not go through." not in response.text
-    assert await charges(app) == []
     assert (await state(api, world, request_id))["failedAttempts"] == 0
+    assert await charges(app) == []
+    paid = await payer.pay(VISA)
+
+    assert applied.status_code == 422
+    fields = inputs(applied.text)
+    assert fields["coupon_code"]["value"] == ""
+    assert fields["applied_coupon"]["value"] == ""
+    assert fields["coupon_code"]["aria-invalid"] == "true"
+    assert field_errors(applied.text) == {
+        "coupon_code": "The code \u201cNOSUCH\u201d was not applied. There is no coupon with this code."
+    }
+    assert summary(applied.text)[-1] == ("Total", "$50.00")
+    assert alert(applied.text) == ["The coupon code was not applied. Nothing was charged."]
+    assert "The payment did not go through." not in applied.text
+    assert paid.status_code == 200, paid.text
+    assert await charges(app) == [(5000, "USD", "succeeded")]
+
+
+async def test_pay_with_a_coupon_typed_but_not_applied_applies_it_first_and_charges_nothing(
+    app: Starlette, api: Api, world: World, browsers: list[httpx.AsyncClient]
+) -> None:
+    await create_coupon(api, world.a.caller("admin"), code="SPRING10", percentOff="10")
+    request_id, path = await amount_request(api, world, "50.00", allowCoupon=True)
+    payer = Browser(browsers[0], path)
+    await payer.open()
+
+    shown = await payer.pay(VISA, coupon_code="spring10")
+    assert await charges(app) == []
+    paid = await payer.pay(VISA, coupon_code="spring10")
+
+    assert shown.status_code == 200
+    assert summary(shown.text)[-1] == ("Total", "$45.00")
+    assert "Pay $45.00</button>" in shown.text
+    assert "Coupon spring10 applied: the total is now $45.00. Nothing has been charged yet." in shown.text
+    assert inputs(shown.text)["applied_coupon"]["value"] == "spring10"
+    assert paid.status_code == 200, paid.text
+    assert await charges(app) == [(4500, "USD", "succeeded")]
+    assert (await state(api, world, request_id))["status"] == "PAID"
+
+
+async def test_pay_with_a_wrong_code_not_applied_charges_nothing_then_the_next_pay_pays_in_full(
+    app: Starlette, api: Api, world: World, browsers: list[httpx.AsyncClient]
+) -> None:
+    method = await put_on_file(api, world.a.caller("rep"), world.a.customer_id, MASTERCARD)
+    _, path = await amount_request(api, world, "50.00", allowCoupon=True)
+    payer = Browser(browsers[0], path)
+    await payer.open()
+
+    refused = await payer.post(payer.form(None, payment_method=method["id"], coupon_code="WRONG1"))
+    assert await charges(app) == []
+    paid = await payer.post(payer.form(None, payment_method=method["id"]))
+
+    assert refused.status_code == 422
+    assert inputs(refused.text)["coupon_code"]["value"] == ""
+    assert "WRONG1" in field_errors(refused.text)["coupon_code"]
+    assert paid.status_code == 200, paid.text
+    assert await charges(app) == [(5000, "USD", "succeeded")]
+
+
+async def test_removing_an_applied_coupon_shows_the_full_total_before_anything_is_charged(
+    app: Starlette, api: Api, world: World, browsers: list[httpx.AsyncClient]
+) -> None:
+    await create_coupon(api, world.a.caller("admin"), code="SPRING10", percentOff="10")
+    _, path = await amount_request(api, world, "50.00", allowCoupon=True)
+    payer = Browser(browsers[0], path)
+    await payer.open()
+    await payer.post(payer.form(None, coupon_code="SPRING10", action="apply_coupon"))
+
+    removed = await payer.pay(VISA, coupon_code="")
+    assert await charges(app) == []
+    paid = await payer.pay(VISA, coupon_code="")
+
+    assert removed.status_code == 200
+    assert "Pay $50.00</button>" in removed.text
+    assert "The coupon was removed." in removed.text
+    assert paid.status_code == 200, paid.text
+    assert await charges(app) == [(5000, "USD", "succeeded")]
+
+
+async def test_a_coupon_used_up_after_it_was_applied_charges_nothing_and_is_named(
+    app: Starlette, api: Api, world: World, browsers: list[httpx.AsyncClient]
+) -> None:
+    coupon = await create_coupon(api, world.a.caller("admin"), code="ONCE", percentOff="10", maxRedemptions=1)
+    _, path = await amount_request(api, world, "50.00", allowCoupon=True)
+    payer = Browser(browsers[0], path)
+    await payer.open()
+    await payer.post(payer.form(None, coupon_code="ONCE", action="apply_coupon"))
+    async with resources(app).sessions() as db:
+        await db.exec(update(Coupon).where(col(Coupon.id) == coupon).values(times_redeemed=1))
+        await db.commit()
+
+    refused = await payer.pay(VISA, coupon_code="ONCE")
+
+    assert refused.status_code == 422
+    assert field_errors(refused.text)["coupon_code"].endswith("This coupon is used up.")
+    assert inputs(refused.text)["coupon_code"]["value"] == ""
+    assert "Pay $50.00</button>" in refused.text
+    assert await charges(app) == []
+
+
+async def test_every_answer_keeps_what_the_payer_typed_and_chose_but_the_number_and_cvc(
+    app: Starlette, api: Api, world: World, browsers: list[httpx.AsyncClient]
+) -> None:
+    await put_on_file(api, world.a.caller("rep"), world.a.customer_id, MASTERCARD)
+    await create_coupon(api, world.a.caller("admin"), code="SPRING10", percentOff="10")
+    _, path = await amount_request(api, world, "50.00", allowCoupon=True)
+    payer = Browser(browsers[0], path)
+    await payer.open()
+    typed = payer.form(VISA, keep_card="yes", name="Ada King", exp_month="07")
+
+    answers = [
+        await payer.post(typed | {"coupon_code": "NOSUCH", "action": "apply_coupon"}),
+        await payer.post(typed | {"coupon_code": "SPRING10"}),
+        await payer.post(typed | {"coupon_code": "SPRING10", "cvc": "", "applied_coupon": "SPRING10"}),
+    ]
+
+    assert [a.status_code for a in answers] == [422, 200, 422]
+    for answer in answers:
+        fields = inputs(answer.text)
+        assert (fields["name"]["value"], fields["exp_month"]["value"]) == ("Ada King", "07")
+        assert fields["exp_year"]["value"] == YEAR
+        assert "checked" in fields["keep_card"]
+        assert "value" not in fields["number"]
+        assert "value" not in fields["cvc"]
+        radios = re.findall(r'name="payment_method" value="([^"]+)"( checked)?>', answer.text)
+        assert [value for value, checked in radios if checked] == ["new"]
+    assert await charges(app) == []
+
+
+async def test_a_new_card_typed_while_a_card_on_file_is_chosen_asks_which_and_charges_nothing(
+    app: Starlette, api: Api, world: World, browsers: list[httpx.AsyncClient]
+) -> None:
+    method = await put_on_file(api, world.a.caller("rep"), world.a.customer_id, MASTERCARD)
+    _, path = await amount_request(api, world, "50.00")
+    payer = Browser(browsers[0], path)
+    await payer.open()
+
+    asked = await payer.post(payer.form(VISA, payment_method=method["id"]))
+
+    assert asked.status_code == 422
+    assert field_errors(asked.text)["payment_method"].startswith(
+        "You typed a new card but chose Mastercard ending in 4444."
+    )
+    assert await charges(app) == []
 
 
 async def test_a_request_without_coupons_ignores_a_posted_code(

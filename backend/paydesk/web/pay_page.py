@@ -5,8 +5,12 @@ rendered, no JavaScript, the pages' own stylesheet only, a strict CSP, a
 double-submit CSRF token, the form body never logged and the card number
 and security code never put back into a page. GET shows the request;
 POST either applies a coupon (the summary is priced again, nothing is
-charged) or pays. A paid, expired, cancelled or locked request shows why
-and charges nothing. Amounts are formatted for the payer's browser locale.
+charged: also when Pay is pressed with a code that is not yet applied) or
+pays the total the page showed. Every answer shows the payer's choices
+again (``pay_choices``); the new-card fields are checked only when "A new
+card" is chosen, so a card on file pays with them left empty. A paid,
+expired, cancelled or locked request shows why and charges nothing.
+Amounts are formatted for the payer's browser locale.
 """
 
 from __future__ import annotations
@@ -40,15 +44,15 @@ from paydesk.payment_requests.service import (
 )
 from paydesk.transactions.orders import Order
 from paydesk.transactions.service import Services
-from paydesk.web import card_form, pages, security
-from paydesk.web.card_form import FormErrors, Kept
+from paydesk.web import card_form, pages, pay_choices, security
+from paydesk.web.card_form import FormErrors
+from paydesk.web.pay_choices import NEW_CARD, Choices
 
 log = get_logger("paydesk.web.pay")
 
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 _MAX_FIELDS = 20
 _MAX_FIELD_BYTES = 1024
-_MAX_COUPON = 64
 GONE = 410
 # Plain words for the issuer's reasons; anything else gets the generic one.
 DECLINE_WORDS = {
@@ -82,7 +86,6 @@ class Summary:
     total: str
     expires_at: datetime
     allow_coupon: bool
-    coupon_code: str = ""
     cards: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -102,7 +105,7 @@ def payer_locale(request: Request, fallback: str) -> str:
     return fallback
 
 
-def _summary(request: Request, opened: OpenRequest, order: Order | None = None, coupon: str = "") -> Summary:
+def _summary(request: Request, opened: OpenRequest, order: Order | None = None) -> Summary:
     req = opened.request
     locale = payer_locale(request, opened.account.locale)
 
@@ -133,7 +136,6 @@ def _summary(request: Request, opened: OpenRequest, order: Order | None = None, 
         total=money(total),
         expires_at=req.expires_at,
         allow_coupon=req.allow_coupon,
-        coupon_code=coupon,
         cards=cards,
     )
 
@@ -151,11 +153,11 @@ async def show(request: Request) -> Response:
         return _waiting(request, summary)  # even past the expiry: the payer may well have paid
     if opened.status is not RequestStatus.OPEN:
         return _closed(request, summary, opened.status, invoice_url)
-    return _form(request, summary, opened, Kept(), FormErrors(), status=200)
+    return _form(request, summary, opened, Choices(), FormErrors())
 
 
 async def submit(request: Request) -> Response:
-    """POST: apply a coupon, or one attempt at paying."""
+    """POST: apply a coupon (nothing is charged), or one attempt at paying the total the page showed."""
     try:
         form = await request.form(max_files=0, max_fields=_MAX_FIELDS, max_part_size=_MAX_FIELD_BYTES)
     except HTTPException:
@@ -165,36 +167,36 @@ async def submit(request: Request) -> Response:
         opened = await _open(session, request)
         if opened is None:
             return _not_found(request)
-        summary = _summary(request, opened)
         if opened.status is not RequestStatus.OPEN:
             invoice_url = await _invoice_url(request, session, opened)
-            return _closed(request, summary, opened.status, invoice_url)
+            return _closed(request, _summary(request, opened), opened.status, invoice_url)
         if not security.csrf_valid(request, form):
             log.info("pay_page.csrf_refused", payment_request_id=opened.request.id)
             return pages.csrf_failed(request)
-        coupon = _text(form, "coupon_code", _MAX_COUPON) if opened.request.allow_coupon else ""
-        if coupon:
-            try:
-                order = await price_with_coupon(session, opened, coupon)
-            except DomainError as error:
-                summary.coupon_code = coupon
-                return _form(request, summary, opened, Kept(), _coupon_errors(error), status=422)
-            summary = _summary(request, opened, order, coupon)
-        if form.get("action") == "apply_coupon":
-            return _form(request, summary, opened, Kept(), FormErrors(), status=200)
-        choice = _text(form, "payment_method", 40)
         card, kept = card_form.read(form)
-        if not choice or choice == "new":
+        choices = pay_choices.read(form, kept, allow_coupon=opened.request.allow_coupon)
+        if form.get("action") == "apply_coupon" or choices.coupon_pending:
+            return await _apply_coupon(request, session, opened, choices)
+        order = None
+        if choices.applied_coupon:
+            try:
+                order = await price_with_coupon(session, opened, choices.applied_coupon)
+            except DomainError as error:
+                return _coupon_refused(request, opened, choices, error)
+        summary = _summary(request, opened, order)
+        new_card = choices.payment_method in ("", NEW_CARD)
+        if new_card:
             missing = card_form.incomplete(card)
             if missing:
-                return _form(request, summary, opened, kept, FormErrors.of(missing), status=422)
-        attempt = _number(_text(form, "attempt", 4))
+                return _form(request, summary, opened, choices, FormErrors.of(missing), status=422)
+        elif card.number:
+            return _form(request, summary, opened, choices, _which_card(summary, choices), status=422)
         payment = PayInput(
-            attempt=attempt,
-            payment_method_id=choice if choice and choice != "new" else None,
-            card=card if not choice or choice == "new" else None,
-            keep_card=form.get("keep_card") == "yes",
-            coupon_code=coupon or None,
+            attempt=_number(_text(form, "attempt", 4)),
+            payment_method_id=None if new_card else choices.payment_method,
+            card=card if new_card else None,
+            keep_card=choices.keep_card,
+            coupon_code=choices.applied_coupon or None,
         )
         token = str(request.path_params["token"])
         try:
@@ -215,9 +217,8 @@ async def submit(request: Request) -> Response:
                 return _busy(request, summary)
             await session.commit()
             if any(p.code is ErrorCode.COUPON_INVALID for p in error.problems):
-                summary.coupon_code = coupon
-                return _form(request, summary, again, kept, _coupon_errors(error), status=422)
-            return _form(request, summary, again, kept, FormErrors.of(_card_problems(error)), status=422)
+                return _coupon_refused(request, again, choices, error)
+            return _form(request, summary, again, choices, FormErrors.of(_card_problems(error)), status=422)
         if isinstance(result, Paid):
             log.info("pay_page.paid", payment_request_id=opened.request.id, transaction_id=result.sale.id)
             again = await _open(session, request)
@@ -236,7 +237,45 @@ async def submit(request: Request) -> Response:
         assert again is not None
         await session.commit()
         errors = FormErrors(general=[_decline_words(result), _tries_left(result.attempts_left)])
-        return _form(request, _summary(request, again, None, coupon), again, kept, errors, status=402)
+        return _form(request, summary, again, choices, errors, status=402)
+
+
+async def _apply_coupon(
+    request: Request, session: AsyncSession, opened: OpenRequest, choices: Choices
+) -> Response:
+    """The coupon step: the total priced with the code in the field (or with none); nothing is charged."""
+    code = choices.typed_coupon
+    if not code:
+        notice = "The coupon was removed. Nothing has been charged yet." if choices.applied_coupon else None
+        return _form(
+            request, _summary(request, opened), opened, choices.with_coupon(""), FormErrors(), notice=notice
+        )
+    try:
+        order = await price_with_coupon(session, opened, code)
+    except DomainError as error:
+        return _coupon_refused(request, opened, choices.with_coupon(code), error)
+    summary = _summary(request, opened, order)
+    notice = f"Coupon {scrub(code)} applied: the total is now {summary.total}. Nothing has been charged yet."
+    return _form(request, summary, opened, choices.with_coupon(code), FormErrors(), notice=notice)
+
+
+def _coupon_refused(request: Request, opened: OpenRequest, choices: Choices, error: DomainError) -> Response:
+    """A code that cannot be used: named at its field, which is left empty; the total is the full one."""
+    code = choices.typed_coupon or choices.applied_coupon
+    reasons = [scrub(p.message) for p in error.problems if p.code is ErrorCode.COUPON_INVALID]
+    message = f"The code \u201c{scrub(code)}\u201d was not applied. {' '.join(reasons)}".strip()
+    errors = FormErrors(fields={"coupon_code": message})
+    return _form(request, _summary(request, opened), opened, choices.with_coupon(""), errors, status=422)
+
+
+def _which_card(summary: Summary, choices: Choices) -> FormErrors:
+    """A card number typed while a card on file is chosen: ask which one, rather than guess."""
+    label = dict(summary.cards).get(choices.payment_method, "the card on file")
+    message = (
+        f"You typed a new card but chose {label}. Choose \u201cA new card\u201d to pay with the new one, "
+        "or clear the card number."
+    )
+    return FormErrors(fields={"payment_method": message})
 
 
 def resources_for_services(request: Request) -> Services:
@@ -254,10 +293,6 @@ def _decline_words(result: Declined) -> str:
 def _tries_left(left: int) -> str:
     tries = "try" if left == 1 else "tries"
     return f"Try another card. For your security, this page locks after {left} more unsuccessful {tries}."
-
-
-def _coupon_errors(error: DomainError) -> FormErrors:
-    return FormErrors(fields={"coupon_code": " ".join(scrub(p.message) for p in error.problems)})
 
 
 def _card_problems(error: DomainError) -> list[Problem]:
@@ -303,12 +338,22 @@ async def _invoice_url(request: Request, session: AsyncSession, opened: OpenRequ
 
 
 def _form(
-    request: Request, summary: Summary, opened: OpenRequest, kept: Kept, errors: FormErrors, *, status: int
+    request: Request,
+    summary: Summary,
+    opened: OpenRequest,
+    choices: Choices,
+    errors: FormErrors,
+    *,
+    status: int = 200,
+    notice: str | None = None,
 ) -> Response:
     context = {
         "summary": summary,
-        "values": kept,
+        "values": choices.card,
+        "choices": choices,
+        "checked": choices.checked([card_id for card_id, _ in summary.cards]),
         "errors": errors,
+        "notice": notice,
         "action": request.url.path,
         "attempt": opened.request.failed_attempts,
     }
