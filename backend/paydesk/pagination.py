@@ -2,7 +2,9 @@
 
 A cursor is the position of the last row seen, so pages stay stable while
 rows are added, and the database seeks an index instead of counting an
-offset.
+offset. A list that can be sorted another way (by another timestamp) tags
+its cursors with that order, so a cursor of one order is refused by the
+other instead of silently skipping rows.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from paydesk.ids import prefix_of
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
+# Between a sort order's tag and the position; never in base64url, so an untagged cursor never has one.
+TAG_MARK = "~"
 
 
 class PageRequestError(ValueError):
@@ -32,12 +36,18 @@ class Position:
     created_at: datetime
     id: str
 
-    def encode(self) -> str:
+    def encode(self, tag: str = "") -> str:
+        """The opaque cursor; ``tag`` names a sort order other than the list's default (see ``TAG_MARK``)."""
         raw = f"{self.created_at.isoformat()}|{self.id}".encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        encoded = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return f"{tag}{TAG_MARK}{encoded}" if tag else encoded
 
     @classmethod
-    def decode(cls, cursor: str) -> Position:
+    def decode(cls, cursor: str, tag: str = "") -> Position:
+        prefix = f"{tag}{TAG_MARK}" if tag else ""
+        if (TAG_MARK in cursor) != bool(tag) or not cursor.startswith(prefix):
+            raise PageRequestError("after: this cursor is from the list in another order")
+        cursor = cursor[len(prefix) :]
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
             stamp, _, row_id = raw.partition("|")
@@ -55,12 +65,12 @@ class PageRequest:
     after: Position | None
 
     @classmethod
-    def parse(cls, first: int, after: str | None) -> PageRequest:
+    def parse(cls, first: int, after: str | None, tag: str = "") -> PageRequest:
         if first < 0:
             raise PageRequestError("first: must not be negative")
         if first > MAX_PAGE_SIZE:
             raise PageRequestError(f"first: at most {MAX_PAGE_SIZE}")
-        return cls(first, Position.decode(after) if after else None)
+        return cls(first, Position.decode(after, tag) if after else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ async def test_refund_part_of_a_charge(portal: Portal) -> None:
     # Over the refundable amount: said at the field, nothing sent or refunded.
     await expect(confirm.get_by_label("Amount")).to_have_attribute("aria-invalid", "true")
     await confirm.get_by_label("Amount").fill("30.00")
-    await confirm.get_by_label("Reason").fill("One lens was scratched")
+    await confirm.get_by_label("Reason", exact=True).fill("One lens was scratched")
     await confirm.get_by_role("button", name="Confirm refund").click()
 
     await expect(confirm).to_have_count(0)

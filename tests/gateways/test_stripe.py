@@ -866,6 +866,27 @@ async def test_refund(gateway: StripeGateway, fake: FakeStripe) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("reason_code", "stripe_reason"),
+    [
+        ("DUPLICATE", "duplicate"),
+        ("FRAUDULENT", "fraudulent"),
+        ("REQUESTED_BY_CUSTOMER", "requested_by_customer"),
+        ("OTHER", None),
+    ],
+)
+async def test_a_refunds_reason_code_is_told_to_stripe_in_its_words(
+    gateway: StripeGateway, fake: FakeStripe, reason_code: str, stripe_reason: str | None
+) -> None:
+    fake.on("POST", "/v1/refunds", (200, REFUND))
+
+    await gateway.refund(refund_request(reason_code=reason_code))
+
+    sent = form(fake.requests[0])
+    assert sent.get("reason") == stripe_reason
+    assert sent["metadata[paydesk_reason_code]"] == reason_code
+
+
 async def test_a_pending_refund_is_done(gateway: StripeGateway, fake: FakeStripe) -> None:
     fake.on("POST", "/v1/refunds", (200, {**REFUND, "status": "pending"}))
 

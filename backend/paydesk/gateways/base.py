@@ -142,6 +142,8 @@ class RefundRequest:
     amount: Money
     idempotency_key: str
     reason: str | None = None
+    # DUPLICATE, FRAUDULENT, REQUESTED_BY_CUSTOMER or OTHER (staff's choice); None when not given.
+    reason_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,9 +25,10 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(description="The cursor to pass as after for the next page.")
 
 
-def page_request(first: int, after: str | None) -> PageRequest:
+def page_request(first: int, after: str | None, tag: str = "") -> PageRequest:
+    """A page of a list; ``tag`` names the list's sort order when it is not the default one."""
     try:
-        return PageRequest.parse(first, after)
+        return PageRequest.parse(first, after, tag)
     except PageRequestError as error:
         raise bad_user_input(str(error)) from None
 
@@ -37,9 +38,13 @@ def edges_and_info(
     to_node: Callable[[Any], N],
     edge: Callable[..., T],
     position: Callable[[Any], Position] = position_of,
+    tag: str = "",
 ) -> tuple[list[T], PageInfo]:
-    """Edges and PageInfo of a keyset page; ``position`` is what a cursor holds (default: createdAt, id)."""
-    cursors = [position(item).encode() for item in page.items]
+    """Edges and PageInfo of a keyset page; ``position`` is what a cursor holds (default: createdAt, id).
+
+    ``tag`` marks the cursors of a sort order other than the list's default (``page_request`` checks it).
+    """
+    cursors = [position(item).encode(tag) for item in page.items]
     edges = [edge(cursor=c, node=to_node(item)) for c, item in zip(cursors, page.items, strict=True)]
     info = PageInfo(
         has_next_page=page.has_next,

@@ -31,6 +31,7 @@ from paydesk.graphql.referrals.queries import ReferralQueries
 from paydesk.graphql.sales.actions import TransactionActionMutations
 from paydesk.graphql.sales.mutations import SalesMutations
 from paydesk.graphql.sales.queries import SalesQueries
+from paydesk.graphql.sales.void_preview import VoidPreviewQueries
 from paydesk.graphql.scalars import SCALARS
 from paydesk.graphql.subscriptions.mutations import SubscriptionMutations
 from paydesk.graphql.subscriptions.queries import SubscriptionQueries
@@ -49,6 +50,7 @@ class Query(
     PaymentQueries,
     CatalogQueries,
     SalesQueries,
+    VoidPreviewQueries,
     InvoiceQueries,
     ReferralQueries,
     SubscriptionQueries,

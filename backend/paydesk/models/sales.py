@@ -21,6 +21,9 @@ class Transaction(SQLModel, table=True):
     __table_args__ = (
         Index("ix_sale_customer_created", "customer_id", "created_at", "id"),
         Index("ix_sale_account_created", "account_id", "created_at", "id"),
+        # Lists in the order people read a history in: by the sale's own date.
+        Index("ix_sale_customer_date", "customer_id", "transaction_date", "id"),
+        Index("ix_sale_account_date", "account_id", "transaction_date", "id"),
         Index("ix_sale_account_updated", "account_id", "updated_at", "id"),
         Index("ix_sale_status", "account_id", "status"),
         # An order's sales, and one installment's attempts (found by key prefix within the order).
@@ -57,6 +60,11 @@ class Transaction(SQLModel, table=True):
     installment_key: str | None = Field(default=None, max_length=80, unique=True, index=True)
     # Set when staff marked the sale paid outside the system: its refunds are recorded, not sent.
     marked_paid_at: datetime | None = timestamp_field()
+    # How a sale paid outside paydesk (logged, or marked paid) was paid: a PaidWith name, a reference
+    # (cheque number, the other system's id) and staff's note.
+    paid_with: str | None = Field(default=None, max_length=20)
+    reference: str | None = Field(default=None, max_length=255)
+    note: str | None = Field(default=None, max_length=500)
     # Set while a void is at the gateway: refunds wait for its answer rather than race it.
     void_started_at: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()
@@ -75,6 +83,8 @@ class Refund(SQLModel, table=True):
     currency: str = Field(max_length=3)
     status: str = Field(max_length=20)
     reason: str | None = Field(default=None, max_length=500)
+    # Why, as one of the RefundReason names (DUPLICATE, FRAUDULENT, ...); ``reason`` is staff's note.
+    reason_code: str | None = Field(default=None, max_length=30)
     # Whether the money went back through the sale's gateway, or was given back outside it and recorded.
     through_gateway: bool = True
     # The key every gateway call for this refund carries: paydesk:refund:{id}.

@@ -76,7 +76,11 @@ async def lock_any(session: AsyncSession, subscription_id: str) -> Subscription 
 async def sales_of(
     session: AsyncSession, account_id: str, subscription_ids: Sequence[str]
 ) -> list[Transaction]:
-    """The opening sale and the installments of these orders, oldest first."""
+    """The opening sale and the installments of these orders, oldest first by the sale's date.
+
+    Sales of one instant (a decline and the retry on another card in the same pass) keep the order
+    they were made in.
+    """
     opening = select(Subscription.origin_transaction_id).where(col(Subscription.id).in_(subscription_ids))
     query = (
         select(Transaction)
@@ -84,6 +88,6 @@ async def sales_of(
             Transaction.account_id == account_id,
             col(Transaction.subscription_id).in_(subscription_ids) | col(Transaction.id).in_(opening),
         )
-        .order_by(col(Transaction.created_at), col(Transaction.id))
+        .order_by(col(Transaction.transaction_date), col(Transaction.created_at), col(Transaction.id))
     )
     return list(await session.exec(query))

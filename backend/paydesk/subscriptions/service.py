@@ -64,6 +64,44 @@ def installments_left(sub: Subscription) -> int | None:
     return max(sub.payment_count - sub.periods_billed, 0)
 
 
+def payments_to_come(sub: Subscription) -> int | None:
+    """A payment plan's installments that will still be charged: none once it is cancelled; None for a
+    subscription. (``installments_left`` is the schedule's count, which a cancel does not change.)"""
+    left = installments_left(sub)
+    if left is None:
+        return None
+    return 0 if sub.status == Status.CANCELLED else left
+
+
+def balance_left(sub: Subscription, *, as_scheduled: bool = False) -> int | None:
+    """What a payment plan's installments still to be charged come to, less credit; None for a subscription.
+
+    ``as_scheduled``: count them as if the plan went on (what cancelling it forgives).
+    """
+    left = installments_left(sub) if as_scheduled else payments_to_come(sub)
+    if left is None:
+        return None
+    return max(left * installment_amount(sub) - sub.credit, 0)
+
+
+def next_charge_day(sub: Subscription) -> date | None:
+    """The day the runner will next charge the order, as staff and partners should read it.
+
+    While paused it is the day the order resumes onto (``resume_order``'s rule applied on the resume
+    day), and None while paused until resumed by hand: the stored next charge date is only the
+    schedule's, which a pause moves.
+    """
+    if sub.status != Status.PAUSED:
+        return sub.next_charge_date
+    if sub.resume_on is None:
+        return None
+    return resume_date(_scheduled_next(sub), sub.resume_on)
+
+
+def _scheduled_next(sub: Subscription) -> date:
+    return sub.next_charge_date or installment_date(sub, sub.periods_billed)
+
+
 def installment_amount(sub: Subscription) -> int:
     return sub.quantity * sub.unit_price
 
@@ -220,8 +258,7 @@ async def resume_order(session: AsyncSession, sub: Subscription, *, now: datetim
     """ACTIVE again; the next charge is the later of the old next charge date and today (DESIGN.md)."""
     account = await _account(session, sub.account_id)
     today = today_in(account.timezone, now)
-    old_next = sub.next_charge_date or installment_date(sub, sub.periods_billed)
-    next_day = resume_date(old_next, today)
+    next_day = resume_date(_scheduled_next(sub), today)
     if next_day != installment_date(sub, sub.periods_billed):
         reanchor(sub, next_day)
     sub.status, sub.paused_at, sub.resume_on = Status.ACTIVE, None, None

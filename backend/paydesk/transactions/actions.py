@@ -18,25 +18,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
-from paydesk.coupons import service as coupons
-from paydesk.errors import ErrorCode, fail, not_found
+from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.gateways import service as gateways
 from paydesk.gateways.base import VoidRequest, VoidResult
 from paydesk.invoices import service as invoices
 from paydesk.logs import get_logger
-from paydesk.models import Account, Invoice, Subscription, Transaction
+from paydesk.models import Account, Invoice, Transaction
 from paydesk.notify.email import EmailDeliveryError
 from paydesk.referrals import service as referrals
 from paydesk.subscriptions import service as subscriptions
-from paydesk.transactions import idempotency
+from paydesk.transactions import idempotency, void_effects
 from paydesk.transactions import repository as repo
-from paydesk.transactions.rules import Action, Facts, Status, refused
+from paydesk.transactions.outside import PaidOutside, clean_paid_outside, describe, record_paid_outside
+from paydesk.transactions.rules import Action, Facts, Status, refused, role_refusal
 from paydesk.transactions.service import FUTURE_TOLERANCE, Services, add_event, after_paid, once_per_key
 from paydesk.transactions.state import facts_of
 
@@ -160,6 +158,31 @@ async def settle_void(
     return sale
 
 
+@dataclass(frozen=True)
+class VoidPreview:
+    """What voiding a sale would do now, from the same rules and effects as the void itself."""
+
+    sale: Transaction
+    # Why the caller cannot void it now (its state, or the caller's role); None when they can.
+    refused: str | None
+    # The gateway is asked to cancel the charge; otherwise the void is recorded only.
+    through_gateway: bool
+    effects: void_effects.VoidEffects
+
+
+async def preview_void(
+    session: AsyncSession, services: Services, principal: Principal, transaction_id: str
+) -> VoidPreview | None:
+    """What ``voidTransaction`` would do to the caller's sale, writing nothing; None for no such sale."""
+    sale = await repo.get(session, principal.account_id, transaction_id)
+    if sale is None:
+        return None
+    facts = await facts_of(session, services.gateways, sale)
+    reason = refused(Action.VOID, facts, utcnow()) or role_refusal(principal.role, Action.VOID)
+    effects = await void_effects.void_effects(session, sale)
+    return VoidPreview(sale, reason, facts.charged_through_gateway, effects)
+
+
 async def _voided(
     session: AsyncSession, sale: Transaction, principal: Principal | None, *, note: str | None
 ) -> None:
@@ -168,23 +191,9 @@ async def _voided(
     sale.updated_at = utcnow()
     session.add(sale)
     add_event(session, sale.id, "voided", principal=principal, amount=sale.total, note=note)
-    if sale.coupon_id is not None:
-        await coupons.release(session, sale.coupon_id, transaction_id=sale.id)
-    await referrals.follow_refunds(session, sale, refunded=sale.total)
-    # Open orders this sale started and nothing else has paid for since end with it.
-    cancelled = await session.exec(
-        update(Subscription)
-        .where(
-            col(Subscription.origin_transaction_id) == sale.id,
-            col(Subscription.periods_billed) <= 1,
-            col(Subscription.status) != "CANCELLED",
-        )
-        .values(status="CANCELLED", next_charge_date=None, updated_at=utcnow())
-    )
-    if cancelled.rowcount:
-        add_event(
-            session, sale.id, "open_orders_cancelled", note=f"{cancelled.rowcount} cancelled with the void"
-        )
+    ended = await void_effects.apply(session, sale, await void_effects.void_effects(session, sale))
+    if ended:
+        add_event(session, sale.id, "open_orders_cancelled", note=f"{ended} cancelled with the void")
     await session.flush()
 
 
@@ -232,10 +241,14 @@ async def mark_paid(
     services: Services,
     principal: Principal,
     transaction_id: str,
-    note: str | None,
+    paid: PaidOutside,
     paid_at: datetime | None,
 ) -> Transaction:
-    """DECLINED, FAILED or WRITTEN_OFF becomes PAID, paid outside the system; it gets its invoice now."""
+    """DECLINED, FAILED or WRITTEN_OFF becomes PAID, paid outside the system; it gets its invoice now.
+
+    How it was paid (``paid``: the way, a reference, staff's note) is kept on the sale; the gateway's
+    result of the failed attempt stays on record but no longer describes the payment.
+    """
     now = services.clock()
     when = paid_at or now
     if when.tzinfo is None or when > now + FUTURE_TOLERANCE:
@@ -244,13 +257,16 @@ async def mark_paid(
             "The payment's date must be now or in the past, with a time zone.",
             ("paid_at",),
         )
+    problems = Problems()
+    paid = clean_paid_outside(problems, paid)
+    problems.raise_any()
     sale, _ = await _locked(session, services, principal, transaction_id, Action.MARK_PAID)
     sale.status = Status.PAID
     sale.marked_paid_at = when
     sale.updated_at = now
+    record_paid_outside(sale, paid)
     session.add(sale)
-    text = _note(note)
-    detail = f"Paid outside paydesk on {when:%Y-%m-%d}." + (f" {text}" if text else "")
+    detail = describe(paid, f"Paid outside paydesk on {when:%Y-%m-%d}")
     add_event(session, sale.id, "marked_paid", principal=principal, amount=sale.total, note=detail)
     await session.flush()
     account = await session.get(Account, sale.account_id)

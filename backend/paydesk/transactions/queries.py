@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.auth.principal import Principal
 from paydesk.models import Refund, Transaction, TransactionEvent, TransactionLine
-from paydesk.pagination import Page, PageRequest
+from paydesk.pagination import Page, PageRequest, Position
 from paydesk.transactions import repository as repo
 from paydesk.transactions.rules import WAS_PAID
+
+
+class SaleOrder(Enum):
+    """How a list of sales is sorted, newest first; each order has its own cursors."""
+
+    CREATED_AT = ""  # when the record was made: the feed partners sync from (untagged cursors)
+    TRANSACTION_DATE = "date"  # when the sale was made, which a logged sale may put in the past
+
+    @property
+    def cursor_tag(self) -> str:
+        return self.value
+
+    def position(self, sale: Transaction) -> Position:
+        stamp = sale.transaction_date if self is SaleOrder.TRANSACTION_DATE else sale.created_at
+        return Position(stamp, sale.id)
 
 
 async def page(
@@ -21,9 +37,15 @@ async def page(
     *,
     customer_id: str | None = None,
     status: str | None = None,
+    order: SaleOrder = SaleOrder.CREATED_AT,
 ) -> Page[Transaction]:
     rows, total = await repo.page(
-        session, principal.account_id, request, customer_id=customer_id, status=status
+        session,
+        principal.account_id,
+        request,
+        customer_id=customer_id,
+        status=status,
+        by_transaction_date=order is SaleOrder.TRANSACTION_DATE,
     )
     return Page(rows[: request.first], len(rows) > request.first, request.after is not None, total)
 

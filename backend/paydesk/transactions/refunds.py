@@ -38,6 +38,7 @@ from paydesk.money import Money, MoneyError
 from paydesk.referrals import service as referrals
 from paydesk.transactions import idempotency
 from paydesk.transactions import repository as repo
+from paydesk.transactions.outside import RefundReason
 from paydesk.transactions.rules import Action, Origin, refund_limit_problem, refused, status_for_amounts
 from paydesk.transactions.service import Services, add_event, once_per_key
 from paydesk.transactions.state import facts_of
@@ -62,6 +63,8 @@ class RefundInput:
     amount: Decimal | None = None
     reason: str | None = None
     idempotency_key: str | None = None
+    # Why, as a code (DUPLICATE, FRAUDULENT, ...); ``reason`` stays staff's free-text note.
+    reason_code: RefundReason | None = None
 
 
 async def refund_transaction(
@@ -72,6 +75,7 @@ async def refund_transaction(
         "transaction_id": request.transaction_id,
         "amount": request.amount,
         "reason": request.reason,
+        "reason_code": request.reason_code,
     }
 
     return await once_per_key(
@@ -120,6 +124,7 @@ async def _refund(
         currency=sale.currency,
         status=RefundStatus.PENDING if through_gateway else RefundStatus.SUCCEEDED,
         reason=reason,
+        reason_code=request.reason_code.value if request.reason_code else None,
         through_gateway=through_gateway,
         created_by_user_id=principal.user_id,
         created_by_api_key_id=principal.api_key_id,
@@ -187,6 +192,7 @@ async def _send(session: AsyncSession, services: Services, sale: Transaction, re
         amount=Money(refund.amount, refund.currency),
         idempotency_key=refund.gateway_key,
         reason=refund.reason,
+        reason_code=refund.reason_code,
     )
     await session.commit()
     return await services.gateways.adapter(record).refund(request)

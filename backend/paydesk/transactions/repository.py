@@ -59,21 +59,19 @@ async def page(
     *,
     customer_id: str | None = None,
     status: str | None = None,
+    by_transaction_date: bool = False,
 ) -> tuple[list[Transaction], int]:
-    """Newest first by createdAt; one row more than asked, and the total."""
+    """Newest first by createdAt (or by transactionDate), then id; one row more than asked, and the total."""
     where = [col(Transaction.account_id) == account_id]
     if customer_id is not None:
         where.append(col(Transaction.customer_id) == customer_id)
     if status is not None:
         where.append(col(Transaction.status) == status)
+    stamp = col(Transaction.transaction_date) if by_transaction_date else col(Transaction.created_at)
     query = select(Transaction).where(*where)
     if request.after is not None:
-        query = query.where(
-            newer_first_after(col(Transaction.created_at), col(Transaction.id), request.after)
-        )
-    query = query.order_by(col(Transaction.created_at).desc(), col(Transaction.id).desc()).limit(
-        request.first + 1
-    )
+        query = query.where(newer_first_after(stamp, col(Transaction.id), request.after))
+    query = query.order_by(stamp.desc(), col(Transaction.id).desc()).limit(request.first + 1)
     rows = list(await session.exec(query))
     total = (await session.exec(select(func.count()).select_from(Transaction).where(*where))).one()
     return rows, int(total)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from paydesk.auth.roles import Role
+from paydesk.auth.roles import Role, allows
 
 
 class Status:
@@ -49,6 +49,15 @@ ROLE_FOR = {
     Action.RESEND_INVOICE: Role.REP,
     Action.RERUN_COMMISSION: Role.ADMIN,
 }
+
+
+def role_refusal(role: Role, action: Action) -> str | None:
+    """Why ``role`` may not take ``action``, in the words availableActions shows; None when it may."""
+    needed = ROLE_FOR[action]
+    if allows(role, needed):
+        return None
+    return f"Needs the {needed.value} role or higher; you have {role.value}."
+
 
 # Statuses of a sale whose money was received at some point.
 WAS_PAID = frozenset({Status.PAID, Status.PARTIALLY_REFUNDED, Status.REFUNDED})

@@ -30,7 +30,7 @@ from paydesk.clock import utcnow
 from paydesk.coupons import service as coupons
 from paydesk.customers import repository as customers
 from paydesk.db import SessionFactory
-from paydesk.errors import DomainError, ErrorCode, fail, not_found
+from paydesk.errors import DomainError, ErrorCode, Problems, fail, not_found
 from paydesk.gateways import service as gateways
 from paydesk.gateways.base import ChargeRequest, ChargeStatus, Outcome, ResultCode
 from paydesk.gateways.registry import GatewayRegistry
@@ -47,6 +47,13 @@ from paydesk.subscriptions import service as subscriptions
 from paydesk.transactions import idempotency
 from paydesk.transactions import repository as repo
 from paydesk.transactions.orders import Order, OrderInput, build_order
+from paydesk.transactions.outside import (
+    PaidOutside,
+    PaidWith,
+    clean_paid_outside,
+    describe,
+    record_paid_outside,
+)
 from paydesk.transactions.rules import Origin, Status
 
 __all__ = ["Origin", "Status"]
@@ -81,6 +88,10 @@ class LogInput:
     invoice_template_id: str | None = None
     replaces_transaction_id: str | None = None
     idempotency_key: str | None = None
+    # How it was paid (PaidOutside's parts, flat so the idempotency fingerprint stays plain data).
+    paid_with: PaidWith | None = None
+    reference: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +224,9 @@ async def _log(
             "The sale's date must be now or in the past, with a time zone.",
             ("transaction_date",),
         )
+    problems = Problems()
+    paid = clean_paid_outside(problems, PaidOutside(request.paid_with, request.reference, request.note))
+    problems.raise_any()
     if request.replaces_transaction_id is not None:
         replaced = await repo.get(session, principal.account_id, request.replaces_transaction_id)
         if replaced is None:
@@ -226,7 +240,8 @@ async def _log(
     )
     sale.replaces_transaction_id = request.replaces_transaction_id
     sale.invoice_template_id = request.invoice_template_id
-    await _write(session, sale, order, principal, "logged", note="Paid elsewhere.")
+    record_paid_outside(sale, paid)
+    await _write(session, sale, order, principal, "logged", note=describe(paid, "Paid elsewhere"))
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=True)
     await after_paid(session, services, account, sale)

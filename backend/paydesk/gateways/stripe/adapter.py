@@ -58,6 +58,12 @@ CARD_BRANDS = frozenset({"amex", "diners", "discover", "jcb", "mastercard", "uni
 TOKEN_SEPARATOR = ":"
 # Stripe caps a metadata value at 500 characters.
 METADATA_VALUE_MAX = 500
+# Our refund reason codes Stripe has a word for; OTHER has none.
+_STRIPE_REFUND_REASONS = {
+    "DUPLICATE": "duplicate",
+    "FRAUDULENT": "fraudulent",
+    "REQUESTED_BY_CUSTOMER": "requested_by_customer",
+}
 # How many PaymentIntents a reference could have: one, unless someone reused it by hand.
 SEARCH_LIMIT = 10
 SETTLED = Outcome(ResultCode.BAD_DATA, "This charge has settled at Stripe; refund it instead.")
@@ -194,12 +200,16 @@ class StripeGateway:
         params: dict[str, FormValue] = {
             "payment_intent": request.external_id,
             "amount": amount,
-            # Stripe takes only duplicate, fraudulent or requested_by_customer; our words go in metadata.
-            "reason": "requested_by_customer",
+            # Stripe takes only duplicate, fraudulent or requested_by_customer (sent for none given);
+            # OTHER sends none. Our words and code go in metadata.
             "metadata": {
-                "paydesk_reason": scrub(request.reason)[:METADATA_VALUE_MAX] if request.reason else None
+                "paydesk_reason": scrub(request.reason)[:METADATA_VALUE_MAX] if request.reason else None,
+                "paydesk_reason_code": request.reason_code,
             },
         }
+        stripe_reason = _STRIPE_REFUND_REASONS.get(request.reason_code or "REQUESTED_BY_CUSTOMER")
+        if stripe_reason is not None:
+            params["reason"] = stripe_reason
         try:
             refund = await self._client.post("/v1/refunds", params, idempotency_key=request.idempotency_key)
             refund_id = object_id(refund)

@@ -26,7 +26,13 @@ from paydesk.graphql.pagination import (
 from paydesk.graphql.payment_requests.types import PaymentRequestConnection
 from paydesk.graphql.payments.types import CardTokenizationLink, PaymentMethod
 from paydesk.graphql.referrals.types import Partner, partner_of
-from paydesk.graphql.sales.types import Transaction, TransactionConnection, TransactionStatus
+from paydesk.graphql.sales.types import (
+    ORDER_BY_DESCRIPTION,
+    Transaction,
+    TransactionConnection,
+    TransactionOrder,
+    TransactionStatus,
+)
 from paydesk.graphql.subscriptions.types import Subscription, subscriptions_of
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
@@ -149,7 +155,10 @@ class Customer(Node):
             for link in await info.context.loaders.card_links.load(self.id)
         ]
 
-    @strawberry.field(description="The customer's sales, newest first; optionally only those in one status.")
+    @strawberry.field(
+        description="The customer's sales, newest first by createdAt (or by transactionDate with orderBy); "
+        "optionally only those in one status."
+    )
     async def transactions(
         self,
         info: Info,
@@ -158,13 +167,22 @@ class Customer(Node):
         status: Annotated[
             TransactionStatus | None, strawberry.argument(description="Only sales in this status.")
         ] = None,
+        order_by: Annotated[
+            TransactionOrder | None, strawberry.argument(description=ORDER_BY_DESCRIPTION)
+        ] = TransactionOrder.CREATED_AT,
     ) -> TransactionConnection:
         ctx = info.context
-        request = page_request(first, after)
+        order = (order_by or TransactionOrder.CREATED_AT).domain
+        request = page_request(first, after, order.cursor_tag)
         page = await sales.page(
-            ctx.db, ctx.caller, request, customer_id=self.id, status=status.name if status else None
+            ctx.db,
+            ctx.caller,
+            request,
+            customer_id=self.id,
+            status=status.name if status else None,
+            order=order,
         )
-        return TransactionConnection.from_page(page)
+        return TransactionConnection.from_page(page, order)
 
     @strawberry.field(
         description="The customer's newest paid sale (PAID, PARTIALLY_REFUNDED or REFUNDED) by "

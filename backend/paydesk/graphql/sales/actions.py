@@ -22,6 +22,7 @@ from paydesk.graphql.sales.payloads import TransactionPayload
 from paydesk.graphql.sales.types import Transaction
 from paydesk.transactions import actions
 from paydesk.transactions.actions import VoidInput
+from paydesk.transactions.outside import PaidOutside
 from paydesk.transactions.refunds import RefundInput, refund_transaction
 
 
@@ -43,6 +44,7 @@ class TransactionActionMutations:
             amount=input.amount,
             reason=input.reason,
             idempotency_key=input.idempotency_key,
+            reason_code=input.reason_code.domain if input.reason_code else None,
         )
         sale = await refund_transaction(info.context.db, services(info), info.context.caller, request)
         return TransactionPayload(transaction=Transaction.from_model(sale))
@@ -83,7 +85,7 @@ class TransactionActionMutations:
             services(info),
             info.context.caller,
             input.transaction_id,
-            input.note,
+            PaidOutside(input.paid_with.domain if input.paid_with else None, input.reference, input.note),
             input.paid_at,
         )
         return TransactionPayload(transaction=Transaction.from_model(sale))

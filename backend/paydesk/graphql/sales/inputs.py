@@ -10,6 +10,7 @@ import strawberry
 from paydesk.graphql.catalog.inputs import OfferLineInput
 from paydesk.graphql.money import MoneyInput
 from paydesk.graphql.payments.inputs import CardInput
+from paydesk.graphql.sales.outside import PaidWith, RefundReason
 from paydesk.transactions.orders import OrderInput
 
 
@@ -60,6 +61,11 @@ class LogTransactionInput:
         default=None,
         description="Repeat the call with the same key to get the first result, never a second sale.",
     )
+    paid_with: PaidWith | None = strawberry.field(default=None, description="How it was paid.")
+    reference: str | None = strawberry.field(
+        default=None, description="A cheque number, transfer reference or the other system's id (up to 255)."
+    )
+    note: str | None = strawberry.field(default=None, description="Staff's note on the payment (up to 500).")
 
 
 @strawberry.input(description="A sale charged to a card now.")
@@ -138,6 +144,10 @@ class RefundTransactionInput:
         default=None,
         description="Repeating the call with this key refunds once and returns the first result.",
     )
+    reason_code: RefundReason | None = strawberry.field(
+        default=None,
+        description="Why, as a code (told to gateways that take one, e.g. Stripe); reason stays the note.",
+    )
 
 
 @strawberry.input(description="Cancel a paid sale before it settles.")
@@ -157,9 +167,15 @@ class WriteOffTransactionInput:
 @strawberry.input(description="Record that a declined, failed or written-off sale was paid outside paydesk.")
 class MarkTransactionPaidInput:
     transaction_id: strawberry.ID = strawberry.field(description="The sale, prefix txn_.")
-    note: str | None = strawberry.field(default=None, description="How it was paid, e.g. a cheque number.")
+    note: str | None = strawberry.field(
+        default=None, description="Staff's note on how it was paid, e.g. who took it (up to 500)."
+    )
     paid_at: datetime | None = strawberry.field(
         default=None, description="When it was paid; omitted: now. Not in the future."
+    )
+    paid_with: PaidWith | None = strawberry.field(default=None, description="How it was paid.")
+    reference: str | None = strawberry.field(
+        default=None, description="A cheque number, transfer reference or the other system's id (up to 255)."
     )
 
 

@@ -41,6 +41,9 @@ class SalesMutations:
             invoice_template_id=input.invoice_template_id,
             replaces_transaction_id=input.replaces_transaction_id,
             idempotency_key=input.idempotency_key,
+            paid_with=input.paid_with.domain if input.paid_with else None,
+            reference=input.reference,
+            note=input.note,
         )
         sale = await sales.log_transaction(info.context.db, services(info), info.context.caller, request)
         return TransactionPayload(transaction=Transaction.from_model(sale))

@@ -14,10 +14,12 @@ from paydesk.graphql.pagination import AFTER_DESCRIPTION, FIRST_DESCRIPTION, edg
 from paydesk.graphql.sales.inputs import SalePreviewInput
 from paydesk.graphql.sales.payloads import SalePreviewResult
 from paydesk.graphql.sales.types import (
+    ORDER_BY_DESCRIPTION,
     SalePreview,
     Transaction,
     TransactionConnection,
     TransactionEdge,
+    TransactionOrder,
     TransactionStatus,
 )
 from paydesk.pagination import Position
@@ -38,8 +40,9 @@ class SalesQueries:
 
     @strawberry.field(
         description=(
-            "Every transaction of the account, newest first by createdAt; with updatedSince, those changed "
-            "since then, oldest change first: the feed partners sync from."
+            "Every transaction of the account, newest first by createdAt (or by transactionDate with "
+            "orderBy); with updatedSince, those changed since then, oldest change first: the feed partners "
+            "sync from (orderBy does not apply to it)."
         )
     )
     async def transactions(
@@ -53,13 +56,20 @@ class SalesQueries:
         updated_since: Annotated[
             datetime | None, strawberry.argument(description="Only sales changed at or after this instant.")
         ] = None,
+        order_by: Annotated[
+            TransactionOrder | None, strawberry.argument(description=ORDER_BY_DESCRIPTION)
+        ] = TransactionOrder.CREATED_AT,
     ) -> TransactionConnection:
         ctx = info.context
-        request = page_request(first, after)
         state = status.name if status else None
         if updated_since is None:
-            page = await sales.page(ctx.db, ctx.caller, request, status=state)
-            return TransactionConnection.from_page(page)
+            order = (order_by or TransactionOrder.CREATED_AT).domain
+            request = page_request(first, after, order.cursor_tag)
+            page = await sales.page(ctx.db, ctx.caller, request, status=state, order=order)
+            return TransactionConnection.from_page(page, order)
+        if order_by not in (None, TransactionOrder.CREATED_AT):
+            raise bad_user_input("orderBy: the updatedSince feed is always oldest change first")
+        request = page_request(first, after)
         if updated_since.tzinfo is None:
             raise bad_user_input("updatedSince: give a time zone, e.g. 2026-01-01T00:00:00Z")
         page = await sales.changed_since(ctx.db, ctx.caller, updated_since, request, status=state)

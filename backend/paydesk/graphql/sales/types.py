@@ -18,6 +18,7 @@ from paydesk.graphql.node import Node
 from paydesk.graphql.pagination import PageInfo, edges_and_info
 from paydesk.graphql.payments.types import Gateway, GatewayResultCode, PaymentMethod
 from paydesk.graphql.referrals.types import Commission, commission_of
+from paydesk.graphql.sales.outside import PaidWith, RefundReason
 from paydesk.models import Refund as RefundModel
 from paydesk.models import Transaction as TransactionModel
 from paydesk.models import TransactionEvent as EventModel
@@ -25,8 +26,9 @@ from paydesk.models import TransactionLine as LineModel
 from paydesk.money import Money as DomainMoney
 from paydesk.pagination import Page
 from paydesk.transactions.orders import Order
+from paydesk.transactions.queries import SaleOrder
 from paydesk.transactions.repository import COUNTED
-from paydesk.transactions.rules import ROLE_FOR, Action, Facts, refund_limit_problem, refused
+from paydesk.transactions.rules import Action, Facts, refund_limit_problem, refused, role_refusal
 from paydesk.transactions.state import facts_from, void_window_of
 
 if TYPE_CHECKING:
@@ -61,6 +63,30 @@ class TransactionOrigin(Enum):
     )
 
 
+@strawberry.enum(description="How a list of transactions is sorted: newest first, ties broken by id.")
+class TransactionOrder(Enum):
+    CREATED_AT = strawberry.enum_value(
+        "CREATED_AT",
+        description="By createdAt, when paydesk recorded the sale: the default, and the order to sync from.",
+    )
+    TRANSACTION_DATE = strawberry.enum_value(
+        "TRANSACTION_DATE",
+        description=(
+            "By transactionDate, when the sale was made (a logged sale may be dated in the past): "
+            "the order people read a history in. Its cursors work only with this order."
+        ),
+    )
+
+    @property
+    def domain(self) -> SaleOrder:
+        return SaleOrder[self.name]
+
+
+ORDER_BY_DESCRIPTION = (
+    "How to sort, newest first: CREATED_AT (the default; also for null) or TRANSACTION_DATE."
+)
+
+
 @strawberry.enum(description="Whether a refund went through.")
 class RefundStatus(Enum):
     SUCCEEDED = strawberry.enum_value("SUCCEEDED", description="The money went back.")
@@ -83,6 +109,9 @@ class Refund(Node):
         )
     )
     failure_message: str | None = strawberry.field(description="For FAILED: the gateway's reason.")
+    reason_code: RefundReason | None = strawberry.field(
+        description="Why, as a code; null when staff gave none (refunds made before codes existed too)."
+    )
     _record: strawberry.Private[RefundModel]
 
     @strawberry.field(description="The sale it gives money back from.")
@@ -109,6 +138,7 @@ class Refund(Node):
             created_at=m.created_at,
             through_gateway=m.through_gateway,
             failure_message=m.failure_message,
+            reason_code=RefundReason.of(m.reason_code),
             _record=m,
         )
 
@@ -222,8 +252,18 @@ class Transaction(Node):
     )
     external_id: str | None = strawberry.field(description="The gateway's own id for the charge.")
     marked_paid_at: datetime | None = strawberry.field(
-        description="When staff marked it paid outside paydesk; its refunds are then recorded, not sent."
+        description=(
+            "When staff marked it paid outside paydesk; its refunds are then recorded, not sent, and "
+            "resultCode, declineCode and resultMessage describe the failed attempt, not the payment."
+        )
     )
+    paid_with: PaidWith | None = strawberry.field(
+        description="How a logged sale or one marked paid was paid outside paydesk; null when not said."
+    )
+    reference: str | None = strawberry.field(
+        description="For a sale paid outside: the cheque number, transfer reference or other system's id."
+    )
+    note: str | None = strawberry.field(description="For a sale paid outside: staff's note on the payment.")
     _record: strawberry.Private[TransactionModel]
 
     async def _refunded(self, info: Info) -> tuple[int, bool]:
@@ -282,9 +322,8 @@ class Transaction(Node):
                     if not allows(caller.role, Role.ADMIN) and account.rep_refund_limit is not None:
                         most = min(most, account.rep_refund_limit)
                     max_amount = Money.of(DomainMoney(most, self._record.currency))
-            elif reason is None and not allows(caller.role, ROLE_FOR[action]):
-                needed = ROLE_FOR[action].value
-                reason = f"Needs the {needed} role or higher; you have {caller.role.value}."
+            elif reason is None:
+                reason = role_refusal(caller.role, action)
             actions.append(
                 TransactionAction(
                     action=TransactionActionKind[action.value],
@@ -372,6 +411,9 @@ class Transaction(Node):
             result_message=m.result_message,
             external_id=m.external_id,
             marked_paid_at=m.marked_paid_at,
+            paid_with=PaidWith.of(m.paid_with),
+            reference=m.reference,
+            note=m.note,
             _record=m,
         )
 
@@ -389,8 +431,12 @@ class TransactionConnection:
     total_count: int = strawberry.field(description="All sales that match, on every page.")
 
     @classmethod
-    def from_page(cls, page: Page[TransactionModel]) -> TransactionConnection:
-        edges, info = edges_and_info(page, Transaction.from_model, TransactionEdge)
+    def from_page(
+        cls, page: Page[TransactionModel], order: SaleOrder = SaleOrder.CREATED_AT
+    ) -> TransactionConnection:
+        edges, info = edges_and_info(
+            page, Transaction.from_model, TransactionEdge, order.position, order.cursor_tag
+        )
         return cls(edges=edges, page_info=info, total_count=page.total)
 
 

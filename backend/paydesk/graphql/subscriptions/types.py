@@ -110,10 +110,17 @@ class Subscription(Node):
     unit_price: Money = strawberry.field(description="One unit's price (a plan's installment).")
     unit: BillingUnit = strawberry.field(description="How often it is charged.")
     payments_remaining: int | None = strawberry.field(
-        description="Payments left for a PAYMENT_PLAN; null for an open-ended subscription."
+        description=(
+            "Payments a PAYMENT_PLAN will still charge (zero once it is cancelled or completed); null for an "
+            "open-ended subscription."
+        )
     )
     next_charge_date: date | None = strawberry.field(
-        description="The day the next installment is charged, in the account's time zone."
+        description=(
+            "The day the runner next charges it, in the account's time zone: while PAUSED the day it "
+            "resumes onto (the later of its scheduled date and resumeOn), null while paused until resumed "
+            "by hand and once it is ended."
+        )
     )
     status: SubscriptionStatus = strawberry.field(description="Where the order stands.")
     cancel_at: date | None = strawberry.field(
@@ -149,14 +156,14 @@ class Subscription(Node):
         return PaymentMethod.from_model(found) if found else None
 
     @strawberry.field(
-        description="For a PAYMENT_PLAN: what its remaining installments come to, less credit; else null."
+        description=(
+            "For a PAYMENT_PLAN: what its installments still to be charged come to, less credit (zero once "
+            "it is cancelled or completed); else null."
+        )
     )
     def balance_remaining(self) -> Money | None:
-        left = orders.installments_left(self._record)
-        if left is None:
-            return None
-        owed = max(left * orders.installment_amount(self._record) - self._record.credit, 0)
-        return Money.of(DomainMoney(owed, self._record.currency))
+        owed = orders.balance_left(self._record)
+        return None if owed is None else Money.of(DomainMoney(owed, self._record.currency))
 
     @strawberry.field(description="The installment now being retried after a decline; null when none is.")
     def dunning(self) -> Dunning | None:
@@ -191,8 +198,8 @@ class Subscription(Node):
             quantity=m.quantity,
             unit_price=Money.of(DomainMoney(m.unit_price, m.currency)),
             unit=BillingUnit[m.unit],
-            payments_remaining=orders.installments_left(m),
-            next_charge_date=m.next_charge_date,
+            payments_remaining=orders.payments_to_come(m),
+            next_charge_date=orders.next_charge_day(m),
             status=SubscriptionStatus[m.status],
             cancel_at=m.cancel_at,
             credit=Money.of(DomainMoney(m.credit, m.currency)),

@@ -12,6 +12,7 @@ import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import type { ChargeNowInput, LogTransactionInput, OfferLineInput } from '../gql/graphql';
 import { Button } from '../ui/Button';
+import { PAID_OUTSIDE_PATHS, PaidOutsideFields, paidOutsideInput, usePaidOutside } from '../transactions/PaidOutsideFields';
 import { Dialog } from '../ui/Dialog';
 import type { UserError } from '../ui/errors';
 import { errorFor, unplaced } from '../ui/errors';
@@ -80,7 +81,7 @@ interface SaleDialogProps {
   onDone: (outcome: Outcome) => void;
 }
 
-const SHOWN = ['currency', 'couponCode', 'discount', 'discount.amount', 'discount.currency', 'transactionDate', ...choicePaths];
+const SHOWN = ['currency', 'couponCode', 'discount', 'discount.amount', 'discount.currency', 'transactionDate', ...PAID_OUTSIDE_PATHS, ...choicePaths];
 
 /** An ISO instant for a picked day: now for today, else midday of that day in the browser's zone. */
 function dayToDateTime(day: string): string | null {
@@ -94,6 +95,7 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
   const [mode, setMode] = useState<Mode>('CHARGE');
   const [choice, setChoice] = useState<CardChoiceValue | null>(null);
   const [day, setDay] = useState(today());
+  const [paid, setPaid] = usePaidOutside();
   const [discount, setDiscount] = useState('');
   const [couponCode, setCouponCode] = useState('');
   const [checked, setChecked] = useState<UserError[]>([]);
@@ -148,7 +150,7 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
       const payload = await charge.run({ input });
       if (payload?.transaction) attempt.settle(payload.transaction);
     } else {
-      const input: LogTransactionInput = { ...common(), transactionDate: dayToDateTime(day) };
+      const input: LogTransactionInput = { ...common(), transactionDate: dayToDateTime(day), ...paidOutsideInput(paid) };
       const payload = await log.run({ input });
       if (payload?.transaction) onDone(describeCharge(payload.transaction, 'Logged'));
     }
@@ -222,7 +224,10 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
           {mode === 'CHARGE' ? (
             <CardChoice cards={cards} value={cardChoice} onChange={setChoice} errors={errors} />
           ) : (
-            <TextField label="Transaction date" type="date" max={today()} value={day} onChange={(event) => setDay(event.target.value)} error={errorFor(errors, 'transactionDate')} hint="When it was paid elsewhere. Only one-off lines can be logged." />
+            <div className="form-grid">
+              <TextField label="Transaction date" type="date" max={today()} value={day} onChange={(event) => setDay(event.target.value)} error={errorFor(errors, 'transactionDate')} hint="When it was paid elsewhere. Only one-off lines can be logged." />
+              <PaidOutsideFields value={paid} onChange={setPaid} errors={errors} />
+            </div>
           )}
 
           <DeclineNotice text={attempt.decline} />

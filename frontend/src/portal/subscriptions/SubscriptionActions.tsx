@@ -120,7 +120,7 @@ export function SubscriptionActions({ subscription: s, onDone, onStart }: Action
   const buttons: [Which, string][] = [];
   if (s.status === 'ACTIVE' || s.status === 'PAST_DUE') buttons.push(['pause', 'Pause']);
   if (s.status === 'PAUSED') buttons.push(['resume', 'Resume']);
-  if ((s.status === 'ACTIVE' || s.status === 'PAUSED') && s.nextChargeDate) buttons.push(['move', 'Move next charge date']);
+  if ((s.status === 'ACTIVE' && s.nextChargeDate) || s.status === 'PAUSED') buttons.push(['move', 'Move next charge date']);
   buttons.push(['card', 'Change card']);
   if (admin && !plan) buttons.push(['change', 'Change price or quantity']);
   if (plan && (s.paymentsRemaining ?? 0) > 0) buttons.push(['payOff', 'Pay remaining balance']);

@@ -16,7 +16,7 @@ import { formatDate, formatDateTime } from '../ui/format';
 import { formatMoney, fromMinorUnits, toMinorUnits } from '../ui/money';
 import { Empty, Loading, Notice, QueryError } from '../ui/States';
 import { StatusBadge } from '../ui/StatusBadge';
-import { unitWord } from './fields';
+import { isOpen, unitWord } from './fields';
 import { SubscriptionActions } from './SubscriptionActions';
 import { SubscriptionPayments } from './SubscriptionPayments';
 import './subscriptions.css';
@@ -92,8 +92,8 @@ function SubscriptionItem({ subscription: s }: { subscription: SubscriptionDetai
             ) : null}
           </dd>
           <dt>Next charge</dt>
-          <dd>{s.status === 'PAUSED' && s.nextChargeDate ? `${formatDate(s.nextChargeDate, locale)} (after the pause)` : formatDate(s.nextChargeDate, locale)}</dd>
-          {plan ? (
+          <dd>{nextChargeText(s, locale)}</dd>
+          {plan && isOpen(s.status) ? (
             <>
               <dt>Payments remaining</dt>
               <dd>{s.paymentsRemaining ?? '—'}</dd>
@@ -156,4 +156,11 @@ function amountPerUnit(s: SubscriptionDetailsFragment, locale: string): string {
   if (units === null) return `${s.unitPrice.formatted} × ${s.quantity} per ${each}`;
   const total = formatMoney({ amount: fromMinorUnits(units * BigInt(s.quantity), s.unitPrice.currency), currency: s.unitPrice.currency }, locale);
   return `${total} per ${each}`;
+}
+
+/** The next charge as the runner will make it: the day it resumes onto while paused, none once ended. */
+function nextChargeText(s: { status: string; nextChargeDate?: string | null }, locale: string): string {
+  if (s.status === 'PAUSED') return s.nextChargeDate ? `${formatDate(s.nextChargeDate, locale)} (when it resumes)` : 'None while paused';
+  if (!s.nextChargeDate) return isOpen(s.status) ? '—' : 'None';
+  return formatDate(s.nextChargeDate, locale);
 }

@@ -1,4 +1,4 @@
-/** The customer's payments: newest first, a page at a time, each opening the transaction drawer. */
+/** The customer's payments: newest first by the sale's date, a page at a time, each opening the transaction drawer. */
 import { useId, useState } from 'react';
 import { useQuery } from 'urql';
 
@@ -14,7 +14,7 @@ const PaymentsSectionQuery = graphql(`
   query PaymentsSection($id: ID!, $first: Int!, $after: String) {
     customer(id: $id) {
       id
-      transactions(first: $first, after: $after) {
+      transactions(first: $first, after: $after, orderBy: TRANSACTION_DATE) {
         totalCount
         pageInfo {
           hasNextPage

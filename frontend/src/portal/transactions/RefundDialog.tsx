@@ -10,12 +10,13 @@ import { useState } from 'react';
 import { useViewer } from '../auth/viewer';
 import { graphql } from '../gql';
 import { errorFor } from '../ui/errors';
-import { TextField } from '../ui/Field';
+import type { RefundReason } from '../gql/graphql';
+import { SelectField, TextField } from '../ui/Field';
 import { amountProblem, formatMoney, fromMinorUnits, toMinorUnits } from '../ui/money';
 import { useAction } from '../ui/useAction';
 import type { ActionProps } from './TransactionConfirm';
 import { NoteField, TransactionConfirm } from './TransactionConfirm';
-import { newIdempotencyKey } from './labels';
+import { REFUND_REASON_LABELS, newIdempotencyKey } from './labels';
 import { useCheckedText } from './useCheckedText';
 
 const RefundTransaction = graphql(`
@@ -39,6 +40,7 @@ export function RefundDialog({ transaction, onClose, onDone }: ActionProps) {
   const [idempotencyKey] = useState(newIdempotencyKey);
   const amount = useCheckedText(max.amount);
   const [reason, setReason] = useState('');
+  const [reasonCode, setReasonCode] = useState<RefundReason | ''>('');
 
   const submit = async () => {
     const units = toMinorUnits(amount.text, currency);
@@ -51,6 +53,7 @@ export function RefundDialog({ transaction, onClose, onDone }: ActionProps) {
         transactionId: transaction.id,
         amount: fromMinorUnits(units, currency),
         reason: reason.trim() || null,
+        reasonCode: reasonCode || null,
         idempotencyKey,
       },
     });
@@ -61,7 +64,7 @@ export function RefundDialog({ transaction, onClose, onDone }: ActionProps) {
     <TransactionConfirm
       kind="REFUND"
       action={refund}
-      placed={['amount', 'reason']}
+      placed={['amount', 'reason', 'reasonCode']}
       danger
       onClose={onClose}
       onConfirm={() => void submit()}
@@ -78,6 +81,14 @@ export function RefundDialog({ transaction, onClose, onDone }: ActionProps) {
         error={amount.problem ?? errorFor(refund.errors, 'amount')}
         hint={`${currency}, at most ${max.formatted}`}
       />
+      <SelectField label="Reason code" value={reasonCode} onChange={(event) => setReasonCode(event.target.value as RefundReason | '')} error={errorFor(refund.errors, 'reasonCode')} hint="Optional; told to gateways that take one.">
+        <option value="">Not said</option>
+        {Object.entries(REFUND_REASON_LABELS).map(([key, label]) => (
+          <option key={key} value={key}>
+            {label}
+          </option>
+        ))}
+      </SelectField>
       <NoteField label="Reason" value={reason} onChange={setReason} error={errorFor(refund.errors, 'reason')} hint="Optional; kept with the refund." />
     </TransactionConfirm>
   );

@@ -11,7 +11,9 @@ import type { TransactionActionKind } from '../gql/graphql';
 import { errorFor } from '../ui/errors';
 import { TextField } from '../ui/Field';
 import { useAction } from '../ui/useAction';
+import { PAID_OUTSIDE_PATHS, PaidOutsideFields, paidOutsideInput, usePaidOutside } from './PaidOutsideFields';
 import { RefundDialog } from './RefundDialog';
+import { VoidEffects } from './VoidEffects';
 import type { ActionProps } from './TransactionConfirm';
 import { NoteField, TransactionConfirm } from './TransactionConfirm';
 import { newIdempotencyKey } from './labels';
@@ -115,10 +117,7 @@ function VoidDialog({ transaction, onClose, onDone }: ActionProps) {
         if (await run.run({ input: { transactionId: transaction.id, idempotencyKey } })) onDone('The payment was voided.');
       }}
     >
-      <p>
-        Void this {transaction.total.formatted} payment? It is cancelled before it settles, so nothing is charged. This
-        cannot be undone.
-      </p>
+      <VoidEffects transactionId={transaction.id} total={transaction.total.formatted} />
     </TransactionConfirm>
   );
 }
@@ -146,15 +145,15 @@ function WriteOffDialog({ transaction, onClose, onDone }: ActionProps) {
 
 function MarkPaidDialog({ transaction, onClose, onDone }: ActionProps) {
   const run = useAction(MarkTransactionPaid, (data) => data.markTransactionPaid);
-  const [note, setNote] = useState('');
+  const [paid, setPaid] = usePaidOutside();
   return (
     <TransactionConfirm
       kind="MARK_PAID"
       action={run}
-      placed={['note']}
+      placed={PAID_OUTSIDE_PATHS}
       onClose={onClose}
       onConfirm={async () => {
-        const input = { transactionId: transaction.id, note: note.trim() || null };
+        const input = { transactionId: transaction.id, ...paidOutsideInput(paid) };
         if (await run.run({ input })) onDone('The payment was marked paid.');
       }}
     >
@@ -162,7 +161,7 @@ function MarkPaidDialog({ transaction, onClose, onDone }: ActionProps) {
         Mark this {transaction.total.formatted} payment as paid outside paydesk? It gets its invoice; later refunds of it
         are recorded, not sent to a gateway.
       </p>
-      <NoteField label="Note" value={note} onChange={setNote} error={errorFor(run.errors, 'note')} hint="Optional, e.g. how it was paid." />
+      <PaidOutsideFields value={paid} onChange={setPaid} errors={run.errors} />
     </TransactionConfirm>
   );
 }

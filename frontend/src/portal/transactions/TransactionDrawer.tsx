@@ -17,7 +17,7 @@ import { StatusBadge } from '../ui/StatusBadge';
 import { ActionDialog } from './TransactionActions';
 import { ACTION_LABELS } from './TransactionConfirm';
 import { isPositive } from './TransactionTable';
-import { cardLabel } from './labels';
+import { PAID_WITH_LABELS, REFUND_REASON_LABELS, cardLabel } from './labels';
 import './transactions.css';
 
 export const TransactionDetails = graphql(`
@@ -32,6 +32,9 @@ export const TransactionDetails = graphql(`
     resultMessage
     externalId
     markedPaidAt
+    paidWith
+    reference
+    note
     subtotal {
       ...PaymentsMoney
     }
@@ -116,6 +119,7 @@ export const TransactionDetails = graphql(`
       id
       status
       reason
+      reasonCode
       createdAt
       throughGateway
       failureMessage
@@ -228,6 +232,7 @@ function DrawerBody({
   const staff = useCan('REP');
   const allowed = staff ? t.availableActions.filter((a) => a.allowed) : [];
   const unavailable = staff ? t.availableActions.filter((a) => !a.allowed && a.reason) : [];
+  const outside = t.origin === 'LOGGED' || Boolean(t.markedPaidAt);
   return (
     <div className="tx-drawer">
       <div className="tx-summary">
@@ -270,7 +275,15 @@ function DrawerBody({
           <dd>{humanize(t.status)}</dd>
           <dt>Origin</dt>
           <dd>{t.origin === 'LOGGED' ? 'Logged (recorded, not charged here)' : 'Charged'}</dd>
-          {t.resultCode ? (
+          {t.markedPaidAt ? (
+            <>
+              <dt>Paid</dt>
+              <dd>Marked paid outside paydesk, paid {formatDateTime(t.markedPaidAt, locale)}</dd>
+            </>
+          ) : null}
+          {outside ? <PaidOutsideFacts transaction={t} /> : null}
+          {/* A sale marked paid was paid another way: the declined or failed attempt's result no longer applies. */}
+          {t.resultCode && !t.markedPaidAt ? (
             <>
               <dt>Result</dt>
               <dd>
@@ -279,15 +292,19 @@ function DrawerBody({
               </dd>
             </>
           ) : null}
-          {t.resultMessage ? (
+          {t.resultMessage && !t.markedPaidAt ? (
             <>
               <dt>Message</dt>
               <dd>{t.resultMessage}</dd>
             </>
           ) : null}
-          <dt>Card</dt>
-          <dd>{cardLabel(t.paymentMethod, t.origin)}</dd>
-          {t.gateway ? (
+          {t.origin === 'LOGGED' ? null : (
+            <>
+              <dt>{t.markedPaidAt ? 'Card tried' : 'Card'}</dt>
+              <dd>{cardLabel(t.paymentMethod, t.origin)}</dd>
+            </>
+          )}
+          {t.gateway && !t.markedPaidAt ? (
             <>
               <dt>Gateway</dt>
               <dd>
@@ -296,16 +313,10 @@ function DrawerBody({
               </dd>
             </>
           ) : null}
-          {t.externalId ? (
+          {t.externalId && !t.markedPaidAt ? (
             <>
               <dt>Gateway id</dt>
               <dd className="mono">{t.externalId}</dd>
-            </>
-          ) : null}
-          {t.markedPaidAt ? (
-            <>
-              <dt>Marked paid</dt>
-              <dd>{formatDateTime(t.markedPaidAt, locale)}</dd>
             </>
           ) : null}
           <dt>Invoice</dt>
@@ -434,6 +445,7 @@ function DrawerBody({
                   {formatDateTime(refund.createdAt, locale)} · by {refund.createdBy?.email ?? 'an API key'}
                   {refund.throughGateway ? '' : ' · recorded only'}
                 </div>
+                {refund.reasonCode ? <div>{REFUND_REASON_LABELS[refund.reasonCode]}</div> : null}
                 {refund.reason ? <div>{refund.reason}</div> : null}
                 {refund.failureMessage ? <div className="field-error">{refund.failureMessage}</div> : null}
               </li>
@@ -467,6 +479,28 @@ function DrawerBody({
         )}
       </section>
     </div>
+  );
+}
+
+/** How a sale paid outside paydesk was paid: the way, the reference and staff's note, where said. */
+function PaidOutsideFacts({ transaction: t }: { transaction: TransactionDetailsFragment }) {
+  return (
+    <>
+      <dt>Paid with</dt>
+      <dd>{t.paidWith ? PAID_WITH_LABELS[t.paidWith] : 'Not said'}</dd>
+      {t.reference ? (
+        <>
+          <dt>Reference</dt>
+          <dd className="mono">{t.reference}</dd>
+        </>
+      ) : null}
+      {t.note ? (
+        <>
+          <dt>Payment note</dt>
+          <dd>{t.note}</dd>
+        </>
+      ) : null}
+    </>
   );
 }
 

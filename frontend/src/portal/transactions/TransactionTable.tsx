@@ -13,7 +13,7 @@ import { useViewer } from '../auth/viewer';
 import { formatDate, humanize } from '../ui/format';
 import { toMinorUnits } from '../ui/money';
 import { StatusBadge } from '../ui/StatusBadge';
-import { cardLabel, personName } from './labels';
+import { paidHowLabel, personName } from './labels';
 import './transactions.css';
 
 export const TransactionRow = graphql(`
@@ -22,6 +22,8 @@ export const TransactionRow = graphql(`
     status
     origin
     transactionDate
+    markedPaidAt
+    paidWith
     total {
       ...PaymentsMoney
     }
@@ -59,7 +61,7 @@ export function TransactionTable({ rows, onOpen, caption, showCustomer = false }
             <th scope="col" className="num">
               Amount
             </th>
-            <th scope="col">Card</th>
+            <th scope="col">Paid with</th>
             <th scope="col" className="hide-narrow">
               Origin
             </th>
@@ -94,7 +96,7 @@ export function TransactionTable({ rows, onOpen, caption, showCustomer = false }
                     <div className="muted tx-small">{row.amountRefunded.formatted} refunded</div>
                   ) : null}
                 </td>
-                <td className="tx-c-card">{cardLabel(row.paymentMethod, row.origin)}</td>
+                <td className="tx-c-card">{paidHowLabel(row)}</td>
                 <td className="hide-narrow">{humanize(row.origin)}</td>
                 <td className="tx-c-view">
                   <button

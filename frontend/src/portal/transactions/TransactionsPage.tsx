@@ -1,4 +1,4 @@
-/** Every sale of the account, newest first, filtered by status, each opening the transaction drawer. */
+/** Every sale of the account, newest first by the sale's date, filtered by status, each opening the transaction drawer. */
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -27,7 +27,7 @@ const STATUSES: readonly TransactionStatus[] = [
 
 const TransactionsPageQuery = graphql(`
   query TransactionsPage($first: Int!, $after: String, $status: TransactionStatus) {
-    transactions(first: $first, after: $after, status: $status) {
+    transactions(first: $first, after: $after, status: $status, orderBy: TRANSACTION_DATE) {
       totalCount
       pageInfo {
         hasNextPage

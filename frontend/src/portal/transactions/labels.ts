@@ -1,4 +1,5 @@
 /** Small words and keys the payments screens share. */
+import type { PaidWith, RefundReason } from '../gql/graphql';
 
 const BRANDS: Record<string, string> = {
   visa: 'Visa',
@@ -9,6 +10,40 @@ const BRANDS: Record<string, string> = {
   jcb: 'JCB',
   unionpay: 'UnionPay',
 };
+
+/** How a sale paid outside paydesk was paid, in words. */
+export const PAID_WITH_LABELS: Record<PaidWith, string> = {
+  CASH: 'Cash',
+  CHEQUE: 'Cheque',
+  BANK_TRANSFER: 'Bank transfer',
+  CARD_ELSEWHERE: 'Card on another system',
+  OTHER: 'Other',
+};
+
+/** Why a refund was made, in words. */
+export const REFUND_REASON_LABELS: Record<RefundReason, string> = {
+  REQUESTED_BY_CUSTOMER: 'Requested by the customer',
+  DUPLICATE: 'Duplicate payment',
+  FRAUDULENT: 'Fraudulent payment',
+  OTHER: 'Other',
+};
+
+/**
+ * How a sale was paid, for a table's "Paid with" column: the card for a
+ * charge; "Marked paid" or "Logged" (with how, when said) for a sale paid
+ * outside paydesk, never the card of an attempt that no longer applies.
+ */
+export function paidHowLabel(sale: {
+  origin: string;
+  markedPaidAt?: string | null;
+  paidWith?: PaidWith | null;
+  paymentMethod?: { brand: string; last4: string } | null;
+}): string {
+  const how = sale.paidWith ? ` · ${PAID_WITH_LABELS[sale.paidWith]}` : '';
+  if (sale.markedPaidAt) return `Marked paid${how}`;
+  if (sale.origin === 'LOGGED') return `Logged${how}`;
+  return cardLabel(sale.paymentMethod, sale.origin);
+}
 
 /** "Visa •••• 4242" for a card; a sale recorded without one says "Logged". */
 export function cardLabel(card: { brand: string; last4: string } | null | undefined, origin?: string): string {
