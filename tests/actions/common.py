@@ -30,6 +30,22 @@ mutation($i: ResendInvoiceInput!) {
 }"""
 SALE_QUERY = f"query($id: ID!) {{ transaction(id: $id) {{ {SALE} }} }}"
 
+# Lines of a sale that opens a plan (six monthly payments of 150.00, the first one 100.00) and a club.
+CANOE_PLAN = {
+    "description": "Canoe plan",
+    "unitPrice": "150.00",
+    "kind": "PAYMENT_PLAN",
+    "unit": "MONTH",
+    "paymentCount": 6,
+    "firstPayment": "100.00",
+}
+GEAR_CLUB = {
+    "description": "Gear club membership",
+    "unitPrice": "9.99",
+    "kind": "SUBSCRIPTION",
+    "unit": "MONTH",
+}
+
 
 def amount_of(line_total: str) -> list[dict[str, Any]]:
     return [{"description": "Service", "unitPrice": line_total}]

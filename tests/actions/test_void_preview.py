@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.actions.common import VOID, act
+from tests.actions.common import CANOE_PLAN, GEAR_CLUB, VOID, act
 from tests.actions.test_commissions import partner, referred_customer
 from tests.api.test_sales import card, charged, create_coupon, times_redeemed
 from tests.helpers import Api, World
@@ -34,16 +34,6 @@ query($id: ID!) {
 }"""
 COMMISSION = "query($id: ID!) { transaction(id: $id) { commission { amount { amount } } } }"
 
-PLAN = {
-    "description": "Canoe plan",
-    "unitPrice": "150.00",
-    "kind": "PAYMENT_PLAN",
-    "unit": "MONTH",
-    "paymentCount": 6,
-    "firstPayment": "100.00",
-}
-CLUB = {"description": "Gear club", "unitPrice": "9.99", "kind": "SUBSCRIPTION", "unit": "MONTH"}
-
 
 async def preview(api: Api, world: World, role: str, sale_id: str) -> dict[str, Any] | None:
     found = (await api.gql(PREVIEW, world.a.caller(role), id=sale_id))["voidPreview"]
@@ -57,7 +47,12 @@ async def plan_and_club_sale(api: Api, world: World) -> tuple[str, str, str]:
     customer = await referred_customer(api, admin, "Grace", partner_id)
     coupon = await create_coupon(api, admin, code="PADDLE5", amountOff={"amount": "5.00", "currency": "USD"})
     sale = await charged(
-        api, admin, customer, lines=[PLAN, CLUB], card=card("4242424242424242"), couponCode="PADDLE5"
+        api,
+        admin,
+        customer,
+        lines=[CANOE_PLAN, GEAR_CLUB],
+        card=card("4242424242424242"),
+        couponCode="PADDLE5",
     )
     assert sale["status"] == "PAID", sale
     return customer, str(sale["id"]), coupon

@@ -40,6 +40,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         PAYDESK_SECRET_KEY="e2e-secret-" + "y" * 32,
         # Links in emails and the API (payment requests, card links) point at this server.
         PAYDESK_PUBLIC_URL=base,
+        # The billing runner passes every second, so a test that makes an installment due sees it charged.
+        PAYDESK_JOBS_INTERVAL="1",
+        # One demo owner drives the whole suite far faster than a person: the per-user limit (600 a
+        # minute) is tested in tests/api, not here.
+        PAYDESK_SESSION_RATE_LIMIT="100000/minute",
     )
     paydesk = str(Path(sys.executable).parent / "paydesk")
     for step in (["migrate"], ["seed-demo"]):

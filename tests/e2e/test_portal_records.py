@@ -68,7 +68,7 @@ async def test_a_sale_marked_paid_says_how_and_hides_the_declined_attempts_resul
     payments = portal.page.get_by_role("region", name="Payments")
     await payments.get_by_role("button", name=re.compile("^View")).first.click()
     drawer = portal.page.get_by_role("dialog", name="Transaction details")
-    await expect(drawer).to_contain_text("Bad data")
+    await expect(drawer).to_contain_text("The bank declined the card (generic decline)")
     await (
         drawer.get_by_role("group", name="Transaction actions")
         .get_by_role("button", name="Mark paid")

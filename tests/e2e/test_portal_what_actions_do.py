@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.async_api import expect
 
+from tests.actions.common import CANOE_PLAN, GEAR_CLUB
 from tests.e2e.portal import Portal
 
 pytestmark = pytest.mark.e2e
@@ -15,20 +16,11 @@ pytestmark = pytest.mark.e2e
 CHARGE = """
 mutation($i: ChargeNowInput!) { chargeNow(input: $i) { transaction { id status } userErrors { code } } }
 """
-PLAN = {
-    "description": "Canoe plan",
-    "unitPrice": "150.00",
-    "kind": "PAYMENT_PLAN",
-    "unit": "MONTH",
-    "paymentCount": 6,
-    "firstPayment": "100.00",
-}
-CLUB = {"description": "Gear club membership", "unitPrice": "9.99", "kind": "SUBSCRIPTION", "unit": "MONTH"}
 
 
 async def customer_with_orders(portal: Portal, first: str, last: str) -> str:
     customer = await portal.customer_with_card(first, last)
-    charged = await portal.gql(CHARGE, i={"customerId": customer, "lines": [PLAN, CLUB]})
+    charged = await portal.gql(CHARGE, i={"customerId": customer, "lines": [CANOE_PLAN, GEAR_CLUB]})
     assert charged["chargeNow"]["transaction"]["status"] == "PAID"
     return customer
 

@@ -22,10 +22,14 @@ Context variables
     ``PAID``, ``REFUNDED``, ...; ``transaction.status_label`` reads
     "Paid", "Partially refunded". ``transaction.transaction_date`` (UTC
     datetime) and ``transaction.transaction_on`` (like ``issued_on``).
+``transaction.amount_refunded``
+    What was given back so far (an amount; zero when nothing was).
 ``lines``
     The sale's lines in order, each with ``description``, ``quantity``
     and the amounts ``unit_price``, ``subtotal`` (what the line charged
-    before its discount), ``discount`` and ``total``.
+    before its discount), ``discount`` and ``total``; ``note`` says what a
+    payment plan's line is ("Payment 1 of 6, then $150.00 every month"),
+    empty for other lines.
 ``subtotal``, ``discount``, ``total``
     The sale's amounts; ``subtotal - discount = total``.
 ``currency``
@@ -293,6 +297,7 @@ class TransactionView:
     status: str
     transaction_date: datetime
     transaction_on: str
+    amount_refunded: Amount
 
     @property
     def status_label(self) -> str:
@@ -307,6 +312,7 @@ class LineView:
     subtotal: Amount
     discount: Amount
     total: Amount
+    note: str
 
 
 @dataclass(frozen=True)
@@ -319,6 +325,10 @@ class LineAmounts:
     subtotal: int
     discount: int
     total: int
+    # A payment plan's line: which payment this is, of how many, one every ``unit`` (MONTH, ...).
+    plan_payment: int | None = None
+    payment_count: int | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -348,18 +358,30 @@ def context_of(
     lines: Sequence[LineAmounts],
     totals: tuple[int, int, int],
     where: Localization,
+    refunded: int = 0,
 ) -> dict[str, Any]:
     """The variables a template sees (see the module docstring); ``totals`` is (subtotal, discount, total)."""
 
     def amount(minor_units: int) -> Amount:
         return Amount(minor_units, currency, Money(minor_units, currency).format(where.locale))
 
+    def note(line: LineAmounts) -> str:
+        if line.plan_payment is None or not line.payment_count:
+            return ""
+        text = f"Payment {line.plan_payment} of {line.payment_count}"
+        if line.plan_payment < line.payment_count and line.unit:
+            every = line.unit.lower()
+            text += f", then {amount(line.quantity * line.unit_price)} every {every}"
+        return text
+
     subtotal, discount, total = totals
     return {
         "account": account,
         "customer": customer,
         "invoice": InvoiceView(number, issued_at, where.day(issued_at)),
-        "transaction": TransactionView(status, transaction_date, where.day(transaction_date)),
+        "transaction": TransactionView(
+            status, transaction_date, where.day(transaction_date), amount(refunded)
+        ),
         "lines": [
             LineView(
                 line.description,
@@ -368,6 +390,7 @@ def context_of(
                 amount(line.subtotal),
                 amount(line.discount),
                 amount(line.total),
+                note(line),
             )
             for line in lines
         ],
@@ -384,6 +407,7 @@ def sample_context() -> dict[str, Any]:
     lines = [
         LineAmounts("Consulting, March", 3, 45_000, 135_000, 13_500, 121_500),
         LineAmounts("Travel", 1, 12_050, 12_050, 0, 12_050),
+        LineAmounts("Course, in 3 payments", 1, 20_000, 20_000, 0, 20_000, 1, 3, "MONTH"),
     ]
     return context_of(
         account=AccountView("Example Shop"),
@@ -394,7 +418,7 @@ def sample_context() -> dict[str, Any]:
         transaction_date=when,
         currency="USD",
         lines=lines,
-        totals=(147_050, 13_500, 133_550),
+        totals=(167_050, 13_500, 153_550),
         where=Localization("en-US", "UTC"),
     )
 

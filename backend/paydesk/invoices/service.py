@@ -33,7 +33,11 @@ from paydesk.logs import get_logger
 from paydesk.models import Account, Customer, Invoice, InvoiceTemplate, Transaction
 from paydesk.money import Money
 from paydesk.notify.email import Email, Mailer
+from paydesk.notify.templates import sentence_end
 from paydesk.pagination import Page, PageRequest
+from paydesk.subscriptions.plans import plan_payment_number
+from paydesk.transactions import repository as sales
+from paydesk.transactions.repository import COUNTED
 from paydesk.validation import clean_required, normalize_email
 
 log = get_logger("paydesk.invoices")
@@ -56,6 +60,7 @@ _email = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+_email.filters["sentence_end"] = sentence_end
 
 
 def number_for(sequence: int) -> str:
@@ -256,6 +261,7 @@ async def render_invoice_html(session: AsyncSession, invoice: Invoice) -> str:
     assert customer is not None, "an invoice's customer exists"
     template = await repo.template(session, account.id, invoice.template_id) if invoice.template_id else None
     lines = await repo.lines_of(session, transaction.id)
+    payment = plan_payment_number(transaction.installment_key)
     context = render.context_of(
         account=render.AccountView(account.name),
         customer=render.CustomerView(customer.first_name, customer.last_name, customer.email),
@@ -266,12 +272,23 @@ async def render_invoice_html(session: AsyncSession, invoice: Invoice) -> str:
         currency=transaction.currency,
         lines=[
             render.LineAmounts(
-                line.description, line.quantity, line.unit_price, line.subtotal, line.discount, line.total
+                line.description,
+                line.quantity,
+                line.unit_price,
+                line.subtotal,
+                line.discount,
+                line.total,
+                plan_payment=payment if line.kind == "PAYMENT_PLAN" else None,
+                payment_count=line.payment_count,
+                unit=line.unit,
             )
             for line in lines
         ],
         totals=(transaction.subtotal, transaction.discount, transaction.total),
         where=render.Localization(account.locale, account.timezone),
+        refunded=sum(
+            r.amount for r in await sales.refunds_of(session, [transaction.id]) if r.status in COUNTED
+        ),
     )
     source = template.body if template is not None else render.default_source()
     try:

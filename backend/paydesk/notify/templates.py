@@ -45,7 +45,17 @@ def long_date(value: datetime) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def sentence_end(text: object) -> str:
+    """``text`` closing a sentence: a full stop is added unless it ends with one already.
+
+    A merchant called "Demo Outdoor Supply Co." ends "... with Demo Outdoor Supply Co.", not "Co..".
+    """
+    words = str(text).rstrip()
+    return words if words.endswith((".", "!", "?", "\u2026")) else f"{words}."
+
+
 _env.filters["long_date"] = long_date
+_env.filters["sentence_end"] = sentence_end
 
 
 def render(name: str, **context: Any) -> tuple[str, str, str]:

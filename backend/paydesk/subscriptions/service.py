@@ -84,6 +84,11 @@ def balance_left(sub: Subscription, *, as_scheduled: bool = False) -> int | None
     return max(left * installment_amount(sub) - sub.credit, 0)
 
 
+def waiting_on_retry(sub: Subscription) -> bool:
+    """A declined installment is being retried (dunning), or the order is past due."""
+    return sub.status == Status.PAST_DUE or (sub.status == Status.ACTIVE and sub.dunning_attempts > 0)
+
+
 def next_charge_day(sub: Subscription) -> date | None:
     """The day the runner will next charge the order, as staff and partners should read it.
 

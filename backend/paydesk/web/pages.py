@@ -16,7 +16,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from paydesk.notify.templates import long_date
+from paydesk.notify.templates import long_date, sentence_end
 from paydesk.resources import Resources
 from paydesk.web import security
 
@@ -31,6 +31,7 @@ _env = jinja2.Environment(
     lstrip_blocks=True,
 )
 _env.filters["long_date"] = long_date
+_env.filters["sentence_end"] = sentence_end
 
 
 @cache

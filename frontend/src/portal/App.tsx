@@ -15,6 +15,7 @@ import { CustomersPage } from './customers/CustomersPage';
 import { Layout } from './Layout';
 import { NotFound } from './NotFound';
 import { SettingsPage } from './settings/SettingsPage';
+import { TransactionPage } from './transactions/TransactionPage';
 import { TransactionsPage } from './transactions/TransactionsPage';
 
 export function App() {
@@ -30,6 +31,7 @@ export function App() {
             <Route path="/customers" element={<CustomersPage />} />
             <Route path="/customers/:customerId" element={<CustomerPage />} />
             <Route path="/transactions" element={<TransactionsPage />} />
+            <Route path="/transactions/:transactionId" element={<TransactionPage />} />
             <Route path="/settings/*" element={<SettingsPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>

@@ -33,12 +33,13 @@ from paydesk.graphql.sales.types import (
     TransactionOrder,
     TransactionStatus,
 )
-from paydesk.graphql.subscriptions.types import Subscription, subscriptions_of
+from paydesk.graphql.subscriptions.types import Subscription, subscription_loaders, subscriptions_of
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
 from paydesk.models import Customer as CustomerModel
 from paydesk.pagination import Page
 from paydesk.payment_requests import service as payment_requests
+from paydesk.subscriptions import service as orders
 from paydesk.transactions import queries as sales
 
 
@@ -225,6 +226,16 @@ class Customer(Node):
     )
     async def subscriptions(self, info: Info) -> list[Subscription]:
         return await subscriptions_of(info, self.id)
+
+    @strawberry.field(
+        description=(
+            "An open order of the customer is PAST_DUE or retrying a declined installment: someone should "
+            "look (a page of customers is answered with one query)."
+        )
+    )
+    async def past_due(self, info: Info) -> bool:
+        orders_of = await subscription_loaders(info).by_customer.load(self.id)
+        return any(orders.waiting_on_retry(sub) for sub in orders_of)
 
     @strawberry.field(
         description="The partner who referred the customer and earns commission on their paid sales."

@@ -121,6 +121,16 @@ class PaymentMethod(Node):
         assert record is not None, "a payment method's gateway exists"
         return Gateway.from_model(record)
 
+    @strawberry.field(description="The customer whose card it is.")
+    async def customer(
+        self, info: Info
+    ) -> Annotated[Customer, strawberry.lazy("paydesk.graphql.customers.types")]:
+        from paydesk.graphql.customers.types import Customer
+
+        found = await info.context.loaders.customer.load(self.customer_id)
+        assert found is not None, "a card's customer exists"
+        return Customer.from_model(found)
+
     @strawberry.field(description="The billing address, one of the customer's addresses.")
     async def billing_address(
         self, info: Info

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 
 from paydesk.transactions import outside
+
+E = TypeVar("E", bound=Enum)
+
+
+def stored(enum: type[E], value: str | None) -> E | None:
+    """The API's value of a name kept in the database (None stays None)."""
+    return enum[value] if value else None
 
 
 @strawberry.enum(description="How a sale paid outside paydesk (logged, or marked paid) was paid.")
@@ -25,10 +33,6 @@ class PaidWith(Enum):
     def domain(self) -> outside.PaidWith:
         return outside.PaidWith(self.name)
 
-    @classmethod
-    def of(cls, value: str | None) -> PaidWith | None:
-        return cls[value] if value else None
-
 
 @strawberry.enum(description="Why money was given back, as a code; the refund's reason holds staff's words.")
 class RefundReason(Enum):
@@ -42,7 +46,3 @@ class RefundReason(Enum):
     @property
     def domain(self) -> outside.RefundReason:
         return outside.RefundReason(self.name)
-
-    @classmethod
-    def of(cls, value: str | None) -> RefundReason | None:
-        return cls[value] if value else None

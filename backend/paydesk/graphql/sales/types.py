@@ -18,13 +18,14 @@ from paydesk.graphql.node import Node
 from paydesk.graphql.pagination import PageInfo, edges_and_info
 from paydesk.graphql.payments.types import Gateway, GatewayResultCode, PaymentMethod
 from paydesk.graphql.referrals.types import Commission, commission_of
-from paydesk.graphql.sales.outside import PaidWith, RefundReason
+from paydesk.graphql.sales.outside import PaidWith, RefundReason, stored
 from paydesk.models import Refund as RefundModel
 from paydesk.models import Transaction as TransactionModel
 from paydesk.models import TransactionEvent as EventModel
 from paydesk.models import TransactionLine as LineModel
 from paydesk.money import Money as DomainMoney
 from paydesk.pagination import Page
+from paydesk.subscriptions.plans import plan_payment_number
 from paydesk.transactions.orders import Order
 from paydesk.transactions.queries import SaleOrder
 from paydesk.transactions.repository import COUNTED
@@ -138,7 +139,7 @@ class Refund(Node):
             created_at=m.created_at,
             through_gateway=m.through_gateway,
             failure_message=m.failure_message,
-            reason_code=RefundReason.of(m.reason_code),
+            reason_code=stored(RefundReason, m.reason_code),
             _record=m,
         )
 
@@ -179,6 +180,13 @@ class TransactionLine:
     kind: LineKind = strawberry.field(description="SINGLE, SUBSCRIPTION or PAYMENT_PLAN.")
     unit: BillingUnit | None = strawberry.field(description="How often a recurring line recurs.")
     payment_count: int | None = strawberry.field(description="Payments of a PAYMENT_PLAN line.")
+    payment_number: int | None = strawberry.field(
+        description=(
+            "For a PAYMENT_PLAN line: which of its paymentCount payments this sale charged (1 on the sale "
+            "that opened the plan, whose total may be the firstPayment); null for other lines and for "
+            "paying a plan's balance off."
+        )
+    )
     product_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The product sold; null for a free-text line.")
@@ -186,8 +194,9 @@ class TransactionLine:
         return await product_of(info, self.product_id)
 
     @classmethod
-    def from_model(cls, m: LineModel, currency: str) -> TransactionLine:
+    def from_model(cls, m: LineModel, currency: str, installment_key: str | None = None) -> TransactionLine:
         return cls(
+            payment_number=plan_payment_number(installment_key) if m.kind == "PAYMENT_PLAN" else None,
             description=m.description,
             quantity=m.quantity,
             unit_price=Money.of(DomainMoney(m.unit_price, currency)),
@@ -208,6 +217,9 @@ class TransactionEvent:
     amount: Money | None = strawberry.field(description="The amount involved, if any.")
     note: str | None = strawberry.field(description="Detail, e.g. a decline code or an invoice number.")
     created_at: datetime = strawberry.field(description="When it happened.")
+    actor_api_key: str | None = strawberry.field(
+        description="The appId of the API key that did it; null when staff or paydesk's own jobs did."
+    )
     actor_user_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The staff member who did it; null for API keys and automation.")
@@ -224,6 +236,7 @@ class TransactionEvent:
             amount=Money.of(DomainMoney(m.amount, currency)) if m.amount is not None else None,
             note=m.note,
             created_at=m.created_at,
+            actor_api_key=m.actor_api_key_id,
             actor_user_id=m.actor_user_id,
         )
 
@@ -351,7 +364,8 @@ class Transaction(Node):
     @strawberry.field(description="What was sold, in order.")
     async def lines(self, info: Info) -> list[TransactionLine]:
         rows = await info.context.loaders.transaction_lines.load(self._record.id)
-        return [TransactionLine.from_model(row, self._record.currency) for row in rows]
+        sale = self._record
+        return [TransactionLine.from_model(row, sale.currency, sale.installment_key) for row in rows]
 
     @strawberry.field(description="Everything that happened to the sale, oldest first.")
     async def events(self, info: Info) -> list[TransactionEvent]:
@@ -411,7 +425,7 @@ class Transaction(Node):
             result_message=m.result_message,
             external_id=m.external_id,
             marked_paid_at=m.marked_paid_at,
-            paid_with=PaidWith.of(m.paid_with),
+            paid_with=stored(PaidWith, m.paid_with),
             reference=m.reference,
             note=m.note,
             _record=m,

@@ -77,6 +77,14 @@ class PayRemainingBalanceInput:
     )
 
 
+@strawberry.input(description="Charge now the installment a declined order is waiting on.")
+class RetryInstallmentInput:
+    subscription_id: strawberry.ID = strawberry.field(description="The order, prefix sub_.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Repeating the call with this key retries once and returns the first sale."
+    )
+
+
 @strawberry.input(description="The account's dunning policy; omitted fields stay.")
 class UpdateDunningPolicyInput:
     retry_days: list[int] | None = strawberry.field(

@@ -6,7 +6,7 @@ import strawberry
 
 from paydesk.accounts import service as accounts
 from paydesk.auth.roles import Role
-from paydesk.billing import changes
+from paydesk.billing import changes, retry
 from paydesk.graphql.accounts.payloads import AccountPayload
 from paydesk.graphql.accounts.types import Account
 from paydesk.graphql.context import Info
@@ -17,10 +17,11 @@ from paydesk.graphql.subscriptions.inputs import (
     PauseSubscriptionInput,
     PayRemainingBalanceInput,
     ResumeSubscriptionInput,
+    RetryInstallmentInput,
     UpdateDunningPolicyInput,
     UpdateSubscriptionInput,
 )
-from paydesk.graphql.subscriptions.payloads import SubscriptionPayload
+from paydesk.graphql.subscriptions.payloads import RetryInstallmentPayload, SubscriptionPayload
 from paydesk.graphql.subscriptions.types import Subscription
 from paydesk.subscriptions import service as orders
 
@@ -107,6 +108,28 @@ class SubscriptionMutations:
             now=info.context.clock(),
         )
         return SubscriptionPayload(subscription=Subscription.from_model(sub))
+
+    @mutation(
+        role=Role.REP,
+        description=(
+            "Charge now the installment an order is retrying after a decline, or that left it PAST_DUE, "
+            "through the billing runner's own path: the runner and a retry can never both charge it (a retry "
+            "while a worker holds the order is INVALID_STATE). A decline counts as one more dunning attempt."
+        ),
+    )
+    async def retry_installment(self, info: Info, input: RetryInstallmentInput) -> RetryInstallmentPayload:
+        from paydesk.graphql.sales.types import Transaction
+
+        sale = await retry.retry_installment(
+            info.context.db, services(info), info.context.caller, input.subscription_id, input.idempotency_key
+        )
+        sub = await orders.get(info.context.db, info.context.caller.account_id, input.subscription_id)
+        if sub is not None:
+            await info.context.db.refresh(sub)  # the runner moved it on in its own transactions
+        return RetryInstallmentPayload(
+            subscription=Subscription.from_model(sub) if sub else None,
+            transaction=Transaction.from_model(sale),
+        )
 
     @mutation(
         role=Role.ADMIN, description="Change how declined installments are retried and what happens after."

@@ -165,6 +165,16 @@ class Subscription(Node):
         owed = orders.balance_left(self._record)
         return None if owed is None else Money.of(DomainMoney(owed, self._record.currency))
 
+    @strawberry.field(
+        description=(
+            "When the billing runner next acts on an ACTIVE or PAST_DUE order (a charge, a retry, a card "
+            "that took over from a declined one); null when nothing is scheduled."
+        )
+    )
+    def next_attempt_at(self) -> datetime | None:
+        sub = self._record
+        return sub.due_at if sub.status in (orders.Status.ACTIVE, orders.Status.PAST_DUE) else None
+
     @strawberry.field(description="The installment now being retried after a decline; null when none is.")
     def dunning(self) -> Dunning | None:
         sub = self._record

@@ -47,9 +47,9 @@ export function CustomerPage() {
   const { customerId = '' } = useParams();
   const canEdit = useCan('REP');
   const [opened, setOpened] = useState<Opened>(null);
-  const [{ data, error, fetching }] = useQuery({ query: CustomerHeader, variables: { id: customerId } });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: CustomerHeader, variables: { id: customerId } });
   if (fetching && !data) return <Loading label="Loading customer…" />;
-  if (error && !data) return <QueryError error={error} />;
+  if (error && !data) return <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} />;
   const customer = data?.customer;
   if (!customer) return <NotFound />;
   const done = () => setOpened(null);
@@ -76,7 +76,7 @@ export function CustomerPage() {
           ) : null}
         </div>
       </header>
-      {error ? <QueryError error={error} /> : null}
+      {error ? <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} /> : null}
 
       <div className="columns">
         <ProfileSection customerId={customer.id} />

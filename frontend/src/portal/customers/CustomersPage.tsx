@@ -37,6 +37,7 @@ const CustomersList = graphql(`
           email
           phone
           createdAt
+          pastDue
           defaultPaymentMethod {
             id
             brand
@@ -80,7 +81,7 @@ export function CustomersPage() {
   const [pages, setPages] = useState<{ q: string; cursors: string[] }>({ q, cursors: [] });
   const cursors = pages.q === q ? pages.cursors : [];
   const [creating, setCreating] = useState(false);
-  const [{ data, error, fetching }] = useQuery({
+  const [{ data, error, fetching }, reexecute] = useQuery({
     query: CustomersList,
     variables: { first: PAGE_SIZE, after: cursors.at(-1) ?? null, search: q || null },
   });
@@ -113,7 +114,7 @@ export function CustomersPage() {
         <TextField label="Search customers" type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder="Name, email or phone" autoComplete="off" />
       </div>
 
-      {error ? <QueryError error={error} /> : null}
+      {error ? <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} /> : null}
       {fetching && !data ? <Loading label="Loading customers…" /> : null}
       {connection && rows.length === 0 ? <Empty>{q ? `No customers match “${q}”.` : 'No customers yet.'}</Empty> : null}
       {rows.length ? (
@@ -137,6 +138,11 @@ export function CustomersPage() {
                     <Link to={`/customers/${node.id}`} onClick={(event) => event.stopPropagation()}>
                       {customerName(node)}
                     </Link>
+                    {node.pastDue ? (
+                      <span className="badge badge-warn cust-past-due" title="A subscription or plan is past due or retrying a declined payment">
+                        Past due
+                      </span>
+                    ) : null}
                     {node.email ? <div className="muted cust-narrow-only cust-break">{node.email}</div> : null}
                   </td>
                   <td className="hide-narrow cust-break">{node.email ?? '—'}</td>

@@ -1,11 +1,12 @@
 /** "New customer": first name, last name, email and phone; opens the new customer's page when it is made. */
-import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useQuery } from 'urql';
 
 import { graphql } from '../gql';
 import { errorFor, unplaced } from '../ui/errors';
 import { TextField } from '../ui/Field';
-import { FormErrors } from '../ui/States';
+import { FormErrors, Notice } from '../ui/States';
 import { useAction } from '../ui/useAction';
 import { FormDialog } from '../ui/FormDialog';
 import { fieldSetter } from './useDraft';
@@ -55,9 +56,39 @@ export function contactInput(draft: ContactDraft) {
 
 const EMPTY: ContactDraft = { firstName: '', lastName: '', email: '', phone: '' };
 
+const SameEmailQuery = graphql(`
+  query NewCustomerSameEmail($search: String!) {
+    customers(first: 5, search: $search) {
+      edges {
+        node {
+          id
+          firstName
+          lastName
+          email
+        }
+      }
+    }
+  }
+`);
+
+/** Customers who already have this email (asked once typing pauses), so the rep can open them instead. */
+function useSameEmail(email: string) {
+  const wanted = email.trim().toLowerCase();
+  const [asked, setAsked] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setAsked(wanted), 300);
+    return () => clearTimeout(timer);
+  }, [wanted]);
+  const looksLikeEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(asked);
+  const [{ data }] = useQuery({ query: SameEmailQuery, variables: { search: asked }, pause: !looksLikeEmail });
+  if (!looksLikeEmail || asked !== wanted) return [];
+  return (data?.customers.edges ?? []).map((edge) => edge.node).filter((node) => node.email?.toLowerCase() === wanted);
+}
+
 export function NewCustomerDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const navigate = useNavigate();
   const [draft, setDraft] = useState(EMPTY);
+  const same = useSameEmail(draft.email);
   const action = useAction(NewCustomerCreate, (data) => data.createCustomer);
   const close = () => {
     setDraft(EMPTY);
@@ -74,6 +105,20 @@ export function NewCustomerDialog({ open, onClose }: { open: boolean; onClose: (
   return (
     <FormDialog title="New customer" open={open} onClose={close} onSubmit={() => void submit()} submitLabel="Create customer" busy={action.busy}>
       <ContactFields value={draft} onChange={setDraft} errors={action.errors} />
+      {same.length ? (
+        <Notice tone="warning">
+          {same.length === 1 ? 'A customer already has this email: ' : 'Customers already have this email: '}
+          {same.map((customer, index) => (
+            <span key={customer.id}>
+              {index ? ', ' : ''}
+              <Link to={`/customers/${customer.id}`} onClick={close}>
+                {[customer.firstName, customer.lastName].filter(Boolean).join(' ') || customer.email}
+              </Link>
+            </span>
+          ))}
+          . You can still create a new one.
+        </Notice>
+      ) : null}
       <FormErrors errors={unplaced(action.errors, CONTACT_PATHS)} failure={action.failure} />
     </FormDialog>
   );

@@ -44,6 +44,29 @@ const CustomerPaymentMethods = graphql(`
   }
 `);
 
+/**
+ * A card change can take over the customer's orders in dunning (a new default card is tried at once),
+ * so each card mutation reads the orders back: the subscriptions section and its banner refresh.
+ */
+graphql(`
+  fragment CardOrders on Customer {
+    id
+    subscriptions {
+      id
+      status
+      nextAttemptAt
+      dunning {
+        attempts
+        since
+        nextRetryAt
+      }
+      paymentMethod {
+        id
+      }
+    }
+  }
+`);
+
 const CustomerCardTokenize = graphql(`
   mutation CustomerCardTokenize($input: TokenizeCardInput!) {
     tokenizeCard(input: $input) {
@@ -53,6 +76,9 @@ const CustomerCardTokenize = graphql(`
         last4
         isDefault
         status
+        customer {
+          ...CardOrders
+        }
       }
       userErrors {
         ...UserErrorFields
@@ -67,6 +93,9 @@ const CustomerCardSetDefault = graphql(`
       paymentMethod {
         id
         isDefault
+        customer {
+          ...CardOrders
+        }
       }
       userErrors {
         ...UserErrorFields
@@ -98,6 +127,9 @@ const CustomerCardRemove = graphql(`
         id
         status
         isDefault
+        customer {
+          ...CardOrders
+        }
       }
       userErrors {
         ...UserErrorFields

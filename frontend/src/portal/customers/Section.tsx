@@ -15,7 +15,7 @@ interface SectionProps {
   /** Buttons beside the heading. */
   actions?: ReactNode;
   /** The section's query (from useSectionQuery): loading until the first answer, its error if it failed. */
-  query: { fetching: boolean; data?: unknown; error?: CombinedError | undefined };
+  query: { fetching: boolean; data?: unknown; error?: CombinedError | undefined; refresh?: () => void };
   children?: ReactNode;
 }
 
@@ -35,7 +35,7 @@ export function Section({ title, actions, query, children }: SectionProps) {
         <h2 id={headingId}>{title}</h2>
         {actions ? <div className="actions">{actions}</div> : null}
       </div>
-      {error ? <QueryError error={error} /> : null}
+      {error ? <QueryError error={error} onRetry={query.refresh} /> : null}
       {!loaded && fetching ? <Loading label={`Loading ${title.toLowerCase()}…`} /> : null}
       {loaded ? children : null}
     </section>

@@ -5,13 +5,14 @@
  * phone width (stacked) as on a desk (one row per line), and a test can
  * scope to a line: getByRole('group', { name: 'Line 2' }).getByLabel('Quantity').
  */
+import { useViewer } from '../auth/viewer';
 import type { BillingUnit, LineKind } from '../gql/graphql';
 import { Button } from '../ui/Button';
 import type { UserError } from '../ui/errors';
 import { errorFor } from '../ui/errors';
 import { SelectField, TextField } from '../ui/Field';
 import type { GridProduct, GridRow } from './grid';
-import { emptyRow, isBlank, withProduct } from './grid';
+import { emptyRow, isBlank, rowSummary, withProduct } from './grid';
 import './sales.css';
 
 export const KIND_LABELS: Record<LineKind, string> = { SINGLE: 'One-off', SUBSCRIPTION: 'Subscription', PAYMENT_PLAN: 'Payment plan' };
@@ -84,6 +85,7 @@ interface GridLineProps {
 }
 
 function GridLine({ number, row, onChange, onRemove, products, currency, error, oneOffOnly }: GridLineProps) {
+  const { locale } = useViewer();
   const set = (field: keyof GridRow) => (event: { target: { value: string } }) => onChange({ ...row, [field]: event.target.value });
   const product = products.find((p) => p.id === row.productId);
   const priceHint = product && product.price.currency !== currency ? `Listed at ${product.price.formatted}` : undefined;
@@ -137,6 +139,9 @@ function GridLine({ number, row, onChange, onRemove, products, currency, error, 
         ) : null}
         </div>
       ) : null}
+      <output className="sales-line-total" aria-label={`Line ${number} total`}>
+        {rowSummary(row, currency, products, locale) ?? ''}
+      </output>
       {onRemove ? (
         <Button className="btn-small sales-remove" onClick={onRemove} aria-label={`Remove line ${number}`}>
           Remove

@@ -222,7 +222,10 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
           </fieldset>
 
           {mode === 'CHARGE' ? (
-            <CardChoice cards={cards} value={cardChoice} onChange={setChoice} errors={errors} />
+            <>
+              <DeclineNotice text={attempt.decline} />
+              <CardChoice cards={cards} value={cardChoice} onChange={setChoice} errors={errors} />
+            </>
           ) : (
             <div className="form-grid">
               <TextField label="Transaction date" type="date" max={today()} value={day} onChange={(event) => setDay(event.target.value)} error={errorFor(errors, 'transactionDate')} hint="When it was paid elsewhere. Only one-off lines can be logged." />
@@ -230,7 +233,6 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
             </div>
           )}
 
-          <DeclineNotice text={attempt.decline} />
           <FormErrors errors={dedupe(unplaced(errors, [...SHOWN, ...gridPaths(rows)]))} failure={action.failure} />
         </div>
       ) : null}

@@ -103,8 +103,8 @@ export function VirtualTerminal({ customerId, onClose, onDone }: VirtualTerminal
             <TextField label="Amount" inputMode="decimal" value={amount} onChange={(event) => setAmount(event.target.value)} error={errorFor(errors, 'lines.0.unitPrice') ?? errorFor(errors, 'lines')} />
             <CurrencySelect value={currency} onChange={setCurrency} error={errorFor(errors, 'currency')} />
           </div>
-          <CardChoice cards={cards} value={cardChoice} onChange={setChoice} errors={errors} />
           <DeclineNotice text={attempt.decline} />
+          <CardChoice cards={cards} value={cardChoice} onChange={setChoice} errors={errors} />
           <FormErrors errors={unplaced(errors, ['lines', 'lines.0.description', 'lines.0.unitPrice', 'currency', ...choicePaths])} failure={charge.failure} />
         </>
       ) : null}

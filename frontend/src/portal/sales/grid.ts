@@ -9,7 +9,7 @@
  */
 import type { BillingUnit, LineKind, OfferLineInput } from '../gql/graphql';
 import type { UserError } from '../ui/errors';
-import { amountProblem, fromMinorUnits, toMinorUnits } from '../ui/money';
+import { amountProblem, formatMoney, fromMinorUnits, toMinorUnits } from '../ui/money';
 
 export interface GridRow {
   /** Stable React key; not sent. */
@@ -154,6 +154,32 @@ function rowNow(row: GridRow, currency: string, products: readonly GridProduct[]
   if (row.kind === 'PAYMENT_PLAN' && row.firstPayment.trim()) return toMinorUnits(row.firstPayment, currency);
   return unit * quantity;
 }
+
+/**
+ * What one row charges now and what follows, in words, for the line's own
+ * total: "Due now $100.00: payment 1 of 6, then 5 × $150.00 every month".
+ * Exact minor units; before any discount (the total bar has the priced sale).
+ */
+export function rowSummary(row: GridRow, currency: string, products: readonly GridProduct[], locale?: string): string | null {
+  if (isBlank(row)) return null;
+  const now = rowNow(row, currency, products);
+  if (now === null) return null;
+  const money = (units: bigint) => formatMoney({ amount: fromMinorUnits(units, currency), currency }, locale);
+  const price = row.unitPrice.trim() || products.find((p) => p.id === row.productId)?.price.amount || '';
+  const each = (toMinorUnits(price, currency) ?? 0n) * BigInt(int(row.quantity));
+  const every = UNIT_WORDS[row.unit] ?? row.unit.toLowerCase();
+  if (row.kind === 'SUBSCRIPTION') return `Due now ${money(now)}, then ${money(each)} every ${every}`;
+  if (row.kind === 'PAYMENT_PLAN') {
+    const count = int(row.paymentCount);
+    if (count < 1) return `Due now ${money(now)}: the first payment of the plan`;
+    const rest = count - 1;
+    const then = rest > 0 ? `, then ${rest} × ${money(each)} every ${every}` : '';
+    return `Due now ${money(now)}: payment 1 of ${count}${then}`;
+  }
+  return `Line total ${money(now)}`;
+}
+
+const UNIT_WORDS: Record<string, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter', YEAR: 'year' };
 
 /** The grid's subtotal as a decimal string, or null while a row cannot be read. */
 export function clientSubtotal(rows: readonly GridRow[], currency: string, products: readonly GridProduct[]): string | null {

@@ -30,6 +30,29 @@ const DECLINES: Record<string, string> = {
   processing_error: 'the bank had a processing error',
 };
 
+const RESULT_WORDS: Record<string, string> = {
+  GOOD: 'Approved',
+  BAD_DATA: 'The gateway refused the request as invalid',
+  GATEWAY_ACCOUNT_ERROR: 'The gateway account has a problem: check it with the gateway',
+  INTERNAL_ERROR: 'paydesk had an internal error',
+  REMOTE_GATEWAY_ERROR: 'The gateway had an error of its own',
+  GATEWAY_CREDENTIALS_ERROR: "The gateway refused paydesk's credentials: check the gateway in settings",
+  CONNECTION_ERROR: 'No answer from the gateway (the connection was lost)',
+};
+
+/** A sale's gateway result in plain words: "The bank declined the card (generic decline)", "Approved". */
+export function resultWords(sale: { resultCode?: string | null; declineCode?: string | null }): string | null {
+  if (sale.declineCode) return `The bank declined the card (${humanize(sale.declineCode).toLowerCase()})`;
+  if (!sale.resultCode) return null;
+  return RESULT_WORDS[sale.resultCode] ?? humanize(sale.resultCode);
+}
+
+/** The issuer's reason in plain words ("there are not enough funds on the card"). */
+export function declineWhy(code: string | null | undefined): string {
+  const known = code ? DECLINES[code] : undefined;
+  return known ?? (code ? humanize(code).toLowerCase() : 'the bank gave no reason');
+}
+
 function sentence(text: string): string {
   const trimmed = text.trim();
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
@@ -41,11 +64,9 @@ export function describeCharge(result: ChargeResult, verb: 'Charged' | 'Logged' 
   switch (result.status) {
     case 'PAID':
       return { tone: 'success', text: `${verb} ${amount}. It is in the payments table.`, close: true };
-    case 'DECLINED': {
-      const code = result.declineCode ?? '';
-      const why = DECLINES[code] ?? (code ? humanize(code).toLowerCase() : 'the bank gave no reason');
-      return { tone: 'error', text: `The card was declined: ${why}.${said} Nothing was charged; try another card.`, close: false };
-    }
+    case 'DECLINED':
+      // One short sentence: why, and what to do. The gateway's own words repeat the decline code.
+      return { tone: 'error', text: `Declined: ${declineWhy(result.declineCode)}. Nothing was charged; try another card.`, close: false };
     case 'FAILED':
       return {
         tone: 'error',

@@ -6,7 +6,7 @@
  * the reason and makes a fresh key, because trying another card is a new
  * attempt with another input.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import type { ChargeResult, Outcome } from './outcome';
 import { describeCharge } from './outcome';
@@ -25,14 +25,20 @@ export function useChargeAttempt(onDone: (outcome: Outcome) => void) {
   return { key, decline, clearDecline: () => setDecline(null), settle };
 }
 
-/** Why the last attempt charged nothing. */
+/**
+ * Why the last attempt charged nothing: one short message at the top of the
+ * card section, scrolled into view (the dialog's sticky footer would hide it
+ * at the bottom), so the next card can be chosen right below it.
+ */
 export function DeclineNotice({ text }: { text: string | null }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (text) ref.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  }, [text]);
   if (!text) return null;
   return (
-    <div className="notice notice-error" role="alert">
-      <p>
-        <strong>Not charged.</strong> {text}
-      </p>
+    <div ref={ref} className="notice notice-error decline-notice" role="alert">
+      <p>{text}</p>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { SettingsAccountFieldsFragment } from '../gql/graphql';
 import { errorFor } from '../ui/errors';
-import { CheckboxField, TextField } from '../ui/Field';
+import { CheckboxField, SelectField, TextField } from '../ui/Field';
 import { amountProblem } from '../ui/money';
 import { useAction } from '../ui/useAction';
 import { QueryStates, SettingsSection } from './SettingsSection';
@@ -35,6 +35,17 @@ const SettingsAccountQueryDoc = graphql(`
         ...SettingsAccountFields
       }
     }
+    accountSettingChoices {
+      currencies {
+        value
+        label
+      }
+      timeZones
+      locales {
+        value
+        label
+      }
+    }
   }
 `);
 
@@ -59,21 +70,28 @@ export function AccountSettings() {
   return (
     <SettingsSection id="settings-account-title" title="Account">
       <QueryStates result={result} />
-      {account ? <AccountForm key={account.id} account={account} /> : null}
+      {account && result.data ? <AccountForm key={account.id} account={account} choices={result.data.accountSettingChoices} /> : null}
     </SettingsSection>
   );
 }
 
-/** Time zones the browser knows, offered as suggestions (any IANA name is accepted). */
-function timeZones(): string[] {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return [];
-  }
+interface Choices {
+  currencies: readonly { value: string; label: string }[];
+  timeZones: readonly string[];
+  locales: readonly { value: string; label: string }[];
 }
 
-function AccountForm({ account }: { account: SettingsAccountFieldsFragment }) {
+/** The options of a picker, the current value kept even if the list no longer has it. */
+function options(choices: readonly { value: string; label: string }[], current: string) {
+  const list = choices.some((c) => c.value === current) || !current ? choices : [{ value: current, label: current }, ...choices];
+  return list.map((choice) => (
+    <option key={choice.value} value={choice.value}>
+      {choice.label}
+    </option>
+  ));
+}
+
+function AccountForm({ account, choices }: { account: SettingsAccountFieldsFragment; choices: Choices }) {
   const [draft, set] = useDraft({
     name: account.name,
     currency: account.defaultCurrency,
@@ -114,36 +132,34 @@ function AccountForm({ account }: { account: SettingsAccountFieldsFragment }) {
         required
       />
       <div className="form-grid">
-        <TextField
+        <SelectField
           label="Default currency"
           value={draft.currency}
-          maxLength={3}
-          autoCapitalize="characters"
-          onChange={(e) => set('currency', e.target.value.toUpperCase())}
+          onChange={(e) => set('currency', e.target.value)}
           error={errorFor(action.errors, 'defaultCurrency')}
-          hint="ISO 4217 code, e.g. USD."
-        />
-        <TextField
+          hint="For sales that name no currency."
+        >
+          {options(choices.currencies.map((c) => ({ value: c.value, label: `${c.value} · ${c.label}` })), draft.currency)}
+        </SelectField>
+        <SelectField
           label="Time zone"
           value={draft.timezone}
-          list="settings-timezones"
           onChange={(e) => set('timezone', e.target.value)}
           error={errorFor(action.errors, 'timezone')}
-          hint="Decides billing days, e.g. America/New_York."
-        />
-        <TextField
+          hint="Decides billing days and the dates staff see."
+        >
+          {options(choices.timeZones.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') })), draft.timezone)}
+        </SelectField>
+        <SelectField
           label="Locale"
           value={draft.locale}
           onChange={(e) => set('locale', e.target.value)}
           error={errorFor(action.errors, 'locale')}
-          hint="Formats money and dates, e.g. en-US."
-        />
+          hint="Formats money and dates."
+        >
+          {options(choices.locales.map((l) => ({ value: l.value, label: `${l.label} · ${l.value}` })), draft.locale)}
+        </SelectField>
       </div>
-      <datalist id="settings-timezones">
-        {timeZones().map((zone) => (
-          <option key={zone} value={zone} />
-        ))}
-      </datalist>
       <CheckboxField label="Email invoices to customers" checked={draft.emailInvoices} onChange={(e) => set('emailInvoices', e.target.checked)} />
       <TextField
         label={`REP refund limit (${code || account.defaultCurrency})`}

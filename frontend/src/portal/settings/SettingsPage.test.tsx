@@ -9,6 +9,11 @@ const account = {
   viewer: {
     account: { id: 'acct_1', name: 'Test shop', defaultCurrency: 'USD', timezone: 'UTC', locale: 'en-US', emailInvoices: true, repRefundLimit: null },
   },
+  accountSettingChoices: {
+    currencies: [{ value: 'USD', label: 'US Dollar' }, { value: 'JPY', label: 'Japanese Yen' }],
+    timeZones: ['America/New_York', 'UTC'],
+    locales: [{ value: 'en-US', label: 'English (United States)' }],
+  },
 };
 
 // As App.tsx mounts it: the settings screens are routes below /settings/*.

@@ -27,6 +27,7 @@ function subscription(overrides: Partial<SubscriptionDetailsFragment> = {}): Sub
     unitPrice: money('9.99'),
     credit: money('0.00'),
     balanceRemaining: null,
+    nextAttemptAt: null,
     dunning: null,
     paymentMethod: { id: 'pm_1', brand: 'visa', last4: '4242' },
     customer: { id: 'cus_1' },

@@ -17,6 +17,7 @@ import { formatMoney, fromMinorUnits, toMinorUnits } from '../ui/money';
 import { Empty, Loading, Notice, QueryError } from '../ui/States';
 import { StatusBadge } from '../ui/StatusBadge';
 import { isOpen, unitWord } from './fields';
+import { RetryNow } from './RetryNow';
 import { SubscriptionActions } from './SubscriptionActions';
 import { SubscriptionPayments } from './SubscriptionPayments';
 import './subscriptions.css';
@@ -34,7 +35,7 @@ const SubscriptionsSectionQuery = graphql(`
 
 export function SubscriptionsSection({ customerId }: { customerId: string }) {
   const headingId = useId();
-  const [{ data, error, fetching }] = useQuery({ query: SubscriptionsSectionQuery, variables: { id: customerId } });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: SubscriptionsSectionQuery, variables: { id: customerId } });
   const subscriptions = data?.customer?.subscriptions ?? [];
   return (
     <section className="section" aria-labelledby={headingId}>
@@ -42,7 +43,7 @@ export function SubscriptionsSection({ customerId }: { customerId: string }) {
         <h2 id={headingId}>Subscriptions and payment plans</h2>
       </div>
       {fetching && !data ? <Loading label="Loading subscriptions…" /> : null}
-      {error ? <QueryError error={error} /> : null}
+      {error ? <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} /> : null}
       {data && !subscriptions.length ? <Empty>No subscriptions or payment plans.</Empty> : null}
       {subscriptions.length ? (
         <ul className="sub-list">
@@ -71,13 +72,8 @@ function SubscriptionItem({ subscription: s }: { subscription: SubscriptionDetai
         </div>
         {s.dunning || s.status === 'PAST_DUE' ? (
           <div className="sub-dunning">
-            <Notice tone="warning">
-              {s.dunning
-                ? `Payment failed: ${s.dunning.attempts} ${s.dunning.attempts === 1 ? 'attempt' : 'attempts'} since ${formatDate(s.dunning.since, locale)}; ${
-                    s.dunning.nextRetryAt ? `next retry ${formatDateTime(s.dunning.nextRetryAt, locale)}.` : 'no retry is scheduled.'
-                  }`
-                : 'Past due: the last charge failed.'}
-            </Notice>
+            <Notice tone="warning">{dunningText(s, locale)}</Notice>
+            <RetryNow subscription={s} onDone={setDone} />
           </div>
         ) : null}
         <dl className="facts">
@@ -163,4 +159,12 @@ function nextChargeText(s: { status: string; nextChargeDate?: string | null }, l
   if (s.status === 'PAUSED') return s.nextChargeDate ? `${formatDate(s.nextChargeDate, locale)} (when it resumes)` : 'None while paused';
   if (!s.nextChargeDate) return isOpen(s.status) ? '—' : 'None';
   return formatDate(s.nextChargeDate, locale);
+}
+
+/** Where a declined order stands: its attempts, and when the runner tries again (a new card: at once). */
+function dunningText(s: SubscriptionDetailsFragment, locale: string): string {
+  const next = s.nextAttemptAt ? `the next attempt is ${formatDateTime(s.nextAttemptAt, locale)}` : 'no retry is scheduled';
+  if (!s.dunning) return `Past due: the last charge failed; ${next}.`;
+  const attempts = `${s.dunning.attempts} ${s.dunning.attempts === 1 ? 'attempt' : 'attempts'}`;
+  return `Payment failed: ${attempts} since ${formatDate(s.dunning.since, locale)}; ${next}.`;
 }

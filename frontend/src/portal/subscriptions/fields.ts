@@ -25,6 +25,7 @@ export const SubscriptionDetails = graphql(`
     balanceRemaining {
       ...PaymentsMoney
     }
+    nextAttemptAt
     dunning {
       attempts
       since

@@ -34,7 +34,7 @@ export function PaymentsSection({ customerId }: { customerId: string }) {
   const headingId = useId();
   const pages = useCursorPages();
   const [openId, setOpenId] = useState<string | null>(null);
-  const [{ data, error, fetching }] = useQuery({
+  const [{ data, error, fetching }, reexecute] = useQuery({
     query: PaymentsSectionQuery,
     variables: { id: customerId, first: PAGE_SIZE, after: pages.after },
   });
@@ -47,7 +47,7 @@ export function PaymentsSection({ customerId }: { customerId: string }) {
         {connection ? <span className="muted">{connection.totalCount} in all</span> : null}
       </div>
       {fetching && !data ? <Loading label="Loading payments…" /> : null}
-      {error ? <QueryError error={error} /> : null}
+      {error ? <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} /> : null}
       {connection && !rows.length ? <Empty>No payments yet.</Empty> : null}
       {rows.length ? <TransactionTable rows={rows} onOpen={setOpenId} caption="Payments, newest first" /> : null}
       {connection ? (

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 
 import { graphql } from '../gql';
-import type { TransactionActionKind } from '../gql/graphql';
+import type { TransactionActionKind, TransactionDetailsFragment } from '../gql/graphql';
 import { errorFor } from '../ui/errors';
 import { TextField } from '../ui/Field';
 import { useAction } from '../ui/useAction';
@@ -86,6 +86,42 @@ const RerunCommission = graphql(`
     }
   }
 `);
+
+/**
+ * The action being confirmed on a sale (from the drawer or the transaction's
+ * page): `start` opens its dialog, `dialog` renders it, `done` is the sentence
+ * once it succeeded; `onChanged` asks for the sale again.
+ */
+export function useTransactionAction(transaction: TransactionDetailsFragment | null, onChanged: () => void) {
+  const [action, setAction] = useState<TransactionActionKind | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const dialog =
+    transaction && action ? (
+      <ActionDialog
+        key={`${transaction.id}:${action}`}
+        action={action}
+        transaction={transaction}
+        onClose={() => setAction(null)}
+        onDone={(message) => {
+          setAction(null);
+          setDone(message);
+          onChanged();
+        }}
+      />
+    ) : null;
+  return {
+    done,
+    dialog,
+    start: (kind: TransactionActionKind) => {
+      setDone(null);
+      setAction(kind);
+    },
+    reset: () => {
+      setAction(null);
+      setDone(null);
+    },
+  };
+}
 
 export function ActionDialog({ action, ...props }: ActionProps & { action: TransactionActionKind }) {
   switch (action) {

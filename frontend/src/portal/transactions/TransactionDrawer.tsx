@@ -4,7 +4,7 @@
  * them itself. Each action opens its own confirm dialog, rendered beside the
  * drawer (not inside it) so Escape closes only the dialog on top.
  */
-import { useState } from 'react';
+import { Link } from 'react-router';
 import { useQuery } from 'urql';
 
 import { useCan, useViewer } from '../auth/viewer';
@@ -14,10 +14,11 @@ import { Dialog } from '../ui/Dialog';
 import { formatDateTime, humanize } from '../ui/format';
 import { Empty, Loading, Notice, QueryError } from '../ui/States';
 import { StatusBadge } from '../ui/StatusBadge';
-import { ActionDialog } from './TransactionActions';
+import { useTransactionAction } from './TransactionActions';
 import { ACTION_LABELS } from './TransactionConfirm';
 import { isPositive } from './TransactionTable';
-import { PAID_WITH_LABELS, REFUND_REASON_LABELS, cardLabel } from './labels';
+import { PAID_WITH_LABELS, REFUND_REASON_LABELS, cardLabel, personName } from './labels';
+import { resultWords } from '../sales/outcome';
 import './transactions.css';
 
 export const TransactionDetails = graphql(`
@@ -61,6 +62,8 @@ export const TransactionDetails = graphql(`
     customer {
       id
       email
+      firstName
+      lastName
     }
     lines {
       description
@@ -68,6 +71,7 @@ export const TransactionDetails = graphql(`
       kind
       unit
       paymentCount
+      paymentNumber
       unitPrice {
         formatted
       }
@@ -142,6 +146,7 @@ export const TransactionDetails = graphql(`
         id
         email
       }
+      actorApiKey
     }
     replacesTransaction {
       id
@@ -154,7 +159,7 @@ export const TransactionDetails = graphql(`
   }
 `);
 
-const TransactionDrawerQuery = graphql(`
+export const TransactionDrawerQuery = graphql(`
   query TransactionDrawer($id: ID!) {
     transaction(id: $id) {
       ...TransactionDetails
@@ -171,17 +176,15 @@ interface DrawerProps {
 }
 
 export function TransactionDrawer({ transactionId, onClose, onOpen }: DrawerProps) {
-  const [action, setAction] = useState<TransactionActionKind | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: TransactionDrawerQuery,
     variables: { id: transactionId ?? '' },
     pause: !transactionId,
   });
   const transaction = data?.transaction ?? null;
+  const { done, dialog, start, reset } = useTransactionAction(transaction, () => reexecute({ requestPolicy: 'network-only' }));
   const close = () => {
-    setAction(null);
-    setDone(null);
+    reset();
     onClose();
   };
   return (
@@ -192,34 +195,27 @@ export function TransactionDrawer({ transactionId, onClose, onOpen }: DrawerProp
         {error && !transaction ? <QueryError error={error} /> : null}
         {!fetching && !error && !transaction ? <Empty>This transaction does not exist.</Empty> : null}
         {transaction ? (
-          <DrawerBody
-            transaction={transaction}
-            onAction={(kind) => {
-              setDone(null);
-              setAction(kind);
-            }}
-            onOpen={onOpen}
-          />
+          <p className="tx-page-link">
+            <Link to={`/transactions/${transaction.id}`}>Open as a page</Link>
+          </p>
+        ) : null}
+        {transaction ? (
+          <TransactionBody transaction={transaction} onAction={start} onOpen={onOpen} />
         ) : null}
       </Dialog>
-      {transaction && action ? (
-        <ActionDialog
-          key={`${transaction.id}:${action}`}
-          action={action}
-          transaction={transaction}
-          onClose={() => setAction(null)}
-          onDone={(message) => {
-            setAction(null);
-            setDone(message);
-            reexecute({ requestPolicy: 'network-only' });
-          }}
-        />
-      ) : null}
+      {dialog}
     </>
   );
 }
 
-function DrawerBody({
+/** Who did something to a sale: a staff member, an API key (by its appId), or paydesk itself. */
+function actorWords(event: { actor?: { email: string } | null; actorApiKey?: string | null }): string {
+  if (event.actor) return event.actor.email;
+  if (event.actorApiKey) return `API key ${event.actorApiKey}`;
+  return 'paydesk (automatic)';
+}
+
+export function TransactionBody({
   transaction: t,
   onAction,
   onOpen,
@@ -273,6 +269,10 @@ function DrawerBody({
         <dl className="facts">
           <dt>Status</dt>
           <dd>{humanize(t.status)}</dd>
+          <dt>Customer</dt>
+          <dd>
+            <Link to={`/customers/${t.customer.id}`}>{personName(t.customer)}</Link>
+          </dd>
           <dt>Origin</dt>
           <dd>{t.origin === 'LOGGED' ? 'Logged (recorded, not charged here)' : 'Charged'}</dd>
           {t.markedPaidAt ? (
@@ -286,10 +286,7 @@ function DrawerBody({
           {t.resultCode && !t.markedPaidAt ? (
             <>
               <dt>Result</dt>
-              <dd>
-                {humanize(t.resultCode)}
-                {t.declineCode ? ` (${t.declineCode})` : ''}
-              </dd>
+              <dd>{resultWords(t)}</dd>
             </>
           ) : null}
           {t.resultMessage && !t.markedPaidAt ? (
@@ -470,7 +467,7 @@ function DrawerBody({
                   <span className="muted tx-small">{formatDateTime(event.createdAt, locale)}</span>
                 </div>
                 {event.note ? <div>{event.note}</div> : null}
-                <div className="muted tx-small">{event.actor ? event.actor.email : 'System or API key'}</div>
+                <div className="muted tx-small">{actorWords(event)}</div>
               </li>
             ))}
           </ul>
@@ -504,9 +501,16 @@ function PaidOutsideFacts({ transaction: t }: { transaction: TransactionDetailsF
   );
 }
 
+/** What a line is, so "1 × $150.00 = $100.00" on a plan's first payment reads right. */
 function lineKind(line: TransactionDetailsFragment['lines'][number]): string {
   const every = line.unit ? ` every ${line.unit.toLowerCase()}` : '';
   if (line.kind === 'SUBSCRIPTION') return `Subscription${every}`;
-  if (line.kind === 'PAYMENT_PLAN') return `Payment plan${line.paymentCount ? `, ${line.paymentCount} payments` : ''}${every}`;
+  if (line.kind === 'PAYMENT_PLAN') {
+    if (line.paymentNumber && line.paymentCount) {
+      const then = line.paymentNumber < line.paymentCount ? `; then ${line.unitPrice.formatted}${line.quantity !== 1 ? ` × ${line.quantity}` : ''}${every}` : '';
+      return `Payment plan: payment ${line.paymentNumber} of ${line.paymentCount}${then}`;
+    }
+    return `Payment plan${line.paymentCount ? `, ${line.paymentCount} payments` : ''}${every}`;
+  }
   return 'One-off';
 }

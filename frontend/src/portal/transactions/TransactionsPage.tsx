@@ -54,7 +54,7 @@ export function TransactionsPage() {
   const status = STATUSES.find((s) => s === given) ?? null;
   const pages = useCursorPages();
   const [openId, setOpenId] = useState<string | null>(null);
-  const [{ data, error, fetching }] = useQuery({
+  const [{ data, error, fetching }, reexecute] = useQuery({
     query: TransactionsPageQuery,
     variables: { first: PAGE_SIZE, after: pages.after, status },
   });
@@ -89,7 +89,7 @@ export function TransactionsPage() {
           {fetching && data ? <span className="muted">Updating…</span> : null}
         </div>
         {fetching && !data ? <Loading label="Loading transactions…" /> : null}
-        {error ? <QueryError error={error} /> : null}
+        {error ? <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} /> : null}
         {connection && !rows.length ? (
           <Empty>{status ? `No ${humanize(status).toLowerCase()} transactions.` : 'No transactions yet.'}</Empty>
         ) : null}

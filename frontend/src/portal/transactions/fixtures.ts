@@ -40,7 +40,7 @@ export function transaction(overrides: Partial<TransactionDetailsFragment> = {})
       action('RESEND_INVOICE', true),
       action('RERUN_COMMISSION', false),
     ],
-    customer: { id: 'cus_1', email: 'ada@example.test' },
+    customer: { id: 'cus_1', email: 'ada@example.test', firstName: 'Ada', lastName: 'Lovelace' },
     lines: [
       {
         description: 'Two-person tent',
@@ -48,6 +48,7 @@ export function transaction(overrides: Partial<TransactionDetailsFragment> = {})
         kind: 'SINGLE',
         unit: null,
         paymentCount: null,
+        paymentNumber: null,
         unitPrice: money('49.00'),
         discount: money('0.00'),
         total: money('49.00'),
@@ -59,7 +60,7 @@ export function transaction(overrides: Partial<TransactionDetailsFragment> = {})
     commission: null,
     refunds: [],
     events: [
-      { kind: 'paid', note: null, createdAt: '2026-03-03T10:00:00Z', amount: money('49.00'), actor: { id: 'usr_1', email: 'owner@example.test' } },
+      { kind: 'paid', note: null, createdAt: '2026-03-03T10:00:00Z', amount: money('49.00'), actor: { id: 'usr_1', email: 'owner@example.test' }, actorApiKey: null },
     ],
     replacesTransaction: null,
     ...overrides,

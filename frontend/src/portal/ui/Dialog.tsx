@@ -1,6 +1,7 @@
 /**
  * A modal dialog on the browser's own <dialog>: focus moves into it and stays
- * there, Escape closes it, and the page behind is inert. `drawer` slides it
+ * there, Escape closes it, the page behind is inert, and focus returns to
+ * what opened it when it closes. `drawer` slides it
  * in from the right (the transaction drawer); at phone width both fill the
  * screen.
  */
@@ -22,6 +23,19 @@ interface DialogProps {
 export function Dialog({ title, open, onClose, children, footer, onSubmit, drawer = false, wide = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const opener = useRef<HTMLElement | null>(null);
+
+  // Focus goes back to what opened the dialog (the button, the row's "View") when it closes or unmounts.
+  // This runs before the effect below moves focus into the dialog.
+  useEffect(() => {
+    if (!open) return undefined;
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    return () => {
+      const back = opener.current;
+      opener.current = null;
+      if (back?.isConnected) back.focus();
+    };
+  }, [open]);
 
   useEffect(() => {
     const dialog = ref.current;

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 
 import type { UserError } from './errors';
+import { describeError } from './failure';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -16,11 +17,16 @@ export function Empty({ children }: { children: ReactNode }) {
   return <div className="state state-empty">{children}</div>;
 }
 
-export function QueryError({ error }: { error: CombinedError }) {
-  const message = error.graphQLErrors[0]?.message ?? (error.networkError ? 'The server could not be reached.' : error.message);
+/** A load that failed: why, in words that fit the failure, and a Retry button when the caller can retry. */
+export function QueryError({ error, onRetry }: { error: CombinedError; onRetry?: () => void }) {
   return (
-    <div className="notice notice-error" role="alert">
-      Could not load this: {message}
+    <div className="notice notice-error query-error" role="alert">
+      <span>Could not load this. {describeError(error)}</span>
+      {onRetry ? (
+        <button type="button" className="btn btn-secondary btn-small" onClick={onRetry}>
+          Retry
+        </button>
+      ) : null}
     </div>
   );
 }

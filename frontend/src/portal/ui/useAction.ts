@@ -8,6 +8,8 @@ import { useCallback, useRef, useState } from 'react';
 import type { AnyVariables, DocumentInput } from 'urql';
 import { useMutation } from 'urql';
 
+import { describeError } from './failure';
+
 import type { UserError } from './errors';
 
 export interface ActionState {
@@ -37,7 +39,7 @@ export function useAction<Data, Variables extends AnyVariables, Payload extends 
         const result = await execute(variables, { requestPolicy: 'network-only' });
         if (result.error || !result.data) {
           setErrors([]);
-          setFailure(describeFailure(result.error?.graphQLErrors[0]?.message, result.error?.networkError));
+          setFailure(describeError(result.error));
           return null;
         }
         const payload = pick(result.data);
@@ -55,10 +57,4 @@ export function useAction<Data, Variables extends AnyVariables, Payload extends 
     setFailure(null);
   }, []);
   return { run, busy, errors, failure, reset };
-}
-
-function describeFailure(message: string | undefined, network: Error | undefined): string {
-  if (message) return message;
-  if (network) return 'The server could not be reached. Check your connection and try again.';
-  return 'Something went wrong. Try again.';
 }
