@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 from starlette.applications import Starlette
 
 from paydesk.accounts.service import create_account
@@ -112,3 +115,41 @@ async def make_tenant(app: Starlette, api: Api, label: str) -> Tenant:
 async def make_world(app: Starlette, http: httpx.AsyncClient) -> World:
     api = Api(http)
     return World(await make_tenant(app, api, "alpha"), await make_tenant(app, api, "beta"))
+
+
+def without_throttle(body: Any) -> Any:
+    """A response body without the rate limit's state, which changes with every request (like the
+    X-Rate-Limit-Remaining header): what two answers that must be the same are compared on."""
+    if not isinstance(body, dict):
+        return body
+    cost = (body.get("extensions") or {}).get("cost")
+    if not isinstance(cost, dict):
+        return body
+    kept = {k: v for k, v in cost.items() if k != "throttleStatus"}
+    return {**body, "extensions": {**body["extensions"], "cost": kept}}
+
+
+def without_cost(body: Any) -> Any:
+    """A response body without extensions.cost (every GraphQL answer carries it), for exact comparisons."""
+    if not isinstance(body, dict) or "extensions" not in body:
+        return body
+    extensions = {k: v for k, v in body["extensions"].items() if k != "cost"}
+    rest = {k: v for k, v in body.items() if k != "extensions"}
+    return {**rest, "extensions": extensions} if extensions else rest
+
+
+@contextmanager
+def sql_statements(app: Starlette, containing: str = "") -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs while the block runs (those containing ``containing``)."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if containing in statement:
+            seen.append(statement)
+
+    engine = resources(app).engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

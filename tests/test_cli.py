@@ -21,6 +21,7 @@ from asgi_lifespan import LifespanManager
 
 from paydesk.app import create_app
 from paydesk.config import Settings
+from tests.helpers import without_cost
 from tests.net import free_port, wait_ready
 
 PAYDESK = Path(sys.executable).with_name("paydesk")
@@ -204,7 +205,7 @@ async def test_revoked_key_is_refused(installation: Installation) -> None:
             )
             after = await http.post("/graphql", json={"query": VIEWER}, headers=headers)
 
-    assert before.json() == {"data": {"viewer": {"role": "ADMIN"}}}
+    assert without_cost(before.json()) == {"data": {"viewer": {"role": "ADMIN"}}}
     assert (revoked.returncode, revoked.stdout) == (0, f"revoked {issued['appId']}\n")
     assert after.status_code == 401
     assert after.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}

@@ -174,7 +174,9 @@ def migrate() -> None:
 def account_create(
     name: Annotated[str, typer.Option(help="The merchant's name.")],
     owner_email: Annotated[str, typer.Option(help="The first owner's sign-in email.")],
-    owner_password: Annotated[str, typer.Option(help="The first owner's password (10 characters or more).")],
+    owner_password: Annotated[
+        str, typer.Option(help="The first owner's password (12 characters or more, not a common one).")
+    ],
     currency: Annotated[str, typer.Option(help="Default ISO 4217 currency.")] = "USD",
     timezone: Annotated[str, typer.Option(help="IANA time zone for billing days.")] = "UTC",
     locale: Annotated[str, typer.Option(help="BCP 47 locale for money and dates.")] = "en-US",
@@ -214,7 +216,7 @@ def account_create(
 def user_create(
     account: Annotated[str, typer.Option(help="The account id (acct_...).")],
     email: Annotated[str, typer.Option(help="Sign-in email.")],
-    password: Annotated[str, typer.Option(help="Password (10 characters or more).")],
+    password: Annotated[str, typer.Option(help="Password (12 characters or more, not a common one).")],
     role: Annotated[str, typer.Option(help="OWNER, ADMIN, REP or VIEWER, in any case.")],
 ) -> None:
     """Add a staff user to an account."""

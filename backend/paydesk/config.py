@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     rate_limit: RateLimit = "180/minute"
     session_rate_limit: RateLimit = "600/minute"
+    # The most one query may ask for, priced before it runs (graphql/cost.py); the rate limits above
+    # still count requests. The largest portal query and a partner's full customer read stay far below.
+    max_query_cost: Annotated[int, Field(ge=100, le=10_000_000)] = 100_000
     rate_limit_storage: Annotated[str, AfterValidator(_storage)] = "memory"
     # Holds the SMTP password: a SecretStr never prints it.
     smtp_url: Annotated[SecretStr | None, AfterValidator(_smtp_url)] = None

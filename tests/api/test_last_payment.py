@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
 from starlette.applications import Starlette
 
 from tests.api.test_sales import DECLINE, card, charged, logged, new_customer
-from tests.helpers import Api, World, resources
+from tests.helpers import Api, World, sql_statements
 
 LAST_PAYMENT = "query($id: ID!) { customer(id: $id) { lastPayment { id status total { amount } } } }"
 PAGE = """
@@ -21,21 +18,9 @@ REFUND = """
 mutation($i: RefundTransactionInput!) { refundTransaction(input: $i) { userErrors { field code } } }"""
 
 
-@contextmanager
-def sale_queries(app: Starlette) -> Iterator[list[str]]:
+def sale_queries(app: Starlette) -> Any:
     """The SQL statements that read the sale table while the block runs."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "FROM sale" in statement:
-            seen.append(statement)
-
-    engine = resources(app).engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    return sql_statements(app, "FROM sale")
 
 
 async def test_last_payment_is_the_newest_paid_sale_by_transaction_date(api: Api, world: World) -> None:

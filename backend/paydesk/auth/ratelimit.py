@@ -38,6 +38,15 @@ class Decision:
 class RateLimiter(Protocol):
     async def hit(self, key: str, rate: str, cost: int) -> Decision: ...
 
+    # Counters and locks with their own expiry, in the same storage (sign-in throttling).
+    async def incr(self, key: str, expiry: int) -> int: ...
+
+    async def lock(self, key: str, seconds: int) -> None: ...
+
+    async def locked_for(self, key: str) -> int: ...
+
+    async def clear(self, key: str) -> None: ...
+
 
 class WindowLimiter:
     """A moving window over a ``limits`` storage (memory or Redis)."""
@@ -54,6 +63,22 @@ class WindowLimiter:
         stats = await self.strategy.get_window_stats(item, key)
         reset_after = max(0, math.ceil(stats.reset_time - time.time()))
         return Decision(allowed, item.amount, stats.remaining, reset_after)
+
+    async def incr(self, key: str, expiry: int) -> int:
+        """Count one more in a window of ``expiry`` seconds that starts with the first."""
+        return int(await self.storage.incr(key, expiry))
+
+    async def lock(self, key: str, seconds: int) -> None:
+        await self.storage.clear(key)
+        await self.storage.incr(key, seconds)
+
+    async def locked_for(self, key: str) -> int:
+        if not await self.storage.get(key):
+            return 0
+        return max(0, math.ceil(await self.storage.get_expiry(key) - time.time()))
+
+    async def clear(self, key: str) -> None:
+        await self.storage.clear(key)
 
 
 class DatabaseLimiter:
@@ -88,6 +113,43 @@ class DatabaseLimiter:
         if counted is None:
             return Decision(False, item.amount, await self._remaining(key, start, item), reset_after)
         return Decision(True, item.amount, item.amount - counted, reset_after)
+
+    # Counters and locks: one row per key whose window_start holds when it expires (epoch seconds).
+
+    async def incr(self, key: str, expiry: int) -> int:
+        table = RateLimitCounter.__table__  # type: ignore[attr-defined]
+        now = int(time.time())
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(table).where(table.c.key == key, table.c.window_start <= now))
+            row = (
+                await conn.execute(select(table.c.window_start, table.c.count).where(table.c.key == key))
+            ).first()
+            if row is None:
+                await conn.execute(table.insert().values(key=key, window_start=now + expiry, count=1))
+                return 1
+            await conn.execute(table.update().where(table.c.key == key).values(count=table.c.count + 1))
+            return int(row[1]) + 1
+
+    async def lock(self, key: str, seconds: int) -> None:
+        table = RateLimitCounter.__table__  # type: ignore[attr-defined]
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(table).where(table.c.key == key))
+            await conn.execute(
+                table.insert().values(key=key, window_start=int(time.time()) + seconds, count=1)
+            )
+
+    async def locked_for(self, key: str) -> int:
+        table = RateLimitCounter.__table__  # type: ignore[attr-defined]
+        async with self.engine.connect() as conn:
+            until = (
+                await conn.execute(select(table.c.window_start).where(table.c.key == key))
+            ).scalar_one_or_none()
+        return max(0, math.ceil(until - time.time())) if until is not None else 0
+
+    async def clear(self, key: str) -> None:
+        table = RateLimitCounter.__table__  # type: ignore[attr-defined]
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(table).where(table.c.key == key))
 
     async def _remaining(self, key: str, start: int, item: RateLimitItem) -> int:
         table = RateLimitCounter.__table__  # type: ignore[attr-defined]

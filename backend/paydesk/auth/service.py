@@ -13,6 +13,7 @@ from paydesk.auth import repository as repo
 from paydesk.auth.passwords import hash_password, password_problem, verify_password
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
+from paydesk.auth.signin_guard import SignInGuard
 from paydesk.auth.tokens import (
     api_secret_hash,
     new_api_secret,
@@ -47,11 +48,22 @@ class IssuedApiKey:
     secret: str
 
 
-async def sign_in(session: AsyncSession, email: str, password: str) -> SignedIn:
+async def sign_in(
+    session: AsyncSession, email: str, password: str, *, guard: SignInGuard | None = None, ip: str = "unknown"
+) -> SignedIn:
+    """A new staff session; failures are counted by ``guard``, which refuses attempts while locked out
+    (SignInThrottled) before any password is checked."""
+    if guard is not None:
+        await guard.check(email, ip)
     user = await repo.user_by_email(session, email.strip().lower())
+    # Verified for unknown addresses too (against a dummy hash): no timing tells which exist.
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or user.disabled_at is not None:
+        if guard is not None:
+            guard.failed(email, ip)
         raise fail(ErrorCode.INVALID, "Email or password is incorrect.", ("password",))
+    if guard is not None:
+        guard.succeeded(email)
     token = new_session_token()
     now = utcnow()
     record = StaffSession(

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 
 from paydesk.auth.principal import Principal
+from paydesk.auth.signin_guard import SignInGuard
 from paydesk.clock import utcnow
 from paydesk.config import Settings
 from paydesk.db import SessionFactory
@@ -47,6 +48,8 @@ class Context:
     # The time mutations take as now: the process's clock, replaced by tests that move time.
     clock: Callable[[], datetime] = field(default=utcnow)
     cookie: CookieChange | None = field(default=None)
+    # Counts failed sign-ins in the rate-limit storage (None: not counted, e.g. in-process tools).
+    sign_in_guard: SignInGuard | None = field(default=None)
 
     @property
     def caller(self) -> Principal:

@@ -23,7 +23,9 @@ from strawberry.types.execution import PreExecutionError
 from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
 from paydesk.auth.ratelimit import Decision
+from paydesk.auth.signin_guard import SignInGuard, SignInThrottled
 from paydesk.clock import utcnow
+from paydesk.graphql import cost
 from paydesk.graphql.context import Context, CookieChange, NotAuthenticated
 from paydesk.graphql.graphiql import graphiql_page, wants_graphiql
 from paydesk.graphql.loaders import Loaders
@@ -37,6 +39,7 @@ SESSION_COOKIE = "paydesk_session"
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB: far above any real operation, small enough to parse safely.
 MAX_BATCH = 20
+MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
 
 log = get_logger("paydesk.graphql")
 
@@ -54,10 +57,11 @@ class HTTPAnswer(Exception):
     message: str
     code: str
     headers: dict[str, str] | None = None
+    extensions: dict[str, Any] | None = None
 
     def response(self) -> JSONResponse:
-        body = {"errors": [{"message": self.message, "extensions": {"code": self.code}}]}
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
+        error = {"message": self.message, "extensions": {"code": self.code, **(self.extensions or {})}}
+        return JSONResponse({"errors": [error]}, status_code=self.status, headers=self.headers)
 
 
 async def graphql_endpoint(request: Request) -> Response:
@@ -68,11 +72,15 @@ async def graphql_endpoint(request: Request) -> Response:
         payloads, batched = await _payloads(request)
         operations = _operations(payloads, get=request.method == "GET")
         principal = await _authenticate(request, resources, operations)
+        operations, prices = _priced(operations, resources.settings.max_query_cost)
         decision = await _rate_limit(request, resources, principal, operations)
     except HTTPAnswer as answer:
         return answer.response()
     headers = _rate_headers(decision)
-    outcomes, cookie = await _execute(request, resources, principal, operations)
+    try:
+        outcomes, cookie = await _execute(request, resources, principal, operations, prices, decision)
+    except HTTPAnswer as answer:
+        return answer.response()
     if batched:
         response: Response = JSONResponse([o.body for o in outcomes], headers=headers)
     else:
@@ -166,6 +174,42 @@ async def _authenticate(
     return principal
 
 
+def _priced(
+    operations: Sequence[Operation | GraphQLError | RequestProblem], maximum: int
+) -> tuple[list[Operation | GraphQLError | RequestProblem], list[int]]:
+    """Each operation's price; one over the maximum is refused before anything runs (a lone one as
+    HTTP 400, one in a batch in its place), and costs no rate limit."""
+    priced: list[Operation | GraphQLError | RequestProblem] = []
+    prices: list[int] = []
+    for operation in operations:
+        price = (
+            cost.requested_cost(schema._schema, operation.document, operation.definition, operation.variables)
+            if isinstance(operation, Operation)
+            else 0
+        )
+        if price > maximum:
+            refusal = _over_cost(price, maximum)
+            if len(operations) == 1:
+                raise HTTPAnswer(400, refusal.message, MAX_COST_EXCEEDED, extensions=refusal.extensions)
+            priced.append(refusal)
+        else:
+            priced.append(operation)
+        prices.append(price)
+    return priced, prices
+
+
+def _over_cost(price: int, maximum: int) -> GraphQLError:
+    message = (
+        f"This query costs {price}, over the maximum of {maximum} for one query: ask for fewer items "
+        "(smaller first: values, fewer nested lists) or split it."
+    )
+    extensions = {
+        "code": MAX_COST_EXCEEDED,
+        "cost": {"requestedQueryCost": price, "maximumQueryCost": maximum},
+    }
+    return GraphQLError(message, extensions=extensions)
+
+
 async def _rate_limit(
     request: Request, resources: Resources, principal: Principal | None, operations: Sequence[object]
 ) -> Decision:
@@ -197,13 +241,16 @@ async def _execute(
     resources: Resources,
     principal: Principal | None,
     operations: Sequence[Operation | GraphQLError | RequestProblem],
+    prices: Sequence[int],
+    decision: Decision,
 ) -> tuple[list[Outcome], CookieChange | None]:
     results: list[Outcome] = []
     cookie: CookieChange | None = None
     writes = any(isinstance(op, Operation) and op.is_mutation for op in operations)
+    guard = SignInGuard(resources.limiter)
     factory = resources.sessions if writes else resources.read_sessions
     async with factory() as db:
-        for operation in operations:
+        for operation, price in zip(operations, prices, strict=True):
             if isinstance(operation, RequestProblem):
                 problem = {"message": str(operation), "extensions": {"code": "BAD_REQUEST"}}
                 results.append(Outcome({"errors": [problem]}, rejected=True))
@@ -223,6 +270,7 @@ async def _execute(
                 loaders=Loaders(db, principal),
                 request_id=request_id(),
                 clock=resources.clock,
+                sign_in_guard=guard,
             )
             result = await schema.execute(
                 operation.query,
@@ -231,12 +279,41 @@ async def _execute(
                 operation_name=operation.operation_name,
             )
             await db.rollback()
-            results.append(_format(result))
+            await guard.flush()
+            _raise_if_throttled(result)
+            # A mutation costs its fixed price; a query what its resolvers returned.
+            actual = price if operation.is_mutation else cost.actual_cost(result.data)
+            report = _cost_report(price, actual, resources.settings.max_query_cost, decision)
+            results.append(_format(result, report))
             cookie = context.cookie or cookie
     return results, cookie
 
 
-def _format(result: ExecutionResult) -> Outcome:
+def _raise_if_throttled(result: ExecutionResult) -> None:
+    """Too many failed sign-ins: answered as every rate limit is, for the whole request."""
+    for error in result.errors or []:
+        if isinstance(error.original_error, SignInThrottled):
+            wait = str(max(1, error.original_error.retry_after))
+            raise HTTPAnswer(
+                429, "Too many failed sign-ins; try again later.", "RATE_LIMITED", {"Retry-After": wait}
+            )
+
+
+def _cost_report(requested: int, actual: int, maximum: int, decision: Decision) -> dict[str, Any]:
+    """extensions.cost: what the query was priced at and really returned, and where the rate limit stands."""
+    return {
+        "requestedQueryCost": requested,
+        "actualQueryCost": actual,
+        "maximumQueryCost": maximum,
+        "throttleStatus": {
+            "maximumAvailable": decision.limit,
+            "currentlyAvailable": decision.remaining,
+            "resetAfterSeconds": decision.reset_after,
+        },
+    }
+
+
+def _format(result: ExecutionResult, report: dict[str, Any]) -> Outcome:
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_error(e) for e in result.errors]
@@ -245,6 +322,7 @@ def _format(result: ExecutionResult) -> Outcome:
     if isinstance(result, PreExecutionError) or request_error:
         return Outcome(body, rejected=True)
     body["data"] = result.data
+    body["extensions"] = {"cost": report}
     return Outcome(body)
 
 

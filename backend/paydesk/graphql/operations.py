@@ -41,6 +41,7 @@ class Operation:
     operation_name: str | None
     definition: OperationDefinitionNode
     root_fields: tuple[str, ...]
+    document: DocumentNode
 
     @property
     def is_mutation(self) -> bool:
@@ -75,10 +76,13 @@ def read_operation(payload: object) -> Operation:
     if definition is None:
         which = f"named {name!r}" if name else "to run (name one with operationName)"
         raise GraphQLError(f"The document has no operation {which}.")
-    return Operation(query, variables, name, definition, _root_fields(document, definition.selection_set))
+    return Operation(
+        query, variables, name, definition, root_field_names(document, definition.selection_set), document
+    )
 
 
-def _root_fields(document: DocumentNode, selection: SelectionSetNode) -> tuple[str, ...]:
+def root_field_names(document: DocumentNode, selection: SelectionSetNode) -> tuple[str, ...]:
+    """The names of an operation's root fields, through its fragments (aliases counted apiece)."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     names: list[str] = []
     seen: set[str] = set()

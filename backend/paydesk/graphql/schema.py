@@ -42,7 +42,18 @@ MAX_ALIASES = 100
 MAX_TOKENS = 5_000
 
 
-@strawberry.type(description="Everything a caller can read, always within its own account.")
+@strawberry.type(
+    description=(
+        "Everything a caller can read, always within its own account. Each query is priced before it runs: "
+        "a scalar or enum field 0, an object field 1 plus what it selects, a connection 1 plus first (or "
+        "its default) times one node, a list of objects its bound (100 where none is documented) times "
+        "one element, introspection 0; a mutation costs 10 per root field. A query over the maximum "
+        "(100,000 by default) is refused with MAX_COST_EXCEEDED; every answer reports extensions.cost "
+        "(requestedQueryCost, actualQueryCost, maximumQueryCost, throttleStatus). Example: "
+        "customers(first: 2) { edges { node { transactions(first: 2) { edges { node { id } } } } } } "
+        "costs 1 + 2 x (1 + 1 + 2 x 1) = 9."
+    )
+)
 class Query(
     NodeQueries,
     AccountQueries,

@@ -18,7 +18,9 @@ class SignInInput:
 @strawberry.input(description="A new staff member of the caller's account.")
 class CreateUserInput:
     email: str = strawberry.field(description="Sign-in email, unique across paydesk.")
-    password: str = strawberry.field(description="At least 10 characters.")
+    password: str = strawberry.field(
+        description="At least 12 characters, and not one of the most common passwords (zxcvbn's list)."
+    )
     role: Role = strawberry.field(description="What the user may do; only an owner may make another owner.")
 
 

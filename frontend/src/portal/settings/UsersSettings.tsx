@@ -171,7 +171,7 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: () 
   const submit = async () => {
     const found: Record<string, string> = {};
     if (!draft.email.trim()) found.email = 'Enter an email address.';
-    if (draft.password.length < 10) found.password = 'Use at least 10 characters.';
+    if (draft.password.length < 12) found.password = 'Use at least 12 characters.';
     if (!accept(found)) return;
     const payload = await action.run({ input: { email: draft.email.trim(), password: draft.password, role: draft.role } });
     if (payload) onAdded();
@@ -194,7 +194,7 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: () 
         value={draft.password}
         onChange={(e) => set('password', e.target.value)}
         error={problems.password ?? errorFor(action.errors, 'password')}
-        hint="At least 10 characters. Give it to them privately."
+        hint="At least 12 characters, not a common password. Give it to them privately."
       />
       <SelectField label="Role" value={draft.role} onChange={(e) => set('role', e.target.value as Role)} error={errorFor(action.errors, 'role')}>
         {grantable(viewer.role).map((option) => (
