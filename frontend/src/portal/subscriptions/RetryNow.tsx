@@ -35,7 +35,17 @@ const RetryInstallment = graphql(`
   }
 `);
 
-export function RetryNow({ subscription: s, onDone }: { subscription: SubscriptionDetailsFragment; onDone: (message: string) => void }) {
+export type Outcome = { tone: 'success' | 'warning'; text: string };
+
+/** What the retry did, in the tone it deserves: paid is good news, another decline is not. */
+function outcomeOf(sale: { status: string; declineCode?: string | null; total: { formatted: string } }): Outcome {
+  if (sale.status === 'PAID') return { tone: 'success', text: `Retried: ${sale.total.formatted} was paid.` };
+  if (sale.status === 'DECLINED') return { tone: 'warning', text: `Retried: declined again (${declineWhy(sale.declineCode)}). Nothing was charged.` };
+  return { tone: 'warning', text: `Retried: the payment is ${sale.status.toLowerCase()}.` };
+}
+
+/** The button; `onDone` gets the outcome, shown by the order (a paid retry ends this banner). */
+export function RetryNow({ subscription: s, onDone }: { subscription: SubscriptionDetailsFragment; onDone: (outcome: Outcome) => void }) {
   const rep = useCan('REP');
   const run = useAction(RetryInstallment, (data) => data.retryInstallment);
   const [key, setKey] = useState(newIdempotencyKey);
@@ -43,11 +53,7 @@ export function RetryNow({ subscription: s, onDone }: { subscription: Subscripti
   const retry = async () => {
     const payload = await run.run({ input: { subscriptionId: s.id, idempotencyKey: key } });
     setKey(newIdempotencyKey());
-    const sale = payload?.transaction;
-    if (!sale) return;
-    if (sale.status === 'PAID') onDone(`Retried: ${sale.total.formatted} was paid.`);
-    else if (sale.status === 'DECLINED') onDone(`Retried: declined again (${declineWhy(sale.declineCode)}). Nothing was charged.`);
-    else onDone(`Retried: the payment is ${sale.status.toLowerCase()}.`);
+    if (payload?.transaction) onDone(outcomeOf(payload.transaction));
   };
   return (
     <>

@@ -65,6 +65,32 @@ describe('SubscriptionsSection', () => {
     expect(within(canoe).getByRole('button', { name: 'Pay remaining balance' })).toBeTruthy();
   });
 
+  it('retries a declined installment now with a key, and says a second decline as a warning', async () => {
+    const failing = subscription({ status: 'PAST_DUE', dunning: { attempts: 3, since: '2026-03-01', nextRetryAt: null } });
+    const { calls } = renderPortal(<SubscriptionsSection customerId="cus_1" />, {
+      role: 'REP',
+      respond: ({ operationName }: Call) =>
+        operationName === 'SubscriptionRetryInstallment'
+          ? {
+              retryInstallment: {
+                subscription: { ...failing, dunning: { attempts: 4, since: '2026-03-01', nextRetryAt: null } },
+                transaction: { id: 'txn_9', status: 'DECLINED', declineCode: 'insufficient_funds', total: money('19.98') },
+                userErrors: [],
+              },
+            }
+          : list(failing),
+    });
+    await screen.findByText('$19.98 per month');
+    await userEvent.click(within(item('Gear club membership')).getByRole('button', { name: 'Retry now' }));
+
+    const notice = await within(item('Gear club membership')).findByText(/^Retried: declined again/);
+    expect(notice.closest('.notice')?.className).toContain('notice-warning');
+    const retry = calls.find((c) => c.operationName === 'SubscriptionRetryInstallment');
+    const input = retry?.variables.input as { subscriptionId: string; idempotencyKey: string };
+    expect(input.subscriptionId).toBe('sub_1');
+    expect(input.idempotencyKey).toMatch(/^[0-9a-f-]{32,36}$/);
+  });
+
   it('pauses indefinitely with resumeOn null, and until a date with that date', async () => {
     const { calls } = renderPortal(<SubscriptionsSection customerId="cus_1" />, {
       respond: ({ operationName }: Call) =>

@@ -17,6 +17,7 @@ import { formatMoney, fromMinorUnits, toMinorUnits } from '../ui/money';
 import { Empty, Loading, Notice, QueryError } from '../ui/States';
 import { StatusBadge } from '../ui/StatusBadge';
 import { isOpen, unitWord } from './fields';
+import type { Outcome } from './RetryNow';
 import { RetryNow } from './RetryNow';
 import { SubscriptionActions } from './SubscriptionActions';
 import { SubscriptionPayments } from './SubscriptionPayments';
@@ -59,7 +60,8 @@ export function SubscriptionsSection({ customerId }: { customerId: string }) {
 function SubscriptionItem({ subscription: s }: { subscription: SubscriptionDetailsFragment }) {
   const { locale } = useViewer();
   const titleId = useId();
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<Outcome | null>(null);
+  const said = (text: string) => setDone({ tone: 'success', text });
   const [showPayments, setShowPayments] = useState(false);
   const plan = s.kind === 'PAYMENT_PLAN';
   return (
@@ -123,11 +125,11 @@ function SubscriptionItem({ subscription: s }: { subscription: SubscriptionDetai
           <dt>Started</dt>
           <dd>{formatDate(s.createdAt, locale)}</dd>
         </dl>
-        {done ? <Notice tone="success">{done}</Notice> : null}
+        {done ? <Notice tone={done.tone}>{done.text}</Notice> : null}
         <div className="sub-actions">
           <SubscriptionActions
             subscription={s}
-            onDone={setDone}
+            onDone={said}
             onStart={() => setDone(null)}
           />
           <button
