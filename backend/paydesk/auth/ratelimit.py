@@ -125,7 +125,9 @@ class DatabaseLimiter:
                 await conn.execute(select(table.c.window_start, table.c.count).where(table.c.key == key))
             ).first()
             if row is None:
-                await conn.execute(table.insert().values(key=key, window_start=now + expiry, count=1))
+                # Whole seconds, rounded up: a window is never shorter than asked.
+                until = math.ceil(time.time()) + expiry
+                await conn.execute(table.insert().values(key=key, window_start=until, count=1))
                 return 1
             await conn.execute(table.update().where(table.c.key == key).values(count=table.c.count + 1))
             return int(row[1]) + 1
@@ -135,7 +137,7 @@ class DatabaseLimiter:
         async with self.engine.begin() as conn:
             await conn.execute(delete(table).where(table.c.key == key))
             await conn.execute(
-                table.insert().values(key=key, window_start=int(time.time()) + seconds, count=1)
+                table.insert().values(key=key, window_start=math.ceil(time.time()) + seconds, count=1)
             )
 
     async def locked_for(self, key: str) -> int:
