@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -12,7 +9,7 @@ import pytest
 from playwright.async_api import Browser, async_playwright
 
 from tests.e2e.portal import Portal
-from tests.net import free_port, wait_ready
+from tests.net import paydesk_server
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium must not reach out to Google's services from this closed network.
@@ -30,35 +27,15 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, seeded paydesk on a free loopback port; yields its base URL."""
-    data = tmp_path_factory.mktemp("e2e")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYDESK_")}
-    env.update(
-        PAYDESK_DATABASE_URL=f"sqlite+aiosqlite:///{data / 'paydesk.db'}",
-        PAYDESK_DATA_DIR=str(data),
-        PAYDESK_SECRET_KEY="e2e-secret-" + "y" * 32,
-        # Links in emails and the API (payment requests, card links) point at this server.
-        PAYDESK_PUBLIC_URL=base,
+    settings = {
         # The billing runner passes every second, so a test that makes an installment due sees it charged.
-        PAYDESK_JOBS_INTERVAL="1",
+        "PAYDESK_JOBS_INTERVAL": "1",
         # One demo owner drives the whole suite far faster than a person: the per-user limit (600 a
         # minute) is tested in tests/api, not here.
-        PAYDESK_SESSION_RATE_LIMIT="100000/minute",
-    )
-    paydesk = str(Path(sys.executable).parent / "paydesk")
-    for step in (["migrate"], ["seed-demo"]):
-        subprocess.run([paydesk, *step], env=env, check=True, capture_output=True)
-    log = (data / "server.log").open("w")
-    process = subprocess.Popen([paydesk, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
-    if not wait_ready(base):
-        process.kill()
-        log.close()
-        raise RuntimeError((data / "server.log").read_text())
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+        "PAYDESK_SESSION_RATE_LIMIT": "100000/minute",
+    }
+    with paydesk_server(tmp_path_factory.mktemp("e2e"), "e2e-secret-" + "y" * 32, **settings) as running:
+        yield running.base
 
 
 @pytest.fixture(scope="session")
