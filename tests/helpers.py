@@ -16,6 +16,7 @@ from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.auth.service import add_user
 from paydesk.customers.service import create_customer
+from paydesk.outbox.delivery import Delivered, deliver_emails
 from paydesk.resources import Resources
 
 PASSWORD = "correct horse battery"
@@ -73,6 +74,12 @@ class Api:
 
 def resources(app: Starlette) -> Resources:
     return app.state.resources  # type: ignore[no-any-return]
+
+
+async def deliver_outbox(app: Starlette) -> Delivered:
+    """Run the outbox job once, as a serving process does after a commit (tests run without jobs)."""
+    res = resources(app)
+    return await deliver_emails(res.sessions, res.mailer, res.secret)
 
 
 async def sign_in(api: Api, email: str, password: str = PASSWORD) -> str:

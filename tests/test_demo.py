@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 from paydesk.demo import seed_demo
 from paydesk.models import Commission, Customer, Refund, Subscription, Transaction
 from paydesk.transactions.service import Services
+from paydesk.unit_of_work import unit_of_work
 from tests.helpers import resources
 
 
@@ -17,9 +18,9 @@ def services(app: Starlette) -> Services:
 
 
 async def test_the_demo_has_sales_in_every_everyday_state_and_a_referral(app: Starlette) -> None:
-    async with resources(app).sessions() as db:
+    async with unit_of_work(resources(app).sessions) as db:
         assert await seed_demo(db, services(app)) is True
-    async with resources(app).sessions() as db:
+    async with unit_of_work(resources(app).sessions) as db:
         again = await seed_demo(db, services(app))
         sales = list(await db.exec(select(Transaction).order_by(col(Transaction.created_at))))
         refunds = list(await db.exec(select(Refund)))

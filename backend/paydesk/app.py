@@ -127,7 +127,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     settings.public_url,
                 )
             )
-            jobs = asyncio.create_task(run_forever(runner, stop, settings.jobs_interval), name="paydesk-jobs")
+            jobs = asyncio.create_task(
+                run_forever(runner, stop, settings.jobs_interval, resources.outbox_bell), name="paydesk-jobs"
+            )
         # Start-up objects never die; freezing them keeps full collections short (STYLE.md).
         gc.collect()
         gc.freeze()

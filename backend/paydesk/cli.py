@@ -20,6 +20,7 @@ from paydesk.db import alembic_config, is_migrated
 from paydesk.errors import DomainError
 from paydesk.logs import configure_logging, get_logger
 from paydesk.resources import Resources
+from paydesk.unit_of_work import unit_of_work
 
 T = TypeVar("T")
 
@@ -147,7 +148,7 @@ def worker(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("worker.start", worker=runner.worker_id, interval=settings.jobs_interval)
-        await run_forever(runner, stop, settings.jobs_interval)
+        await run_forever(runner, stop, settings.jobs_interval, resources.outbox_bell)
         return None
 
     summary = _run(settings, work)
@@ -186,7 +187,7 @@ def account_create(
     from paydesk.accounts.service import create_account
 
     async def work(resources: Resources) -> dict[str, str]:
-        async with resources.sessions() as db:
+        async with unit_of_work(resources.sessions) as db:
             created = await create_account(
                 db,
                 resources.secret,
@@ -197,7 +198,6 @@ def account_create(
                 timezone=timezone,
                 locale=locale,
             )
-            await db.commit()
         return {
             "accountId": created.account.id,
             "appId": created.api_key.key.id,
@@ -226,12 +226,11 @@ def user_create(
     parsed = _role(role)
 
     async def work(resources: Resources) -> str:
-        async with resources.sessions() as db:
+        async with unit_of_work(resources.sessions) as db:
             if await get_account(db, account) is None:
                 typer.echo(f"paydesk: no account {account}", err=True)
                 raise typer.Exit(1)
             user = await add_user(db, account, email, password, parsed)
-            await db.commit()
             return user.id
 
     typer.echo(_run(_settings(), work))
@@ -250,12 +249,11 @@ def apikey_create(
     parsed = _role(role)
 
     async def work(resources: Resources) -> dict[str, str]:
-        async with resources.sessions() as db:
+        async with unit_of_work(resources.sessions) as db:
             if await get_account(db, account) is None:
                 typer.echo(f"paydesk: no account {account}", err=True)
                 raise typer.Exit(1)
             issued = await issue_api_key(db, resources.secret, account, parsed)
-            await db.commit()
         return {"appId": issued.key.id, "apiKey": issued.secret, "role": parsed.value}
 
     result = _run(_settings(), work)
@@ -273,9 +271,8 @@ def apikey_revoke(app_id: Annotated[str, typer.Argument(help="The key's app id (
     from paydesk.auth.service import revoke_api_key
 
     async def work(resources: Resources) -> None:
-        async with resources.sessions() as db:
+        async with unit_of_work(resources.sessions) as db:
             await revoke_api_key(db, None, app_id)
-            await db.commit()
 
     _run(_settings(), work)
     typer.echo(f"revoked {app_id}")
@@ -296,9 +293,8 @@ def seed_demo() -> None:
             resources.mailer,
             resources.settings.public_url,
         )
-        async with resources.sessions() as db:
+        async with unit_of_work(resources.sessions) as db:
             created = await seed(db, services)
-            await db.commit()
             return created
 
     created = _run(_settings(), work)

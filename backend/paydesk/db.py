@@ -107,10 +107,15 @@ class SerialSession(AsyncSession):
             await super().refresh(*args, **kwargs)
 
 
-def session_factory(engine: AsyncEngine, *, read_only: bool = False) -> SessionFactory:
-    """Sessions on ``engine``; read-only ones never take SQLite's write lock."""
+def session_factory(
+    engine: AsyncEngine, *, read_only: bool = False, info: dict[str, Any] | None = None
+) -> SessionFactory:
+    """Sessions on ``engine``; read-only ones never take SQLite's write lock.
+
+    ``info`` starts each session's ``Session.info`` (the outbox bell).
+    """
     bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
-    return async_sessionmaker(bind, class_=SerialSession, expire_on_commit=False)
+    return async_sessionmaker(bind, class_=SerialSession, expire_on_commit=False, info=info)
 
 
 def alembic_config(database_url: str) -> Config:

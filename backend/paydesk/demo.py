@@ -26,6 +26,7 @@ from paydesk.subscriptions import service as subscriptions
 from paydesk.transactions.orders import OrderInput
 from paydesk.transactions.refunds import RefundInput, refund_transaction
 from paydesk.transactions.service import ChargeInput, LogInput, Services, charge_now, log_transaction
+from paydesk.unit_of_work import end_phase
 
 DEMO_EMAIL = "owner@demo.paydesk.test"
 DEMO_PASSWORD = "paydesk-demo"
@@ -168,7 +169,7 @@ async def _catalog_and_history(
             ),
         ],
     )
-    await session.commit()
+    await end_phase(session, "seeded")
     ada, grace, kenji, _fatima, lena, carlos = customer_ids
     trade_show = utcnow() - timedelta(days=12)
     await log_transaction(
@@ -177,7 +178,7 @@ async def _catalog_and_history(
         owner,
         LogInput(OrderInput(customer_id=grace, offer_id=bundle.id), transaction_date=trade_show),
     )
-    await session.commit()
+    await end_phase(session, "seeded")
     # Ada came through a partner, who earns 10 % of her paid sales.
     guides = await create_partner(
         session,
@@ -187,7 +188,7 @@ async def _catalog_and_history(
         ),
     )
     await set_referrer(session, owner, ada, guides.id)
-    await session.commit()
+    await end_phase(session, "seeded")
     sales = []
     for customer_id, lines in (
         (ada, [LineInput(product_id=made["Two-person tent"].id)]),
@@ -197,13 +198,13 @@ async def _catalog_and_history(
         sale = await charge_now(
             session, services, owner, ChargeInput(OrderInput(customer_id=customer_id, lines=lines))
         )
-        await session.commit()
+        await end_phase(session, "seeded")
         sales.append(sale)
     # Lena brought one lantern back.
     await refund_transaction(
         session, services, owner, RefundInput(sales[1].id, Decimal("24.50"), reason="One lantern returned")
     )
-    await session.commit()
+    await end_phase(session, "seeded")
     await _open_orders(session, services, owner, ada, grace, kenji, made)
 
 
@@ -230,17 +231,17 @@ async def _open_orders(
     )
     # Ada: the club (active) and the canoe plan (1 of 6 paid).
     await charge_now(session, services, owner, ChargeInput(OrderInput(customer_id=ada, lines=[club, canoe])))
-    await session.commit()
+    await end_phase(session, "seeded")
     # Grace: the club, paused for a month.
     await charge_now(session, services, owner, ChargeInput(OrderInput(customer_id=grace, lines=[club])))
-    await session.commit()
+    await end_phase(session, "seeded")
     (grace_club,) = await subscriptions.of_customers(session, owner.account_id, [grace])
     now = utcnow()
     await subscriptions.pause(session, owner, grace_club.id, (now + timedelta(days=30)).date(), now=now)
-    await session.commit()
+    await end_phase(session, "seeded")
     # Kenji: the club, then a card that has expired at the bank, charged today: past due (a hard decline).
     await charge_now(session, services, owner, ChargeInput(OrderInput(customer_id=kenji, lines=[club])))
-    await session.commit()
+    await end_phase(session, "seeded")
     expired = await tokenize_card(
         session,
         services.gateways,
@@ -258,7 +259,7 @@ async def _open_orders(
     assert account is not None
     await subscriptions.move_next_charge(session, kenji_club, today_in(account.timezone, now), now=now)
     session.add(kenji_club)
-    await session.commit()
+    await end_phase(session, "seeded")
     await Runner(services).run_once()
 
 

@@ -34,6 +34,8 @@ INVOICE_TEMPLATE = "itpl"
 SUBSCRIPTION = "sub"
 COUPON = "cpn"
 EVENT = "evt"
+TRANSACTION_EVENT = "tev"
+EMAIL = "eml"
 IDEMPOTENCY = "idem"
 PARTNER = "ptr"
 PAYMENT_REQUEST = "preq"
@@ -62,6 +64,8 @@ PREFIXES = frozenset(
         SUBSCRIPTION,
         COUPON,
         EVENT,
+        TRANSACTION_EVENT,
+        EMAIL,
         IDEMPOTENCY,
         PARTNER,
         PAYMENT_REQUEST,

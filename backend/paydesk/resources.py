@@ -5,6 +5,7 @@ Made once by the app's lifespan (or a CLI command) and closed with it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ from paydesk.config import Settings
 from paydesk.db import SessionFactory, create_engine, session_factory
 from paydesk.gateways.registry import GatewayRegistry, make_http_client
 from paydesk.notify.email import Mailer, mailer_for
+from paydesk.unit_of_work import OUTBOX_BELL
 
 
 @dataclass
@@ -33,13 +35,16 @@ class Resources:
     http: httpx.AsyncClient
     gateways: GatewayRegistry
     mailer: Mailer
+    # Rung by a commit that wrote outbox rows, so this process's delivery job wakes at once.
+    outbox_bell: asyncio.Event
     # What "now" is for mutations and the billing runner; tests that move time replace it.
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
         engine = create_engine(settings.database_url)
-        sessions = session_factory(engine)
+        bell = asyncio.Event()
+        sessions = session_factory(engine, info={OUTBOX_BELL: bell.set})
         secret = settings.secret()
         http = make_http_client()
         return cls(
@@ -52,6 +57,7 @@ class Resources:
             http=http,
             gateways=GatewayRegistry(sessions, http, secret, settings.stripe_api_base),
             mailer=mailer_for(settings),
+            outbox_bell=bell,
         )
 
     async def close(self) -> None:

@@ -5,11 +5,13 @@ paid outside paydesk: the origin stays, ``markedPaidAt`` is the given
 ``paidAt`` (default now, never in the future, always with a time zone), an
 event says so with the note, the invoice is issued now, and later refunds
 are only recorded. writeOffTransaction keeps its reason on the event.
-resendInvoice emails the invoice through a real SMTP server (aiosmtpd on
-loopback, set as PAYDESK_SMTP_URL) to the customer or a given address, sets
-``lastSentAt`` and adds an "invoice_sent" event; a sale without an invoice,
-a bad or missing address and a mail server that refuses the recipient are
-userErrors that change nothing. REPs may resend.
+resendInvoice queues the invoice's email in the outbox (to the customer or
+a given address); the outbox job sends it through a real SMTP server
+(aiosmtpd on loopback, set as PAYDESK_SMTP_URL) after the change commits,
+then sets ``lastSentAt`` and adds an "invoice_sent" event. A sale without an
+invoice and a bad or missing address are userErrors that change nothing; a
+mail server that refuses the recipient has the email given up, and nothing
+else changes. REPs may resend.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from tests.actions.common import (
     paid_log,
 )
 from tests.api.test_sales import CREATE_CUSTOMER, problems, run, sandbox_charges
-from tests.helpers import Api, Caller, World, resources
+from tests.helpers import Api, Caller, World, deliver_outbox, resources
 from tests.net import free_port
 
 # The sale, and when its invoice was issued.
@@ -264,8 +266,8 @@ async def test_a_write_off_keeps_its_reason_and_can_still_be_marked_paid(api: Ap
 # --- resend invoice -------------------------------------------------------------------------------
 
 
-async def test_resend_emails_the_invoice_to_the_customer_and_sets_last_sent_at(
-    api: Api, world: World, inbox: Inbox
+async def test_resend_queues_the_invoice_email_which_the_outbox_sends_and_then_sets_last_sent_at(
+    app: Starlette, api: Api, world: World, inbox: Inbox
 ) -> None:
     admin = world.a.caller("admin")
     sale = await paid_charge(api, admin, world.a.customer_id)
@@ -274,13 +276,20 @@ async def test_resend_emails_the_invoice_to_the_customer_and_sets_last_sent_at(
     assert invoice["lastSentAt"] is None
     assert inbox.messages == []  # the account does not email invoices by itself (emailInvoices is off)
 
-    before = datetime.now(UTC)
     payload = await resend(api, admin, sale["id"])
-    after = datetime.now(UTC)
 
     assert payload["userErrors"] == [], payload
     assert payload["invoice"]["id"] == invoice["id"]
-    assert before - timedelta(seconds=1) <= when(payload["invoice"]["lastSentAt"]) <= after
+    # Committed and queued, not sent: nothing talks to the mail server inside the mutation.
+    assert inbox.messages == []
+    queued = await read(api, admin, sale["id"])
+    assert queued["invoice"]["lastSentAt"] is None
+    assert "invoice_sent" not in [kind for kind, _ in events(queued)]
+
+    before = datetime.now(UTC)
+    assert (await deliver_outbox(app)).sent == 1
+    after = datetime.now(UTC)
+
     [(recipients, message)] = inbox.messages
     assert recipients == ["c@alpha.test"]
     assert message["To"] == "c@alpha.test"
@@ -289,47 +298,54 @@ async def test_resend_emails_the_invoice_to_the_customer_and_sets_last_sent_at(
     assert text is not None
     assert invoice["url"] in text.get_content()
     sent = await read(api, admin, sale["id"])
-    assert sent["invoice"]["lastSentAt"] == payload["invoice"]["lastSentAt"]
+    assert before - timedelta(seconds=1) <= when(sent["invoice"]["lastSentAt"]) <= after
     assert events(sent)[-1] == ("invoice_sent", invoice["number"])
+    assert (await deliver_outbox(app)).sent == 0  # sent once
 
 
-async def test_resend_to_a_given_address(api: Api, world: World, inbox: Inbox) -> None:
+async def test_resend_to_a_given_address(app: Starlette, api: Api, world: World, inbox: Inbox) -> None:
     rep = world.a.caller("rep")
     sale = await paid_log(api, world.a.caller("admin"), world.a.customer_id)
 
     payload = await resend(api, rep, sale["id"], email=" Books@Example.com ")
+    await deliver_outbox(app)
 
     assert payload["userErrors"] == [], payload
-    assert payload["invoice"]["lastSentAt"] is not None
+    assert (await read(api, rep, sale["id"]))["invoice"]["lastSentAt"] is not None
     [(recipients, message)] = inbox.messages
     assert recipients == ["books@example.com"]
     assert message["To"] == "books@example.com"
 
 
 async def test_with_email_invoices_on_a_sale_marked_paid_emails_its_invoice(
-    api: Api, world: World, inbox: Inbox
+    app: Starlette, api: Api, world: World, inbox: Inbox
 ) -> None:
     admin = world.a.caller("admin")
     setting = await run(api, UPDATE_ACCOUNT, admin, emailInvoices=True)
     assert setting == {"account": {"emailInvoices": True}, "userErrors": []}
     sale = await declined_charge(api, admin, world.a.customer_id)
+    await deliver_outbox(app)
     assert inbox.messages == []
 
     payload = await act(api, MARK_PAID, admin, transactionId=sale["id"])
+    await deliver_outbox(app)
 
     assert payload["userErrors"] == [], payload
     invoice = payload["transaction"]["invoice"]
-    assert invoice["lastSentAt"] is not None
+    assert (await read(api, admin, sale["id"]))["invoice"]["lastSentAt"] is not None
     [(recipients, message)] = inbox.messages
     assert recipients == ["c@alpha.test"]
     assert message["Subject"] == f"Invoice {invoice['number']} from {ACCOUNT_NAME}"
 
 
-async def test_a_sale_without_an_invoice_cannot_resend(api: Api, world: World, inbox: Inbox) -> None:
+async def test_a_sale_without_an_invoice_cannot_resend(
+    app: Starlette, api: Api, world: World, inbox: Inbox
+) -> None:
     admin = world.a.caller("admin")
     sale = await declined_charge(api, admin, world.a.customer_id)
 
     payload = await resend(api, admin, sale["id"])
+    await deliver_outbox(app)
 
     assert payload["invoice"] is None
     assert problems(payload) == [(["input", "transactionId"], "INVALID_STATE")]
@@ -337,7 +353,7 @@ async def test_a_sale_without_an_invoice_cannot_resend(api: Api, world: World, i
 
 
 async def test_an_invalid_or_missing_address_is_invalid_on_email(
-    api: Api, world: World, inbox: Inbox
+    app: Starlette, api: Api, world: World, inbox: Inbox
 ) -> None:
     admin = world.a.caller("admin")
     sale = await paid_log(api, admin, world.a.customer_id)
@@ -346,6 +362,7 @@ async def test_an_invalid_or_missing_address_is_invalid_on_email(
 
     malformed = await resend(api, admin, sale["id"], email="not an address")
     missing = await resend(api, admin, unaddressed["id"])
+    await deliver_outbox(app)
 
     for payload in (malformed, missing):
         assert payload["invoice"] is None
@@ -356,36 +373,43 @@ async def test_an_invalid_or_missing_address_is_invalid_on_email(
         assert untouched["invoice"]["lastSentAt"] is None
         assert "invoice_sent" not in [kind for kind, _ in events(untouched)]
     given = await resend(api, admin, unaddressed["id"], email="accounts@example.com")
+    await deliver_outbox(app)
     assert given["userErrors"] == [], given
     assert [recipients for recipients, _ in inbox.messages] == [["accounts@example.com"]]
 
 
-async def test_a_mail_server_that_refuses_the_recipient_is_a_gateway_error_that_changes_nothing(
-    api: Api, world: World, inbox: Inbox
+async def test_a_mail_server_that_refuses_the_recipient_gives_the_email_up_and_changes_nothing_else(
+    app: Starlette, api: Api, world: World, inbox: Inbox
 ) -> None:
     admin = world.a.caller("admin")
     sale = await paid_charge(api, admin, world.a.customer_id)
     first = await resend(api, admin, sale["id"])
     assert first["userErrors"] == [], first
+    await deliver_outbox(app)
     before = await read(api, admin, sale["id"])
     inbox.refusal = "550 5.1.1 Mailbox unavailable"
 
     payload = await resend(api, admin, sale["id"])
+    delivered = await deliver_outbox(app)
 
-    assert payload["invoice"] is None
-    assert problems(payload) == [(["input", "email"], "GATEWAY_ERROR")]
+    assert payload["userErrors"] == [], payload
+    assert (delivered.sent, delivered.failed, delivered.retrying) == (0, 1, 0)  # a 5xx is final
     assert await read(api, admin, sale["id"]) == before
-    assert before["invoice"]["lastSentAt"] == first["invoice"]["lastSentAt"]
+    assert before["invoice"]["lastSentAt"] is not None
     assert len(inbox.messages) == 1
+    assert (await deliver_outbox(app)).failed == 0  # given up, not tried again
 
 
-async def test_reps_may_resend_and_viewers_may_not(api: Api, world: World, inbox: Inbox) -> None:
+async def test_reps_may_resend_and_viewers_may_not(
+    app: Starlette, api: Api, world: World, inbox: Inbox
+) -> None:
     sale = await paid_log(api, world.a.caller("admin"), world.a.customer_id)
 
     by_rep = await resend(api, world.a.caller("rep"), sale["id"])
     by_viewer = await resend(api, world.a.caller("viewer"), sale["id"])
+    await deliver_outbox(app)
 
     assert by_rep["userErrors"] == [], by_rep
-    assert by_rep["invoice"]["lastSentAt"] is not None
+    assert by_rep["invoice"] is not None
     assert problems(by_viewer) == [(None, "FORBIDDEN")]
     assert len(inbox.messages) == 1

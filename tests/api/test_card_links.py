@@ -2,8 +2,10 @@
 
 A link is PUBLIC_URL + "/card/" + a 256-bit URL-safe token (43 characters).
 It lasts seven days unless told otherwise (at most 90). With sendEmail the
-customer gets it by email, written to DATA_DIR/outbox when no SMTP server
-is configured; when it cannot be sent, no link is made.
+customer gets it by email: queued in the change's transaction and sent by
+the outbox job once the link commits (written to DATA_DIR/outbox when no
+SMTP server is configured); a mail server that is down has it tried again
+later, and the link stands.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import update
+from sqlmodel import select
 from starlette.applications import Starlette
 
-from paydesk.models import CardTokenizationLink
-from tests.helpers import Api, Caller, World, resources, without_throttle
+from paydesk.models import CardTokenizationLink, OutgoingEmail
+from tests.helpers import Api, Caller, World, deliver_outbox, resources, without_throttle
 from tests.net import free_port
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -224,6 +227,8 @@ async def test_revoke_link_and_revoke_again(api: Api, world: World) -> None:
 
 async def test_send_email_writes_the_link_to_the_outbox(api: Api, world: World, app: Starlette) -> None:
     link = await created(api, world.a.caller("rep"), world.a.customer_id, sendEmail=True)
+    assert outbox(app) == []  # queued with the link; the outbox job sends it once the link commits
+    await deliver_outbox(app)
 
     (path,) = outbox(app)
     message = read_email(path)
@@ -261,14 +266,31 @@ async def test_send_email_to_a_customer_without_email_makes_no_link(
 
 
 @pytest.mark.parametrize("settings_overrides", [{"smtp_url": f"smtp://127.0.0.1:{free_port()}"}])
-async def test_a_link_whose_email_cannot_be_sent_is_not_made(api: Api, world: World) -> None:
+async def test_a_link_whose_mail_server_is_down_is_made_and_its_email_tried_again_later(
+    api: Api, world: World, app: Starlette
+) -> None:
     rep = world.a.caller("rep")
 
-    payload = await create(api, rep, world.a.customer_id, sendEmail=True)
+    link = await created(api, rep, world.a.customer_id, sendEmail=True)
+    delivered = await deliver_outbox(app)
 
-    assert payload["cardTokenizationLink"] is None
-    assert problems(payload) == [(["input", "sendEmail"], "INVALID_STATE")]
-    assert await links_of(api, rep, world.a.customer_id) == []
+    assert [found["id"] for found in await links_of(api, rep, world.a.customer_id)] == [link["id"]]
+    assert (delivered.sent, delivered.retrying, delivered.failed) == (0, 1, 0)
+    async with resources(app).sessions() as db:
+        (email,) = await db.exec(select(OutgoingEmail))
+    assert (email.status, email.purpose, email.recipient, email.attempts) == (
+        "PENDING",
+        "card_request",
+        "c@alpha.test",
+        1,
+    )
+    assert email.next_attempt_at > datetime.now(UTC)  # backed off, not lost
+    assert email.last_error is not None
+    assert "127.0.0.1" in email.last_error
+    token = link["url"].rsplit("/", 1)[1]
+    assert token not in email.last_error
+    assert token not in (email.message_encrypted or "")
+    assert (await deliver_outbox(app)).retrying == 0  # not due yet
 
 
 # --- who may --------------------------------------------------------------------------------------

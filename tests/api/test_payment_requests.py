@@ -4,8 +4,9 @@ Customer.paymentRequests.
 A request is for exactly one of an amount (with its own currency), lines or
 a saved offer, priced when it is made. It is OPEN until paid, cancelled,
 locked or past its expiry; expiry applies on every read and is written by
-the jobs' ``expire_due``. With sendEmail the customer gets the link by email
-(DATA_DIR/outbox when no SMTP server is configured). Where a test needs the
+the jobs' ``expire_due``. With sendEmail the customer gets the link by email,
+sent by the outbox job once the request commits (DATA_DIR/outbox when no
+SMTP server is configured). Where a test needs the
 request paid, it pays on the hosted page like a payer's browser would.
 """
 
@@ -25,13 +26,13 @@ from starlette.applications import Starlette
 
 from paydesk.billing.jobs import run_pass
 from paydesk.billing.runner import Runner
-from paydesk.models import PaymentRequest
+from paydesk.models import OutgoingEmail, PaymentRequest
 from paydesk.payment_requests.service import expire_due
 from paydesk.transactions.service import Services
 from paydesk.web.security import CSRF_FIELD
 from tests.api.test_card_links import customer_without_email
 from tests.api.test_sales import create_product, put_on_file, sandbox_charges, save_offer
-from tests.helpers import Api, Caller, World, resources, without_throttle
+from tests.helpers import Api, Caller, World, deliver_outbox, resources, without_throttle
 from tests.net import free_port
 from tests.web.pages import inputs
 
@@ -373,6 +374,9 @@ async def test_send_email_mails_the_link(api: Api, world: World, app: Starlette)
         description="Spring tune-up",
         sendEmail=True,
     )
+    assert outbox(app) == []  # queued with the request, sent by the outbox job once it commits
+    assert made["lastSentAt"] is None
+    await deliver_outbox(app)
 
     (path,) = outbox(app)
     message = read_email(path)
@@ -386,7 +390,10 @@ async def test_send_email_mails_the_link(api: Api, world: World, app: Starlette)
     assert "Hello Cus," in text.get_content()
     assert "for Spring tune-up" in text.get_content()
     assert made["url"] in html.get_content()
-    assert made["lastSentAt"] is not None
+    async with resources(app).sessions() as db:
+        request = await db.get(PaymentRequest, made["id"])
+        assert request is not None
+        assert request.last_sent_at is not None
     # Without sendEmail nothing is mailed.
     quiet = await created(api, world.a.caller("rep"), world.a.customer_id, amount=usd("5.00"))
     assert quiet["lastSentAt"] is None
@@ -417,14 +424,23 @@ async def test_send_email_to_a_customer_without_email_makes_no_request(
 
 
 @pytest.mark.parametrize("settings_overrides", [{"smtp_url": f"smtp://127.0.0.1:{free_port()}"}])
-async def test_a_request_whose_email_cannot_be_sent_is_not_made(api: Api, world: World) -> None:
+async def test_a_request_whose_mail_server_is_down_is_made_and_its_email_tried_again_later(
+    api: Api, world: World, app: Starlette
+) -> None:
     rep = world.a.caller("rep")
 
-    payload = await create(api, rep, world.a.customer_id, amount=usd("25.00"), sendEmail=True)
+    made = await created(api, rep, world.a.customer_id, amount=usd("25.00"), sendEmail=True)
+    delivered = await deliver_outbox(app)
 
-    assert payload["paymentRequest"] is None
-    assert problems(payload) == [(["input", "sendEmail"], "INVALID_STATE")]
-    assert (await listed(api, rep, world.a.customer_id, 10))["totalCount"] == 0
+    assert (await listed(api, rep, world.a.customer_id, 10))["totalCount"] == 1
+    assert (delivered.sent, delivered.retrying) == (0, 1)
+    async with resources(app).sessions() as db:
+        (email,) = await db.exec(select(OutgoingEmail))
+        request = await db.get(PaymentRequest, made["id"])
+    assert (email.status, email.purpose, email.subject_id) == ("PENDING", "payment_request", made["id"])
+    assert email.next_attempt_at > datetime.now(UTC)
+    assert request is not None
+    assert request.last_sent_at is None
 
 
 # --- cancelling -----------------------------------------------------------------------------------

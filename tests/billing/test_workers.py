@@ -58,6 +58,7 @@ from paydesk.models import Gateway, SandboxCharge, Subscription, Transaction
 from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card
 from paydesk.subscriptions import service as orders
 from paydesk.transactions.service import Services
+from paydesk.unit_of_work import bind
 from tests.api.test_sales import VISA, YEAR
 from tests.conftest import TEST_SECRET
 from tests.helpers import PASSWORD, resources
@@ -94,6 +95,7 @@ async def seed(app: Starlette, installments: int) -> Seeded:
     now = datetime.now(UTC)
     anchor = today_in("UTC", now) - timedelta(days=40)
     async with res.sessions() as db:
+        bind(db)  # this set-up is the boundary of the services it calls
         created = await create_account(
             db, res.secret, name="Workers", owner_email="owner@workers.test", owner_password=PASSWORD
         )

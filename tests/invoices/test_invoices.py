@@ -24,7 +24,9 @@ from paydesk.errors import DomainError, ErrorCode
 from paydesk.invoices import service as invoices
 from paydesk.models import Account, Customer, Invoice, Transaction, TransactionLine
 from paydesk.notify.email import OutboxMailer
+from paydesk.outbox.delivery import deliver_emails
 from paydesk.pagination import PageRequest, Position
+from paydesk.unit_of_work import unit_of_work
 from paydesk.web.invoice_page import invoice_routes
 from paydesk.web.security import PAGE_CSP
 from tests.helpers import resources
@@ -430,18 +432,21 @@ def outbox_messages(outbox: Path) -> list[EmailMessage]:
     return messages  # type: ignore[return-value]
 
 
-async def test_send_invoice_emails_the_link_and_sets_last_sent_at(app: Starlette, tmp_path: Path) -> None:
+async def test_an_invoice_email_goes_out_through_the_outbox_and_sets_last_sent_at(
+    app: Starlette, tmp_path: Path
+) -> None:
     shop = await new_shop(app, currency="KWD")
     invoice = await issue(app, shop, [("Dates", 1, 12_345, 0)])
     res = resources(app)
     mailer = OutboxMailer(tmp_path / "outbox", "shop@example.com")
     assert invoice.last_sent_at is None
 
-    async with res.sessions() as db:
+    async with unit_of_work(res.sessions) as db:
         row = await invoices.get_invoice(db, shop.account.id, invoice.id)
         assert row is not None
-        await invoices.send_invoice(db, mailer, res.secret, PUBLIC_URL, row)
-        await db.commit()
+        await invoices.queue_invoice_email(db, res.secret, PUBLIC_URL, row)
+    assert outbox_messages(tmp_path / "outbox") == []
+    assert (await deliver_emails(res.sessions, mailer, res.secret)).sent == 1
 
     [message] = outbox_messages(tmp_path / "outbox")
     url = invoices.invoice_url(invoice, res.secret, PUBLIC_URL)
@@ -460,21 +465,21 @@ async def test_send_invoice_emails_the_link_and_sets_last_sent_at(app: Starlette
     assert sent.last_sent_at is not None
 
 
-async def test_send_invoice_to_another_address_or_without_one(app: Starlette, tmp_path: Path) -> None:
+async def test_an_invoice_email_to_another_address_or_without_one(app: Starlette, tmp_path: Path) -> None:
     shop = await new_shop(app, email="")
     invoice = await issue(app, shop)
     res = resources(app)
     mailer = OutboxMailer(tmp_path / "outbox", "shop@example.com")
 
-    async with res.sessions() as db:
+    async with unit_of_work(res.sessions) as db:
         row = await invoices.get_invoice(db, shop.account.id, invoice.id)
         assert row is not None
         with pytest.raises(DomainError) as missing:
-            await invoices.send_invoice(db, mailer, res.secret, PUBLIC_URL, row)
+            await invoices.queue_invoice_email(db, res.secret, PUBLIC_URL, row)
         with pytest.raises(DomainError) as malformed:
-            await invoices.send_invoice(db, mailer, res.secret, PUBLIC_URL, row, to="not an address")
-        await invoices.send_invoice(db, mailer, res.secret, PUBLIC_URL, row, to="Books@Example.com")
-        await db.commit()
+            await invoices.queue_invoice_email(db, res.secret, PUBLIC_URL, row, to="not an address")
+        await invoices.queue_invoice_email(db, res.secret, PUBLIC_URL, row, to="Books@Example.com")
+    assert (await deliver_emails(res.sessions, mailer, res.secret)).sent == 1
 
     assert only_problem(missing)[:2] == (ErrorCode.INVALID, ("email",))
     assert only_problem(malformed)[:2] == (ErrorCode.INVALID, ("email",))

@@ -1,12 +1,19 @@
-"""send_card_request renders the card request and hands it to the mailer as one Email."""
+"""card_request_email renders the card request as one Email, which the mailer hands over as it is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from paydesk.notify import Email, send_card_request
+from paydesk.notify import Email, Mailer, card_request_email
 from paydesk.notify.templates import render
+
+
+async def send_card_request(mailer: Mailer, **values: Any) -> str:
+    """Render the card request and hand it to ``mailer``, as the outbox job does."""
+    return await mailer.send(card_request_email(**values))
+
 
 URL = "https://pay.example.test/card/cl_s3cretT0ken"
 EXPIRES = datetime(2025, 3, 14, 17, 30, tzinfo=UTC)

@@ -7,15 +7,23 @@ from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import pytest
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from paydesk.notify import Email, EmailDeliveryError, SmtpMailer, send_card_request
+from paydesk.notify import Email, EmailDeliveryError, Mailer, SmtpMailer, card_request_email
 from tests.net import free_port
 from tests.notify.conftest import Certificate, Collector, StartSmtp
 
 SENDER = "Acme Payments <payments@paydesk.test>"
+
+
+async def send_card_request(mailer: Mailer, **values: Any) -> str:
+    """Render the card request and hand it to ``mailer``, as the outbox job does."""
+    return await mailer.send(card_request_email(**values))
+
+
 URL = "https://pay.example.test/card/cl_s3cretT0ken"
 EXPIRES = datetime(2025, 3, 14, 17, 30, tzinfo=UTC)
 HELLO = Email(to="ada@example.org", subject="Hello", text=f"text {URL}", html=f"<p>html {URL}</p>")

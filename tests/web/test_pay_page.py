@@ -30,7 +30,7 @@ from paydesk.models import Coupon, Gateway, PaymentRequest, SandboxCharge, Trans
 from paydesk.transactions.service import Services, reconcile
 from paydesk.web.security import CSRF_COOKIE, CSRF_FIELD, PAGE_CSP
 from tests.api.test_sales import create_coupon, create_product, put_on_file, set_sandbox_fault
-from tests.helpers import Api, Caller, World, resources
+from tests.helpers import Api, Caller, World, deliver_outbox, resources
 from tests.web.pages import field_errors, inputs
 
 YEAR = str(datetime.now(UTC).year + 3)
@@ -383,6 +383,7 @@ async def test_keep_the_card_on_file_and_invoice_email(
     request_id, path = await amount_request(api, world, "30.00")
 
     done = await Browser(browsers[0], path).pay(MASTERCARD, keep_card="yes")
+    await deliver_outbox(app)  # the serving process's outbox job, once the payment committed
 
     assert done.status_code == 200, done.text
     sale = (await state(api, world, request_id))["transaction"]

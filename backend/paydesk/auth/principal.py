@@ -14,6 +14,8 @@ class Principal:
     user_id: str | None = None
     api_key_id: str | None = None
     session_id: str | None = None
+    # The payer on a hosted page (a pay or card link), acting within the merchant's account.
+    payer: bool = False
 
     @property
     def rate_limit_key(self) -> str:

@@ -35,6 +35,7 @@ from paydesk.subscriptions.service import FIELD, Kind, Status
 from paydesk.transactions import idempotency
 from paydesk.transactions.rules import Status as SaleStatus
 from paydesk.transactions.service import Services
+from paydesk.unit_of_work import end_phase
 
 MAX_QUANTITY = 10_000
 # How long paying a plan off keeps the billing runner away from the plan.
@@ -310,7 +311,7 @@ async def _prorate(
     )
     sale.created_by_user_id, sale.created_by_api_key_id = principal.user_id, principal.api_key_id
     sale = await charges.send(session, services, sale)
-    await session.commit()
+    await end_phase(session, "proration charged")
     if sale.status != SaleStatus.PAID:
         raise fail(
             ErrorCode.CARD_DECLINED,
@@ -389,7 +390,7 @@ async def pay_remaining_balance(
         finish_balance(session, sub, account, sale, now)
         if claim is not None:
             await idempotency.attach(session, claim, sub.id, completed=True)
-        await session.commit()
+        await end_phase(session, "balance settled")
         if sale.status == SaleStatus.PENDING:
             raise fail(
                 ErrorCode.GATEWAY_ERROR,

@@ -25,6 +25,7 @@ from paydesk.payment_methods import service as payment_methods
 from paydesk.transactions import repository as sales
 from paydesk.transactions.rules import Origin, Status
 from paydesk.transactions.service import Services, add_event, send_charge, settle
+from paydesk.unit_of_work import end_phase
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ async def send(session: AsyncSession, services: Services, sale: Transaction) -> 
     )
     account = await session.get(Account, sale.account_id)
     assert account is not None
-    await session.commit()
+    await end_phase(session, "pending")
     if sale.total <= 0:
         outcome, external_id = Outcome(ResultCode.GOOD, "Nothing to charge after the credit."), None
     elif (

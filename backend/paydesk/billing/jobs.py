@@ -1,10 +1,11 @@
-"""The background jobs of one process: billing passes and reconciliation, every few seconds.
+"""The background jobs of one process: billing passes, reconciliation and the outbox, every few seconds.
 
 ``paydesk serve`` runs them beside the web app unless told not to
 (``--no-jobs``, PAYDESK_JOBS=false); ``paydesk worker`` runs them alone.
 Any number of processes may run them against one PostgreSQL: the billing
 runner's leases keep each installment to one worker, and reconciliation
-asks gateways with keys that never move money twice.
+asks gateways with keys that never move money twice. The outbox's emails
+also go out as soon as a commit in this process rings its bell.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import timedelta
 
 from paydesk.billing.runner import PassResult, Runner
 from paydesk.logs import get_logger
+from paydesk.outbox.delivery import Delivered, deliver_emails, deliver_forever
 from paydesk.payment_requests import service as payment_requests
 from paydesk.transactions.actions import reconcile_voids
 from paydesk.transactions.refunds import reconcile_refunds
@@ -30,21 +32,49 @@ class JobsPass:
     charges: int
     refunds: int
     voids: int
+    emails: Delivered
 
 
 async def run_pass(runner: Runner) -> JobsPass:
-    """One billing pass, then one reconciliation of charges, refunds and voids left without an answer."""
+    """One billing pass, a reconciliation of charges, refunds and voids left without an answer, the outbox."""
     billing = await runner.run_once()
     now = runner.clock()
     charges = await reconcile(runner.services, now=now)
     refunds = await reconcile_refunds(runner.services, now=now)
     voids = await reconcile_voids(runner.services, now=now)
     await payment_requests.expire_due(runner.services, now=now)
-    return JobsPass(billing, len(charges), len(refunds), len(voids))
+    emails = await deliver_outbox(runner.services)
+    return JobsPass(billing, len(charges), len(refunds), len(voids), emails)
 
 
-async def run_forever(runner: Runner, stop: asyncio.Event, interval: float) -> None:
-    """Passes every ``interval`` seconds until ``stop`` is set; a failed pass is logged, never fatal."""
+async def deliver_outbox(services: Services) -> Delivered:
+    """Send what committed changes left in the outbox (at the real time: mail servers live in it)."""
+    return await deliver_emails(services.sessions, services.mailer, services.secret)
+
+
+async def run_forever(
+    runner: Runner, stop: asyncio.Event, interval: float, bell: asyncio.Event | None = None
+) -> None:
+    """Passes every ``interval`` seconds until ``stop`` is set; a failed pass is logged, never fatal.
+
+    With ``bell`` (the process's outbox bell), the outbox is also sent as
+    soon as a commit rings it, not only on the next pass.
+    """
+    outbox = None
+    if bell is not None:
+        outbox = asyncio.create_task(
+            deliver_forever(lambda: deliver_outbox(runner.services), stop, bell, interval),
+            name="paydesk-outbox",
+        )
+    try:
+        await _passes(runner, stop, interval)
+    finally:
+        if outbox is not None:
+            stop.set()
+            await outbox
+
+
+async def _passes(runner: Runner, stop: asyncio.Event, interval: float) -> None:
     while not stop.is_set():
         try:
             done = await run_pass(runner)

@@ -25,6 +25,7 @@ from paydesk.subscriptions import service as orders
 from paydesk.subscriptions.service import FIELD, Status
 from paydesk.transactions import idempotency
 from paydesk.transactions.service import Services, once_per_key
+from paydesk.unit_of_work import end_phase
 
 NOT_WAITING = "Nothing to retry: this order is not waiting on a declined installment."
 BUSY = "The runner is charging this order right now; look again in a moment."
@@ -73,7 +74,7 @@ async def _retry(
         )
         .values(lease_owner=runner.worker_id, lease_until=now + runner.lease, due_at=now)
     )
-    await session.commit()
+    await end_phase(session, "claimed")
     if claimed.rowcount != 1:
         raise fail(ErrorCode.INVALID_STATE, BUSY, FIELD)
     # Phase 2: the runner's own billing of the order (PENDING sale, gateway, outcome and dunning).

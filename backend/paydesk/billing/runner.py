@@ -44,6 +44,7 @@ from paydesk.subscriptions.service import Status
 from paydesk.transactions import repository as sales
 from paydesk.transactions.rules import Status as SaleStatus
 from paydesk.transactions.service import Services, add_event
+from paydesk.unit_of_work import bind, discard_phase, end_phase, unit_of_work
 
 log = get_logger("paydesk.billing")
 
@@ -103,7 +104,7 @@ class Runner:
     async def claim(self) -> list[str]:
         """Lease a batch of due orders to this worker; their ids."""
         now = self.clock()
-        async with self.services.sessions() as db:
+        async with unit_of_work(self.services.sessions, "claimed") as db:
             query = (
                 select(Subscription.id)
                 .where(
@@ -122,16 +123,17 @@ class Runner:
                     .where(col(Subscription.id).in_(ids))
                     .values(lease_owner=self.worker_id, lease_until=now + self.lease)
                 )
-            await db.commit()
         return ids
 
     async def bill(self, sub_id: str) -> str:
         """Do what the order needs now; the sale's status, or what happened instead."""
         async with self.services.sessions() as db:
+            # Each order is its own unit of work, committed in phases (PENDING sale, outcome, release).
+            bind(db)
             try:
                 return await self._bill(db, sub_id)
             except Exception:
-                await db.rollback()
+                await discard_phase(db)
                 log.exception("billing.order_failed", subscription_id=sub_id)
                 return "error"
 
@@ -139,7 +141,7 @@ class Runner:
         now = self.clock()
         sub = await self._mine(db, sub_id)
         if sub is None:
-            await db.commit()
+            await end_phase(db, "lost")
             return "lost"
         account = await db.get(Account, sub.account_id)
         assert account is not None
@@ -173,7 +175,7 @@ class Runner:
         if sub is None:
             # Our lease ran out meanwhile: the sale's outcome is kept, and whoever bills the order
             # next applies it (a paid installment is never charged again).
-            await db.commit()
+            await end_phase(db, "outcome kept")
             return sale.status
         await self._after(db, sub, account, sale, now)
         return await self._release(db, sub, sale.status)
@@ -188,7 +190,7 @@ class Runner:
     async def _release(self, db: AsyncSession, sub: Subscription, outcome: str) -> str:
         sub.lease_owner, sub.lease_until, sub.updated_at = None, None, utcnow()
         db.add(sub)
-        await db.commit()
+        await end_phase(db, "released")
         return outcome
 
     async def _start_installment(
@@ -312,7 +314,6 @@ class Runner:
                     expires_at=None,
                     takes_over_open_orders=True,
                     send_email=True,
-                    mailer=self.services.mailer,
                 )
         except DomainError as error:
             log.warning("billing.card_request_failed", subscription_id=sub.id, error=str(error))

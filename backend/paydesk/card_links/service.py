@@ -27,10 +27,11 @@ from paydesk.errors import DomainError, ErrorCode, fail, not_found
 from paydesk.gateways.registry import GatewayRegistry
 from paydesk.logs import get_logger
 from paydesk.models import Account, CardTokenizationLink, Customer, PaymentMethod
-from paydesk.notify.email import EmailDeliveryError, Mailer
-from paydesk.notify.messages import send_card_request
+from paydesk.notify.messages import card_request_email
+from paydesk.outbox.emails import queue_email
 from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card
 from paydesk.subscriptions import service as subscriptions
+from paydesk.unit_of_work import discard_phase, end_phase
 
 log = get_logger("paydesk.card_links")
 
@@ -38,6 +39,8 @@ DEFAULT_LIFETIME = timedelta(days=7)
 MAX_LIFETIME = timedelta(days=90)
 MAX_FAILED_ATTEMPTS = 5
 PATH = "/card/"
+# The outbox purpose of a card request's email (OutgoingEmail.purpose).
+CARD_REQUEST_EMAIL = "card_request"
 
 
 class LinkStatus(StrEnum):
@@ -98,7 +101,6 @@ async def create_link(
     expires_at: datetime | None,
     takes_over_open_orders: bool,
     send_email: bool = False,
-    mailer: Mailer | None = None,
 ) -> NewLink:
     """A new link; with ``send_email`` the customer gets it by email (or nothing is made)."""
     customer = await customers.get(session, principal.account_id, customer_id)
@@ -133,26 +135,28 @@ async def create_link(
     await session.flush()
     url = url_for(public_url, token)
     if send_email:
-        assert mailer is not None, "sending needs a mailer"
         assert customer.email is not None
         account = await session.get(Account, principal.account_id)
         assert account is not None
-        try:
-            await send_card_request(
-                mailer,
-                to=customer.email,
-                merchant_name=account.name,
-                customer_name=customer.first_name,
-                url=url,
-                expires_at=expiry,
-                takes_over_open_orders=takes_over_open_orders,
-            )
-        except EmailDeliveryError as error:
-            log.warning(
-                "card_link.email_failed", customer_id=customer.id, error=str(error), permanent=error.permanent
-            )
-            message = "The email could not be sent, so no link was made; try again, or make it without email."
-            raise fail(ErrorCode.INVALID_STATE, message, ("send_email",)) from None
+        email = card_request_email(
+            to=customer.email,
+            merchant_name=account.name,
+            customer_name=customer.first_name,
+            url=url,
+            expires_at=expiry,
+            takes_over_open_orders=takes_over_open_orders,
+        )
+        # Sent by the outbox job once the link commits.
+        queue_email(
+            session,
+            secret,
+            email,
+            account_id=account.id,
+            purpose=CARD_REQUEST_EMAIL,
+            customer_id=customer.id,
+            subject_id=link.id,
+            principal=principal,
+        )
     return NewLink(link, url)
 
 
@@ -204,7 +208,7 @@ async def submit_card(
     if status_of(link) is not LinkStatus.ACTIVE:
         raise fail(ErrorCode.INVALID_STATE, "This link no longer accepts cards.")
     # The page acts for the account, as a REP would: it may only add this customer's card.
-    principal = Principal(link.account_id, Role.REP)
+    principal = Principal(link.account_id, Role.REP, payer=True)
     try:
         method = await tokenize_card(
             session,
@@ -214,14 +218,15 @@ async def submit_card(
             Tokenize(customer_id=link.customer_id, card=card, make_default=True),
         )
     except DomainError:
-        await session.rollback()
+        # The failed attempt is its own phase: it stands although the request fails.
+        await discard_phase(session)
         await repo.count_failure(session, link_id)
-        await session.commit()
+        await session.flush()
         await session.refresh(link)
         if link.failed_attempts >= MAX_FAILED_ATTEMPTS and link.locked_at is None:
             link.locked_at = utcnow()
             session.add(link)
-            await session.commit()
+        await end_phase(session, "failure counted")
         raise
     link.used_at = utcnow()
     link.payment_method_id = method.id
@@ -229,5 +234,5 @@ async def submit_card(
     if link.takes_over_open_orders:
         moved = await subscriptions.move_open_orders_to(session, link.customer_id, method.id)
         log.info("card_link.open_orders_moved", link_id=link.id, count=moved)
-    await session.commit()
+    await session.flush()
     return method

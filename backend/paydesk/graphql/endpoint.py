@@ -34,6 +34,7 @@ from paydesk.graphql.schema import schema
 from paydesk.logs import get_logger, scrub
 from paydesk.requests import request_id
 from paydesk.resources import Resources
+from paydesk.unit_of_work import bind, unit_of_work
 
 SESSION_COOKIE = "paydesk_session"
 JSON_TYPES = ("application/json", "application/graphql-response+json")
@@ -160,9 +161,8 @@ async def _authenticate(
         elif token := request.cookies.get(SESSION_COOKIE):
             principal = await auth.principal_for_session(db, token)
     if touch and principal is not None and principal.api_key_id is not None:
-        async with resources.sessions() as db:
+        async with unit_of_work(resources.sessions, "key used") as db:
             await auth.touch_api_key(db, principal.api_key_id)
-            await db.commit()
     runnable = [op for op in operations if isinstance(op, Operation)]
     if principal is None and not all(op.anonymous_ok for op in runnable):
         raise HTTPAnswer(
@@ -250,6 +250,8 @@ async def _execute(
     guard = SignInGuard(resources.limiter)
     factory = resources.sessions if writes else resources.read_sessions
     async with factory() as db:
+        if writes:
+            bind(db)  # each mutation field commits through it (MutationBoundary)
         for operation, price in zip(operations, prices, strict=True):
             if isinstance(operation, RequestProblem):
                 problem = {"message": str(operation), "extensions": {"code": "BAD_REQUEST"}}

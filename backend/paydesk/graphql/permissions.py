@@ -2,9 +2,11 @@
 
 ``@mutation(role=Role.REP, description=...)`` wraps a resolver so that a
 caller whose role is too low gets a ``FORBIDDEN`` userError, a domain error
-becomes the payload's userErrors with nothing written, and success commits.
-Graphql-core runs a request's mutation fields one after another, so each
-commits or rolls back alone.
+becomes the payload's userErrors with nothing written, and success commits
+the request's unit of work (``paydesk.unit_of_work``; a flow with phases has
+committed the earlier ones through it already). Graphql-core runs a
+request's mutation fields one after another, so each commits or rolls back
+alone.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from paydesk.auth.roles import Role, allows
 from paydesk.errors import DomainError
 from paydesk.graphql.context import Info
 from paydesk.graphql.errors import UserError, forbidden_error, user_errors
+from paydesk.unit_of_work import UnitOfWork
 
 
 class Payload(Protocol):
@@ -53,15 +56,16 @@ class MutationBoundary(FieldExtension):
                 name, needed = info.field_name, self.role.value
                 message = f"{name} needs the {needed} role or higher; you have {role.value}."
                 return payload(user_errors=[forbidden_error(message)])
+        unit = UnitOfWork.of(ctx.db)
         try:
             result = await next_(source, info, **kwargs)
         except DomainError as error:
-            await ctx.db.rollback()
+            await unit.rollback()
             return payload(user_errors=user_errors(error))
         except BaseException:
-            await ctx.db.rollback()
+            await unit.rollback()
             raise
-        await ctx.db.commit()
+        await unit.commit(info.field_name)
         return result
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import jinja2
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,16 +25,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from paydesk import ids
 from paydesk.auth.principal import Principal
 from paydesk.auth.tokens import session_token_hash
-from paydesk.clock import utcnow
 from paydesk.crypto import decrypt_text, encrypt_text
 from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.invoices import render
 from paydesk.invoices import repository as repo
 from paydesk.logs import get_logger
-from paydesk.models import Account, Customer, Invoice, InvoiceTemplate, Transaction
+from paydesk.models import Account, Customer, Invoice, InvoiceTemplate, OutgoingEmail, Transaction
 from paydesk.money import Money
-from paydesk.notify.email import Email, Mailer
+from paydesk.notify.email import Email
 from paydesk.notify.templates import sentence_end
+from paydesk.outbox.emails import queue_email
 from paydesk.pagination import Page, PageRequest
 from paydesk.subscriptions.plans import plan_payment_number
 from paydesk.transactions import repository as sales
@@ -41,6 +42,8 @@ from paydesk.transactions.repository import COUNTED
 from paydesk.validation import clean_required, normalize_email
 
 log = get_logger("paydesk.invoices")
+# The outbox purpose of an invoice's email (OutgoingEmail.purpose).
+INVOICE_EMAIL = "invoice"
 
 INVOICE_TOKENS = "paydesk invoice tokens v1"
 PATH = "/invoice/"
@@ -303,22 +306,20 @@ async def render_invoice_html(session: AsyncSession, invoice: Invoice) -> str:
         return render.render(render.default_source(), context)
 
 
-async def send_invoice(
+async def queue_invoice_email(
     session: AsyncSession,
-    mailer: Mailer,
     secret: bytes,
     public_url: str,
     invoice: Invoice,
     *,
     to: str | None = None,
-) -> None:
-    """Email the invoice's number, total and link to ``to`` or else the customer; sets last_sent_at.
+    principal: Principal | None = None,
+) -> OutgoingEmail:
+    """Put the invoice's email (number, total and link) to ``to`` or else the customer in the outbox.
 
-    Nothing is committed. INVALID on ("email",) when there is no (valid)
-    address. When the mail server does not take the message,
-    ``EmailDeliveryError`` goes up as it is and nothing changes: a sale that
-    emails its new invoice must not fail for it, so each caller decides
-    (log it, or answer the staff member).
+    INVALID on ("email",) when there is no (valid) address. Nothing is sent
+    here: the outbox job sends it once the caller's change commits, and
+    ``mark_sent`` then sets the invoice's last_sent_at.
     """
     customer = await session.get(Customer, invoice.customer_id)
     account = await session.get(Account, invoice.account_id)
@@ -344,10 +345,27 @@ async def send_invoice(
     subject = " ".join(_email.get_template("email.subject.txt").render(values).split())
     text = _email.get_template("email.txt").render(values)
     html = _email.get_template("email.html").render(values)
-    await mailer.send(Email(to=address, subject=subject, text=text, html=html))
-    invoice.last_sent_at = utcnow()
+    return queue_email(
+        session,
+        secret,
+        Email(to=address, subject=subject, text=text, html=html),
+        account_id=account.id,
+        purpose=INVOICE_EMAIL,
+        customer_id=customer.id,
+        subject_id=invoice.id,
+        principal=principal,
+    )
+
+
+async def mark_sent(session: AsyncSession, invoice_id: str, at: datetime) -> Invoice | None:
+    """The outbox handed the invoice's email over at ``at``; the invoice says so (nothing is committed)."""
+    invoice = await session.get(Invoice, invoice_id)
+    if invoice is None:
+        return None
+    invoice.last_sent_at = at
     session.add(invoice)
     await session.flush()
+    return invoice
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from paydesk.models.account import Account
 from paydesk.models.catalog import Offer, OfferLine, Product
 from paydesk.models.customer import Address, Comment, Customer
+from paydesk.models.outbox import Event, OutgoingEmail
 from paydesk.models.payment_requests import PaymentRequest
 from paydesk.models.payments import CardTokenizationLink, Gateway, PaymentMethod
 from paydesk.models.rate_limit import RateLimitCounter
@@ -33,6 +34,7 @@ __all__ = [
     "Coupon",
     "CouponRedemption",
     "Customer",
+    "Event",
     "Gateway",
     "IdempotencyRecord",
     "Invoice",
@@ -40,6 +42,7 @@ __all__ = [
     "InvoiceTemplate",
     "Offer",
     "OfferLine",
+    "OutgoingEmail",
     "Partner",
     "PaymentMethod",
     "PaymentRequest",

@@ -8,7 +8,7 @@ from paydesk.notify.email import (
     SmtpMailer,
     mailer_for,
 )
-from paydesk.notify.messages import send_card_request
+from paydesk.notify.messages import card_request_email, payment_request_email
 
 __all__ = [
     "Email",
@@ -16,6 +16,7 @@ __all__ = [
     "Mailer",
     "OutboxMailer",
     "SmtpMailer",
+    "card_request_email",
     "mailer_for",
-    "send_card_request",
+    "payment_request_email",
 ]

@@ -1,19 +1,19 @@
-"""The emails paydesk sends, one function each: render the template, send it, return the Message-ID.
+"""The emails paydesk sends, one function each: render the template into an ``Email``.
 
-They take a ``Mailer`` and plain values, never settings or database rows, so
-any service (or job) can call them with what it already has.
+They take plain values, never settings or database rows, so any service can
+render one with what it already has and put it in the outbox
+(``paydesk.outbox.emails.queue_email``); nothing here sends.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from paydesk.notify.email import Email, Mailer
+from paydesk.notify.email import Email
 from paydesk.notify.templates import render
 
 
-async def send_card_request(
-    mailer: Mailer,
+def card_request_email(
     *,
     to: str,
     merchant_name: str,
@@ -22,7 +22,7 @@ async def send_card_request(
     expires_at: datetime,
     takes_over_open_orders: bool,
     reply_to: str | None = None,
-) -> str:
+) -> Email:
     """Ask a customer to put a card on file through the link ``url``.
 
     ``takes_over_open_orders`` adds that the new card will also pay the
@@ -37,11 +37,10 @@ async def send_card_request(
         expires_at=expires_at,
         takes_over_open_orders=takes_over_open_orders,
     )
-    return await mailer.send(Email(to=to, subject=subject, text=text, html=html, reply_to=reply_to))
+    return Email(to=to, subject=subject, text=text, html=html, reply_to=reply_to)
 
 
-async def send_payment_request(
-    mailer: Mailer,
+def payment_request_email(
     *,
     to: str,
     merchant_name: str,
@@ -50,7 +49,7 @@ async def send_payment_request(
     description: str | None,
     url: str,
     expires_at: datetime,
-) -> str:
+) -> Email:
     """Ask a customer to pay ``total`` (already formatted for them) on the checkout page at ``url``."""
     subject, text, html = render(
         "payment_request",
@@ -61,4 +60,4 @@ async def send_payment_request(
         url=url,
         expires_at=expires_at,
     )
-    return await mailer.send(Email(to=to, subject=subject, text=text, html=html))
+    return Email(to=to, subject=subject, text=text, html=html)

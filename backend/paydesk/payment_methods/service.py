@@ -28,6 +28,7 @@ from paydesk.models import Customer, PaymentMethod
 from paydesk.payment_methods import repository as repo
 from paydesk.payment_methods.cards import check_card, full_year, is_expired
 from paydesk.subscriptions import service as subscriptions
+from paydesk.unit_of_work import end_phase
 
 FINGERPRINT_PURPOSE = "paydesk card fingerprint v1"
 
@@ -103,7 +104,7 @@ async def tokenize_card(
                 session, same, checked.details.exp_month, checked.details.exp_year, request.make_default
             )
     method_id = ids.new_id(ids.PAYMENT_METHOD)
-    await session.commit()  # end of phase 1: hold no database lock while the gateway works
+    await end_phase(session, "card checked")  # hold no database lock while the gateway works
 
     # Phase 2: the gateway keeps the card and gives us a token.
     result = await registry.adapter(gateway).tokenize(

@@ -33,9 +33,9 @@ from paydesk.errors import ErrorCode, fail, not_found
 from paydesk.logs import get_logger
 from paydesk.models import Account, Customer, PaymentMethod, PaymentRequest, Transaction
 from paydesk.money import Money, MoneyError, is_currency
-from paydesk.notify.email import EmailDeliveryError
-from paydesk.notify.messages import send_payment_request
+from paydesk.notify.messages import payment_request_email
 from paydesk.offers.lines import Line, LineInput, LineKind
+from paydesk.outbox.emails import queue_email
 from paydesk.pagination import Page, PageRequest
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.service import CardFields
@@ -45,10 +45,13 @@ from paydesk.transactions import repository as sales
 from paydesk.transactions.orders import Order, OrderInput, build_order
 from paydesk.transactions.rules import Status as SaleStatus
 from paydesk.transactions.service import CARD_ADDED, ChargeInput, Services, charge_now
+from paydesk.unit_of_work import end_phase, unit_of_work
 
 log = get_logger("paydesk.payment_requests")
 
 PAYMENT_REQUEST_TOKENS = "paydesk payment request tokens v1"
+# The outbox purpose of a request's email (OutgoingEmail.purpose).
+PAYMENT_REQUEST_EMAIL = "payment_request"
 PATH = "/pay/"
 DEFAULT_LIFETIME = timedelta(days=7)
 MAX_LIFETIME = timedelta(days=365)
@@ -194,9 +197,8 @@ async def create(
     session.add(payment_request)
     await session.flush()
     if request.send_email:
-        await _email(services, account, customer, payment_request, url_for(services.public_url, token))
-        payment_request.last_sent_at = utcnow()
-        session.add(payment_request)
+        url = url_for(services.public_url, token)
+        await _email(session, services, principal, account, customer, payment_request, url)
         await session.flush()
     return payment_request
 
@@ -229,24 +231,44 @@ def _amount_order(request: CreateRequest, description: str | None) -> Order:
 
 
 async def _email(
-    services: Services, account: Account, customer: Customer, request: PaymentRequest, url: str
+    session: AsyncSession,
+    services: Services,
+    principal: Principal,
+    account: Account,
+    customer: Customer,
+    request: PaymentRequest,
+    url: str,
 ) -> None:
+    """Put the request's email in the outbox; the job sends it and sets last_sent_at (``mark_sent``)."""
     assert customer.email is not None
-    try:
-        await send_payment_request(
-            services.mailer,
-            to=customer.email,
-            merchant_name=account.name,
-            customer_name=(customer.first_name or "").strip() or None,
-            total=Money(request.total, request.currency).format(account.locale),
-            description=request.description,
-            url=url,
-            expires_at=request.expires_at,
-        )
-    except EmailDeliveryError as error:
-        log.warning("payment_request.email_failed", customer_id=customer.id, error=str(error))
-        message = "The email could not be sent, so no request was made; try again, or make it without email."
-        raise fail(ErrorCode.INVALID_STATE, message, ("send_email",)) from None
+    email = payment_request_email(
+        to=customer.email,
+        merchant_name=account.name,
+        customer_name=(customer.first_name or "").strip() or None,
+        total=Money(request.total, request.currency).format(account.locale),
+        description=request.description,
+        url=url,
+        expires_at=request.expires_at,
+    )
+    queue_email(
+        session,
+        services.secret,
+        email,
+        account_id=account.id,
+        purpose=PAYMENT_REQUEST_EMAIL,
+        customer_id=customer.id,
+        subject_id=request.id,
+        principal=principal,
+    )
+
+
+async def mark_sent(session: AsyncSession, request_id: str, at: datetime) -> None:
+    """The outbox handed the request's email over at ``at`` (nothing is committed)."""
+    request = await session.get(PaymentRequest, request_id)
+    if request is not None:
+        request.last_sent_at = at
+        session.add(request)
+        await session.flush()
 
 
 async def cancel(session: AsyncSession, principal: Principal, request_id: str) -> PaymentRequest:
@@ -268,10 +290,9 @@ async def cancel(session: AsyncSession, principal: Principal, request_id: str) -
 
 async def expire_due(services: Services, *, now: datetime | None = None) -> int:
     """Write EXPIRED on open requests past their expiry (reads apply it anyway); how many."""
-    async with services.sessions() as db:
+    async with unit_of_work(services.sessions, "expired") as db:
         await repo.mark_paid_by_sales(db, now or utcnow())
         count = await repo.expire_before(db, now or utcnow())
-        await db.commit()
     return count
 
 
@@ -423,8 +444,8 @@ async def pay(
         c.id for c in opened.cards
     }:
         raise fail(ErrorCode.NOT_FOUND, "Choose one of your cards on file.", ("payment_method_id",))
-    principal = Principal(request.account_id, Role.ADMIN)
-    await session.commit()
+    principal = Principal(request.account_id, Role.ADMIN, payer=True)
+    await end_phase(session, "checked")
     sale = await charge_now(
         session,
         services,
@@ -437,7 +458,7 @@ async def pay(
             on_session=True,
         ),
     )
-    await session.commit()
+    await end_phase(session, "charged")
     return await _record(session, request.id, sale, attempt, payment)
 
 
@@ -463,13 +484,13 @@ async def _record(
                 # Typed in for this payment only: the card is not kept on file.
                 await payment_methods.forget(session, sale.payment_method_id)
         session.add(request)
-        await session.commit()
+        await end_phase(session, "recorded")
         return Paid(sale)
     if sale.status == SaleStatus.PENDING:
         if request.status == RequestStatus.OPEN:
             request.transaction_id = sale.id
         session.add(request)
-        await session.commit()
+        await end_phase(session, "recorded")
         return Waiting(sale)
     # Declined or failed: one attempt used, unless this was a repeat of an attempt already counted.
     if attempt == request.failed_attempts and request.status == RequestStatus.OPEN:
@@ -477,5 +498,5 @@ async def _record(
         if request.failed_attempts >= MAX_FAILED_ATTEMPTS:
             request.status, request.locked_at = RequestStatus.LOCKED.value, utcnow()
     session.add(request)
-    await session.commit()
+    await end_phase(session, "recorded")
     return Declined(sale, max(MAX_FAILED_ATTEMPTS - request.failed_attempts, 0))

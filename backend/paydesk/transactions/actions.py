@@ -28,7 +28,6 @@ from paydesk.gateways.base import VoidRequest, VoidResult
 from paydesk.invoices import service as invoices
 from paydesk.logs import get_logger
 from paydesk.models import Account, Invoice, Transaction
-from paydesk.notify.email import EmailDeliveryError
 from paydesk.referrals import service as referrals
 from paydesk.subscriptions import service as subscriptions
 from paydesk.transactions import idempotency, void_effects
@@ -37,6 +36,7 @@ from paydesk.transactions.outside import PaidOutside, clean_paid_outside, descri
 from paydesk.transactions.rules import Action, Facts, Status, refused, role_refusal
 from paydesk.transactions.service import FUTURE_TOLERANCE, Services, add_event, after_paid, once_per_key
 from paydesk.transactions.state import facts_of
+from paydesk.unit_of_work import end_phase, unit_of_work
 
 log = get_logger("paydesk.transactions")
 
@@ -96,20 +96,20 @@ async def _void(
         await _voided(session, sale, principal, note="Recorded only: no gateway charge to cancel.")
         if claim is not None:
             await idempotency.attach(session, claim, sale.id, completed=True)
-        await session.commit()
+        await end_phase(session, "voided")
         return sale
     sale.void_started_at = utcnow()
     session.add(sale)
     add_event(session, sale.id, "void_started", principal=principal, amount=sale.total)
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=False)
-    await session.commit()
+    await end_phase(session, "void started")
 
     result = await _send_void(session, services, sale)
     sale = await settle_void(session, sale.id, result, principal=principal)
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=True)
-    await session.commit()
+    await end_phase(session, "void settled")
     if sale.status == Status.VOIDED:
         return sale
     if sale.void_started_at is not None:
@@ -129,7 +129,7 @@ async def _send_void(session: AsyncSession, services: Services, sale: Transactio
     assert sale.external_id is not None, "a charged sale has the gateway's id"
     record = await gateways.get_gateway(session, sale.account_id, sale.gateway_id)
     assert record is not None, "a charged sale's gateway exists"
-    await session.commit()
+    await end_phase(session, "void checked")
     request = VoidRequest(external_id=sale.external_id, idempotency_key=f"paydesk:void:{sale.id}")
     return await services.gateways.adapter(record).void(request)
 
@@ -206,10 +206,9 @@ async def reconcile_voids(
         waiting = await repo.void_started_before(db, before, limit)
     settled: list[tuple[str, str]] = []
     for sale in waiting:
-        async with services.sessions() as db:
+        async with unit_of_work(services.sessions, "void reconciled") as db:
             result = await _send_void(db, services, sale)
             done = await settle_void(db, sale.id, result)
-            await db.commit()
         log.info("voids.reconciled", transaction_id=sale.id, status=done.status)
         settled.append((sale.id, done.status))
     return settled
@@ -271,7 +270,7 @@ async def mark_paid(
     await session.flush()
     account = await session.get(Account, sale.account_id)
     assert account is not None
-    await after_paid(session, services, account, sale)
+    await after_paid(session, services, account, sale, by=principal)
     if await subscriptions.installment_closed(session, sale, now=now):
         add_event(
             session, sale.id, "dunning_ended", note="Paid outside: the order goes on to its next installment."
@@ -290,18 +289,10 @@ async def resend_invoice(
     sale, _ = await _locked(session, services, principal, transaction_id, Action.RESEND_INVOICE)
     found = await invoices.invoice_for_transactions(session, principal.account_id, [sale.id])
     invoice = found[0]
-    try:
-        await invoices.send_invoice(
-            session, services.mailer, services.secret, services.public_url, invoice, to=email
-        )
-    except EmailDeliveryError as error:
-        log.warning("invoice.resend_failed", transaction_id=sale.id, error=str(error))
-        raise fail(
-            ErrorCode.GATEWAY_ERROR,
-            "The mail server did not take the message; nothing was sent. Try again later.",
-            ("email",),
-        ) from None
-    add_event(session, sale.id, "invoice_sent", principal=principal, note=invoice.number)
+    # The outbox job sends it once this commits; mark_sent then sets last_sent_at and says so on the sale.
+    await invoices.queue_invoice_email(
+        session, services.secret, services.public_url, invoice, to=email, principal=principal
+    )
     await session.flush()
     return invoice
 

@@ -36,6 +36,7 @@ from paydesk.clock import utcnow
 from paydesk.db import SessionFactory
 from paydesk.errors import DomainError, ErrorCode, fail
 from paydesk.models import IdempotencyRecord
+from paydesk.unit_of_work import bind, discard_phase, end_phase, unit_of_work
 
 T = TypeVar("T")
 
@@ -84,6 +85,7 @@ async def claim(
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         async with sessions() as db:
+            bind(db)  # the claim is its own unit of work, committed before the call it guards runs
             query = select(IdempotencyRecord).where(
                 IdempotencyRecord.account_id == account_id,
                 IdempotencyRecord.scope == scope,
@@ -100,9 +102,9 @@ async def claim(
                 )
                 db.add(record)
                 try:
-                    await db.commit()
+                    await end_phase(db, "claimed")
                 except IntegrityError:
-                    await db.rollback()
+                    await discard_phase(db)
                     continue  # another call claimed it a moment ago: answer as a duplicate
                 return Claim(record_id=record.id)
             if record.request_hash != digest:
@@ -116,7 +118,7 @@ async def claim(
             if record.result_id is None and utcnow() - record.created_at > ABANDONED_AFTER:
                 record.created_at = utcnow()
                 db.add(record)
-                await db.commit()
+                await end_phase(db, "reclaimed")
                 return Claim(record_id=record.id)
             result_id = record.result_id
         if time.monotonic() >= deadline:
@@ -182,9 +184,8 @@ async def release(sessions: SessionFactory, record_id: str, *, force: bool = Fal
     where = [col(IdempotencyRecord.id) == record_id]
     if not force:
         where.append(col(IdempotencyRecord.result_id).is_(None))
-    async with sessions() as db:
+    async with unit_of_work(sessions, "released") as db:
         await db.exec(delete(IdempotencyRecord).where(*where))
-        await db.commit()
 
 
 async def complete_for(session: AsyncSession, result_id: str) -> None:

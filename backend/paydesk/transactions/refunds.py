@@ -42,6 +42,7 @@ from paydesk.transactions.outside import RefundReason
 from paydesk.transactions.rules import Action, Origin, refund_limit_problem, refused, status_for_amounts
 from paydesk.transactions.service import Services, add_event, once_per_key
 from paydesk.transactions.state import facts_of
+from paydesk.unit_of_work import end_phase, unit_of_work
 
 log = get_logger("paydesk.refunds")
 
@@ -138,7 +139,7 @@ async def _refund(
     await _follow(session, sale)
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=not through_gateway)
-    await session.commit()
+    await end_phase(session, "refund started")
     if not through_gateway:
         return await _reloaded(session, sale.id)
 
@@ -149,7 +150,7 @@ async def _refund(
     settled = await settle_refund(session, refund.id, result, principal=principal)
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=True)
-    await session.commit()
+    await end_phase(session, "refund settled")
     if settled.status == RefundStatus.FAILED:
         if claim is not None:
             # Nothing moved: a retry with the same key may try again.
@@ -194,7 +195,7 @@ async def _send(session: AsyncSession, services: Services, sale: Transaction, re
         reason=refund.reason,
         reason_code=refund.reason_code,
     )
-    await session.commit()
+    await end_phase(session, "refund checked")
     return await services.gateways.adapter(record).refund(request)
 
 
@@ -267,12 +268,11 @@ async def reconcile_refunds(
         pending = await repo.pending_refunds_before(db, before, limit)
     settled: list[tuple[str, str]] = []
     for refund in pending:
-        async with services.sessions() as db:
+        async with unit_of_work(services.sessions, "refund reconciled") as db:
             sale = await repo.get(db, refund.account_id, refund.transaction_id)
             assert sale is not None
             result = await _send(db, services, sale, refund)
             done = await settle_refund(db, refund.id, result)
-            await db.commit()
         log.info("refunds.reconciled", refund_id=refund.id, status=done.status)
         settled.append((refund.id, done.status))
     return settled

@@ -30,7 +30,9 @@ from paydesk.clock import utcnow
 from paydesk.coupons import service as coupons
 from paydesk.customers import repository as customers
 from paydesk.db import SessionFactory
-from paydesk.errors import DomainError, ErrorCode, Problems, fail, not_found
+from paydesk.errors import ErrorCode, Problems, fail, not_found
+from paydesk.events import data
+from paydesk.events.record import PAYER, SYSTEM, Actor, ActorType, record_event
 from paydesk.gateways import service as gateways
 from paydesk.gateways.base import ChargeRequest, ChargeStatus, Outcome, ResultCode
 from paydesk.gateways.registry import GatewayRegistry
@@ -38,7 +40,7 @@ from paydesk.invoices import service as invoices
 from paydesk.logs import get_logger
 from paydesk.models import Account, Gateway, PaymentMethod, Transaction, TransactionEvent, TransactionLine
 from paydesk.money import Money
-from paydesk.notify.email import EmailDeliveryError, Mailer
+from paydesk.notify.email import Mailer
 from paydesk.offers.lines import Line, LineKind
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.service import CardFields, Tokenize
@@ -55,6 +57,8 @@ from paydesk.transactions.outside import (
     record_paid_outside,
 )
 from paydesk.transactions.rules import Origin, Status
+from paydesk.unit_of_work import end_phase, unit_of_work
+from paydesk.validation import normalize_email
 
 __all__ = ["Origin", "Status"]
 
@@ -251,18 +255,23 @@ async def _log(
 async def _charge(
     session: AsyncSession, services: Services, principal: Principal, request: ChargeInput, claim: str | None
 ) -> Transaction:
-    # Phase 1: checks.
+    # Phase 1: checks. A card typed in is tokenized only once the sale's own checks pass.
     account, order = await _checked_order(session, principal, request.order)
-    method, new_card = await _payment_method(session, services, principal, request)
-    gateway = await gateways.choose(session, principal.account_id, request.gateway_id or method.gateway_id)
-    if gateway.id != method.gateway_id:
+    if request.invoice_template_id is not None:
+        await invoices.get_template_or_fail(session, principal.account_id, request.invoice_template_id)
+    typed = request.payment_method_id is None and request.card is not None
+    method = None if typed else await _card_on_file(session, principal, request)
+    chosen = request.gateway_id or (method.gateway_id if method else None)
+    gateway = await gateways.choose(session, principal.account_id, chosen)
+    if method is not None and gateway.id != method.gateway_id:
         raise fail(ErrorCode.INVALID, "This card is kept by another gateway.", ("gateway_id",))
     if order.currency not in gateways.currencies(services.gateways, gateway):
         raise fail(
             ErrorCode.CURRENCY_NOT_SUPPORTED, f"The gateway does not accept {order.currency}.", ("currency",)
         )
-    if request.invoice_template_id is not None:
-        await invoices.get_template_or_fail(session, principal.account_id, request.invoice_template_id)
+    new_card = False
+    if method is None:
+        method, new_card = await _typed_card(session, services, principal, request, gateway.id)
 
     # Phase 2: the PENDING sale, committed before the gateway hears of it.
     sale = _new_sale(
@@ -282,7 +291,7 @@ async def _charge(
         add_event(session, sale.id, CARD_ADDED, principal=principal, note=method.last4)
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=False)
-    await session.commit()
+    await end_phase(session, "pending")
 
     # Phase 3: the gateway, holding no database lock.
     outcome, external_id = await send_charge(
@@ -298,10 +307,8 @@ async def _charge(
     return refreshed
 
 
-async def _payment_method(
-    session: AsyncSession, services: Services, principal: Principal, request: ChargeInput
-) -> tuple[PaymentMethod, bool]:
-    """The card to charge, and whether it was typed in just now."""
+async def _card_on_file(session: AsyncSession, principal: Principal, request: ChargeInput) -> PaymentMethod:
+    """The card on file to charge: the one given, else the customer's default."""
     customer_id = request.order.customer_id
     if request.payment_method_id is not None:
         method = await payment_methods.get_payment_method(session, principal, request.payment_method_id)
@@ -310,24 +317,7 @@ async def _payment_method(
         if payment_methods.status_of(method) != payment_methods.Status.ACTIVE:
             state = payment_methods.status_of(method).lower()
             raise fail(ErrorCode.INVALID_STATE, f"This card is {state}.", ("payment_method_id",))
-        return method, False
-    if request.card is not None:
-        on_file = {
-            m.id
-            for m in await payment_methods.payment_methods_of(
-                session, principal, [customer_id], include_removed=True
-            )
-        }
-        method = await payment_methods.tokenize_card(
-            session,
-            services.gateways,
-            services.secret,
-            principal,
-            Tokenize(
-                customer_id=customer_id, card=request.card, gateway_id=request.gateway_id, make_default=False
-            ),
-        )
-        return method, method.id not in on_file
+        return method
     method = await payment_methods.default_of(session, customer_id)
     if method is None or payment_methods.status_of(method) != payment_methods.Status.ACTIVE:
         raise fail(
@@ -335,7 +325,29 @@ async def _payment_method(
             "The customer has no usable default card; give one.",
             ("payment_method_id",),
         )
-    return method, False
+    return method
+
+
+async def _typed_card(
+    session: AsyncSession, services: Services, principal: Principal, request: ChargeInput, gateway_id: str
+) -> tuple[PaymentMethod, bool]:
+    """Put the card typed in on file with ``gateway_id``; whether it is new (not on file before)."""
+    assert request.card is not None
+    customer_id = request.order.customer_id
+    on_file = {
+        m.id
+        for m in await payment_methods.payment_methods_of(
+            session, principal, [customer_id], include_removed=True
+        )
+    }
+    method = await payment_methods.tokenize_card(
+        session,
+        services.gateways,
+        services.secret,
+        principal,
+        Tokenize(customer_id=customer_id, card=request.card, gateway_id=gateway_id, make_default=False),
+    )
+    return method, method.id not in on_file
 
 
 async def send_charge(
@@ -436,7 +448,7 @@ def add_event(
 ) -> None:
     session.add(
         TransactionEvent(
-            id=ids.new_id(ids.EVENT),
+            id=ids.new_id(ids.TRANSACTION_EVENT),
             transaction_id=transaction_id,
             kind=kind,
             actor_user_id=principal.user_id if principal else None,
@@ -495,15 +507,26 @@ async def settle(
     return sale
 
 
-async def after_paid(session: AsyncSession, services: Services, account: Account, sale: Transaction) -> None:
-    """What follows every paid sale: its invoice (emailed when the account says so) and its open orders."""
+async def after_paid(
+    session: AsyncSession,
+    services: Services,
+    account: Account,
+    sale: Transaction,
+    *,
+    by: Principal | None = None,
+) -> None:
+    """What follows every paid sale: its invoice (emailed when the account says so), its open orders
+    and the ``transaction.paid`` event (charged, logged or marked paid alike; ``by`` marked it paid)."""
     invoice = await invoices.issue_invoice(
         session, services.secret, account, sale, template_id=sale.invoice_template_id
     )
     add_event(session, sale.id, "invoice_issued", note=invoice.number)
+    rows = await repo.lines_of(session, [sale.id])
+    record_event(
+        session, account.id, "transaction.paid", data.transaction(sale, rows), actor=by or cause_of(sale)
+    )
     if sale.subscription_id is None:
         # A sale's recurring lines open orders; an installment of an order opens none.
-        rows = await repo.lines_of(session, [sale.id])
         lines = [line_of(row) for row in rows]
         today = today_in(account.timezone, sale.transaction_date)
         await subscriptions.open_orders(
@@ -519,14 +542,19 @@ async def after_paid(session: AsyncSession, services: Services, account: Account
         add_event(session, sale.id, "commission_recorded", amount=commission.amount)
     await session.flush()
     customer = await customers.get(session, account.id, sale.customer_id)
-    if account.email_invoices and customer is not None and customer.email:
-        try:
-            await invoices.send_invoice(
-                session, services.mailer, services.secret, services.public_url, invoice
-            )
-        except (EmailDeliveryError, DomainError) as error:
-            # The sale stands whatever the mail server says; staff can resend the invoice.
-            log.warning("invoice.email_failed", transaction_id=sale.id, error=str(error))
+    if account.email_invoices and customer is not None and normalize_email(customer.email or ""):
+        # Sent by the outbox job once the sale commits: never while its row is locked.
+        await invoices.queue_invoice_email(session, services.secret, services.public_url, invoice)
+
+
+def cause_of(sale: Transaction) -> Actor:
+    """Who caused what happens to a sale: its creator (staff or API key), the payer of a hosted page
+    (a sale nobody signed in made, outside any order), or paydesk itself for an order's installment."""
+    if sale.created_by_user_id is not None:
+        return Actor(ActorType.USER, sale.created_by_user_id)
+    if sale.created_by_api_key_id is not None:
+        return Actor(ActorType.API_KEY, sale.created_by_api_key_id)
+    return SYSTEM if sale.subscription_id is not None else PAYER
 
 
 def line_of(row: TransactionLine) -> Line:
@@ -571,11 +599,10 @@ async def reconcile(
             outcome = Outcome(ResultCode.GOOD)
         else:
             outcome = lookup.outcome
-        async with services.sessions() as db:
+        async with unit_of_work(services.sessions, "reconciled") as db:
             new_card = await repo.has_event(db, sale.id, CARD_ADDED)
             result = await settle(db, services, sale.id, outcome, lookup.external_id, new_card=new_card)
             add_event(db, sale.id, "reconciled", note=result.status)
-            await db.commit()
         log.info("transactions.reconciled", transaction_id=sale.id, status=result.status)
         settled.append((sale.id, result.status))
     return settled

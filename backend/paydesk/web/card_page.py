@@ -29,6 +29,7 @@ from paydesk.card_links.service import (
 from paydesk.errors import DomainError
 from paydesk.logs import get_logger
 from paydesk.models import PaymentMethod
+from paydesk.unit_of_work import unit_of_work
 from paydesk.web import card_form, pages, security
 from paydesk.web.card_form import FormErrors, Kept
 
@@ -78,7 +79,8 @@ async def submit(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=_MAX_FIELDS, max_part_size=_MAX_FIELD_BYTES)
     except HTTPException:
         return pages.bad_request(request)
-    async with pages.resources_of(request).sessions() as session:
+    # The page owns the transaction: a card put on file commits when the answer is ready.
+    async with unit_of_work(pages.resources_of(request).sessions, "card added") as session:
         opened = await _open(session, request)
         if opened is None:
             return _not_found(request)

@@ -44,6 +44,7 @@ from paydesk.payment_requests.service import (
 )
 from paydesk.transactions.orders import Order
 from paydesk.transactions.service import Services
+from paydesk.unit_of_work import discard_phase, end_phase, unit_of_work
 from paydesk.web import card_form, pages, pay_choices, security
 from paydesk.web.card_form import FormErrors
 from paydesk.web.pay_choices import NEW_CARD, Choices
@@ -142,13 +143,12 @@ def _summary(request: Request, opened: OpenRequest, order: Order | None = None) 
 
 async def show(request: Request) -> Response:
     """GET: the request and the payment form, or why it takes no payment."""
-    async with pages.resources_of(request).sessions() as session:
+    async with unit_of_work(pages.resources_of(request).sessions, "shown") as session:
         opened = await _open(session, request)
         if opened is None:
             return _not_found(request)
         summary = _summary(request, opened)
         invoice_url = await _invoice_url(request, session, opened)
-        await session.commit()
     if opened.transaction is not None and opened.transaction.status == "PENDING":
         return _waiting(request, summary)  # even past the expiry: the payer may well have paid
     if opened.status is not RequestStatus.OPEN:
@@ -163,7 +163,8 @@ async def submit(request: Request) -> Response:
     except HTTPException:
         return pages.bad_request(request)
     resources = pages.resources_of(request)
-    async with resources.sessions() as session:
+    # The page owns the transaction: pay() ends its phases through this unit of work.
+    async with unit_of_work(resources.sessions, "answered") as session:
         opened = await _open(session, request)
         if opened is None:
             return _not_found(request)
@@ -203,7 +204,7 @@ async def submit(request: Request) -> Response:
             result = await pay(session, resources_for_services(request), token, payment)
         except DomainError as error:
             # The rollback expires every loaded row: read the request again before using it.
-            await session.rollback()
+            await discard_phase(session)
             again = await _open(session, request)
             assert again is not None
             codes = _codes(error)
@@ -211,11 +212,11 @@ async def submit(request: Request) -> Response:
             if {ErrorCode.IDEMPOTENCY_KEY_REUSED.value, ErrorCode.IDEMPOTENCY_KEY_IN_USE.value} & set(codes):
                 # Another window is paying (or has paid) this request with other details.
                 invoice_url = await _invoice_url(request, session, again)
-                await session.commit()
+                await end_phase(session, "answered")
                 if again.status is not RequestStatus.OPEN:
                     return _closed(request, _summary(request, again), again.status, invoice_url)
                 return _busy(request, summary)
-            await session.commit()
+            await end_phase(session, "answered")
             if any(p.code is ErrorCode.COUPON_INVALID for p in error.problems):
                 return _coupon_refused(request, again, choices, error)
             return _form(request, summary, again, choices, FormErrors.of(_card_problems(error)), status=422)
@@ -224,7 +225,7 @@ async def submit(request: Request) -> Response:
             again = await _open(session, request)
             assert again is not None
             invoice_url = await _invoice_url(request, session, again)
-            await session.commit()
+            await end_phase(session, "answered")
             return _done(request, summary, result, invoice_url)
         if isinstance(result, Waiting):
             return _waiting(request, summary)
@@ -235,7 +236,7 @@ async def submit(request: Request) -> Response:
             return _closed(request, summary, RequestStatus.LOCKED, None)
         again = await _open(session, request)
         assert again is not None
-        await session.commit()
+        await end_phase(session, "answered")
         errors = FormErrors(general=[_decline_words(result), _tries_left(result.attempts_left)])
         return _form(request, summary, again, choices, errors, status=402)
 

@@ -100,7 +100,6 @@ class PaymentMutations:
             expires_at=input.expires_at,
             takes_over_open_orders=bool(input.takes_over_open_orders),
             send_email=bool(input.send_email),
-            mailer=ctx.mailer,
         )
         return CardTokenizationLinkPayload(
             card_tokenization_link=CardTokenizationLink.from_model(created.link)

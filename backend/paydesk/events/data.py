@@ -1,0 +1,71 @@
+"""An event's ``data``: the object in the GraphQL API's own field names, as it is now.
+
+Plain JSON values only: ids as the API shows them, enums by name, times in
+ISO 8601 UTC, money as ``{amount, currency, minorUnits}`` (a decimal string,
+never a float). Built from rows the service already has, so recording an
+event costs no extra query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from paydesk.models import Transaction, TransactionLine
+from paydesk.money import Money
+
+JsonObject = dict[str, Any]
+
+
+def money(minor_units: int, currency: str) -> JsonObject:
+    return {
+        "amount": str(Money(minor_units, currency).amount),
+        "currency": currency,
+        "minorUnits": minor_units,
+    }
+
+
+def when(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def transaction(sale: Transaction, lines: Sequence[TransactionLine] = ()) -> JsonObject:
+    """A sale as ``Transaction`` shows it (its scalar fields, lines and the ids of what it points at)."""
+    return {
+        "id": sale.id,
+        "status": sale.status,
+        "origin": sale.origin,
+        "customerId": sale.customer_id,
+        "subtotal": money(sale.subtotal, sale.currency),
+        "discount": money(sale.discount, sale.currency),
+        "total": money(sale.total, sale.currency),
+        "transactionDate": when(sale.transaction_date),
+        "createdAt": when(sale.created_at),
+        "resultCode": sale.result_code,
+        "declineCode": sale.decline_code,
+        "resultMessage": sale.result_message,
+        "externalId": sale.external_id,
+        "markedPaidAt": when(sale.marked_paid_at),
+        "paidWith": sale.paid_with,
+        "reference": sale.reference,
+        "note": sale.note,
+        "gatewayId": sale.gateway_id,
+        "paymentMethodId": sale.payment_method_id,
+        "subscriptionId": sale.subscription_id,
+        "lines": [
+            {
+                "productId": line.product_id,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unitPrice": money(line.unit_price, sale.currency),
+                "subtotal": money(line.subtotal, sale.currency),
+                "discount": money(line.discount, sale.currency),
+                "total": money(line.total, sale.currency),
+                "kind": line.kind,
+                "unit": line.unit,
+                "paymentCount": line.payment_count,
+            }
+            for line in sorted(lines, key=lambda line: line.position)
+        ],
+    }

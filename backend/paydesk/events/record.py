@@ -1,0 +1,78 @@
+"""The one recording function every service calls (DESIGN.md, "Events, webhooks and the other front doors").
+
+``record_event`` appends an ``Event`` row in the caller's transaction, so an
+event exists exactly when its change committed: a rolled-back change leaves
+none, and delivery (webhooks) is job work that reads committed rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk import ids
+from paydesk.auth.principal import Principal
+from paydesk.models import Event
+from paydesk.unit_of_work import note_outbox_written
+
+
+class ActorType(StrEnum):
+    """Who caused an event."""
+
+    USER = "USER"
+    API_KEY = "API_KEY"
+    # The payer on a hosted page (a payment request or a card link).
+    PAYER = "PAYER"
+    # paydesk itself: the billing runner, reconciliation, expiry.
+    SYSTEM = "SYSTEM"
+
+
+@dataclass(frozen=True)
+class Actor:
+    type: ActorType
+    id: str | None = None
+
+    @classmethod
+    def of(cls, principal: Principal | None) -> Actor:
+        """The actor behind a principal; no principal is paydesk itself."""
+        if principal is None:
+            return SYSTEM
+        if principal.payer:
+            return PAYER
+        if principal.user_id is not None:
+            return cls(ActorType.USER, principal.user_id)
+        if principal.api_key_id is not None:
+            return cls(ActorType.API_KEY, principal.api_key_id)
+        return SYSTEM
+
+
+SYSTEM = Actor(ActorType.SYSTEM)
+PAYER = Actor(ActorType.PAYER)
+
+
+def record_event(
+    session: AsyncSession,
+    account_id: str,
+    type: str,
+    data: Mapping[str, Any],
+    *,
+    actor: Actor | Principal | None,
+) -> Event:
+    """Append the event ``type`` to the change's transaction; ``data`` is the object in the API's names."""
+    who = actor if isinstance(actor, Actor) else Actor.of(actor)
+    event = Event(
+        id=ids.new_id(ids.EVENT),
+        account_id=account_id,
+        type=type,
+        actor_type=who.type.value,
+        actor_id=who.id,
+        data_json=json.dumps(data, separators=(",", ":"), sort_keys=True),
+    )
+    session.add(event)
+    note_outbox_written(session)
+    return event
