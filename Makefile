@@ -20,6 +20,8 @@ WEB_STAMP := frontend/dist/.built
 FRONTEND_SOURCES := $(shell find frontend/src frontend/*.html frontend/*.ts frontend/tsconfig.json -path frontend/src/portal/gql -prune -o -type f -print 2>/dev/null) schema.graphql
 
 # The parts of the API spine built so far; each issue adds its own.
+# The parts of spine-extensions.graphql built so far (issue 17: the event feed).
+CONTRACT_EXTENSIONS := JSON,Event,EventConnection,EventEdge,Query.events
 CONTRACT := Node,Long,Money,MoneyInput,PageInfo,Viewer,Account,User,Role,Customer.id,Customer.createdAt,Customer.firstName,Customer.lastName,Customer.email,Customer.phone,Customer.addresses,Customer.comments,CustomerConnection,CustomerEdge,Address,Comment,CommentConnection,CommentEdge,UserError,ErrorCode,CreateCustomerInput,UpdateCustomerInput,AddAddressInput,AddCommentInput,CustomerPayload,AddressPayload,CommentPayload,Query.node,Query.viewer,Query.customer,Query.customers,Mutation.createCustomer,Mutation.updateCustomer,Mutation.addAddress,Mutation.addComment,PaymentMethod,PaymentMethodType,PaymentMethodStatus,Gateway,GatewayResultCode,CardInput,TokenizeCardInput,CardTokenizationLink,LinkStatus,CreateCardTokenizationLinkInput,PaymentMethodPayload,CardTokenizationLinkPayload,Query.gateways,Mutation.tokenizeCard,Mutation.createCardTokenizationLink,Customer.paymentMethods,Customer.defaultPaymentMethod,Customer.cardTokenizationLinks,Product,Offer,OfferLine,OfferLineInput,LineKind,BillingUnit,Transaction,TransactionLine,TransactionStatus,TransactionOrigin,TransactionConnection,TransactionEdge,Invoice,InvoiceConnection,InvoiceEdge,InvoiceTemplate,Coupon,CouponRedemption,CreateProductInput,SaveOfferInput,LogTransactionInput,ChargeNowInput,CreateCouponInput,ProductPayload,OfferPayload,TransactionPayload,CouponPayload,Query.products,Query.offers,Query.transaction,Query.transactions,Query.invoiceTemplates,Mutation.createProduct,Mutation.saveOffer,Mutation.logTransaction,Mutation.chargeNow,Mutation.createCoupon,Customer.transactions,Customer.invoices,Customer.couponsUsed,Refund,RefundStatus,RefundTransactionInput,VoidTransactionInput,WriteOffTransactionInput,MarkTransactionPaidInput,ResendInvoiceInput,InvoicePayload,Mutation.refundTransaction,Mutation.voidTransaction,Mutation.writeOffTransaction,Mutation.markTransactionPaid,Mutation.resendInvoice,Subscription,SubscriptionStatus,PauseSubscriptionInput,ResumeSubscriptionInput,CancelSubscriptionInput,UpdateSubscriptionInput,SubscriptionPayload,Mutation.pauseSubscription,Mutation.resumeSubscription,Mutation.cancelSubscription,Mutation.updateSubscription,Customer.subscriptions,PaymentRequest,PaymentRequestStatus,PaymentRequestConnection,PaymentRequestEdge,CreatePaymentRequestInput,PaymentRequestPayload,Query.paymentRequest,Mutation.createPaymentRequest,Customer.paymentRequests
 
 .PHONY: run test setup system-packages check lint format typecheck contract schema schema-check frontend-check pytest e2e migrate bench fuzz clean
@@ -71,6 +73,7 @@ typecheck: $(PY_STAMP)
 
 contract: $(PY_STAMP)
 	$(BIN)/python $(SHARED)/tools/check_contract.py schema.graphql --only $(CONTRACT)
+	$(BIN)/python $(SHARED)/tools/check_contract.py schema.graphql --extensions --only $(CONTRACT_EXTENSIONS)
 
 schema: $(PY_STAMP)
 	$(BIN)/paydesk export-schema > schema.graphql

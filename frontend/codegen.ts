@@ -24,6 +24,7 @@ const config: CodegenConfig = {
           DateTime: 'string',
           Decimal: 'string',
           Long: 'string | number',
+          JSON: '{ [key: string]: unknown }',
         },
       },
     },

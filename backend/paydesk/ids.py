@@ -36,6 +36,8 @@ COUPON = "cpn"
 EVENT = "evt"
 TRANSACTION_EVENT = "tev"
 EMAIL = "eml"
+WEBHOOK_ENDPOINT = "whep"
+WEBHOOK_DELIVERY = "whd"
 IDEMPOTENCY = "idem"
 PARTNER = "ptr"
 PAYMENT_REQUEST = "preq"
@@ -66,6 +68,8 @@ PREFIXES = frozenset(
         EVENT,
         TRANSACTION_EVENT,
         EMAIL,
+        WEBHOOK_ENDPOINT,
+        WEBHOOK_DELIVERY,
         IDEMPOTENCY,
         PARTNER,
         PAYMENT_REQUEST,

@@ -258,6 +258,7 @@ async def _update(
     if claim is not None:
         await idempotency.attach(session, claim, sub.id, completed=True)
     await session.flush()
+    orders.record(session, sub, "updated", principal)
     return sub
 
 

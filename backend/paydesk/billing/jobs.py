@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from paydesk.billing.runner import PassResult, Runner
+from paydesk.clock import utcnow
+from paydesk.events import feed as events
 from paydesk.logs import get_logger
 from paydesk.outbox.delivery import Delivered, deliver_emails, deliver_forever
 from paydesk.payment_requests import service as payment_requests
@@ -43,6 +45,7 @@ async def run_pass(runner: Runner) -> JobsPass:
     refunds = await reconcile_refunds(runner.services, now=now)
     voids = await reconcile_voids(runner.services, now=now)
     await payment_requests.expire_due(runner.services, now=now)
+    await events.prune(runner.services.sessions, utcnow())  # retention is wall-clock time
     emails = await deliver_outbox(runner.services)
     return JobsPass(billing, len(charges), len(refunds), len(voids), emails)
 

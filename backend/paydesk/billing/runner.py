@@ -36,6 +36,8 @@ from paydesk.billing.schedule import BillingUnit, charge_date, start_of_day, tod
 from paydesk.card_links import service as card_links
 from paydesk.clock import utcnow
 from paydesk.errors import DomainError
+from paydesk.events import data
+from paydesk.events.record import cause_of, record_event
 from paydesk.logs import get_logger
 from paydesk.models import Account, PaymentMethod, Subscription, Transaction
 from paydesk.payment_methods import service as payment_methods
@@ -163,6 +165,7 @@ class Runner:
             # Resumed on its charge day: charged in this pass.
         if sub.cancel_at is not None and sub.cancel_at <= today:
             orders.end_now(sub, now)
+            orders.record(db, sub, "cancelled", None)
             return await self._release(db, sub, "cancelled")
         sale = await self._start_installment(db, sub, account, now)
         return await self._send_and_apply(db, sub_id, account, sale, now)
@@ -248,6 +251,10 @@ class Runner:
                 return
             sub.status = Status.ACTIVE
             orders.schedule(sub, account.timezone)
+            orders.record(db, sub, "renewed", None)
+            if sub.status == Status.COMPLETED:
+                orders.record(db, sub, "completed", None)
+                return
             today = today_in(account.timezone, now)
             if sub.next_charge_date is not None and sub.next_charge_date <= today:
                 # Far behind (past due for periods, or the runner was down): charged once, the schedule
@@ -326,12 +333,15 @@ async def give_up(
     if action == dunning.FinalAction.CANCEL:
         orders.end_now(sub, now)
         add_event(db, sale.id, "dunning_ended", note="Retries spent: the order was cancelled.")
+        orders.record(db, sub, "cancelled", None)
     elif action == dunning.FinalAction.WRITE_OFF:
         sale.status, sale.updated_at = SaleStatus.WRITTEN_OFF, utcnow()
         db.add(sale)
         add_event(
             db, sale.id, "written_off", amount=sale.total, note="Retries spent: written off by dunning."
         )
+        written_off = data.transaction(sale, await sales.lines_of(db, [sale.id]))
+        record_event(db, sale.account_id, "transaction.written_off", written_off, actor=None)
         sub.periods_billed += 1
         orders.clear_dunning(sub)
         sub.status = Status.ACTIVE
@@ -339,6 +349,7 @@ async def give_up(
     else:
         sub.status, sub.due_at = Status.PAST_DUE, None
         add_event(db, sale.id, "dunning_ended", note="Retries spent: the order is past due.")
+        orders.record(db, sub, "past_due", None)
 
 
 def finish_balance(
@@ -352,6 +363,7 @@ def finish_balance(
         orders.clear_dunning(sub)
         sub.status, sub.next_charge_date, sub.due_at = Status.COMPLETED, None, None
         add_event(db, sale.id, "plan_paid_off", amount=sale.total)
+        orders.record(db, sub, "completed", cause_of(sale))
     elif sale.status == SaleStatus.PENDING:
         sub.due_at = now + UNKNOWN_RETRY
     elif sub.status == Status.ACTIVE and sub.dunning_attempts == 0:

@@ -24,6 +24,8 @@ from paydesk.clock import utcnow
 from paydesk.crypto import LINK_TOKENS, decrypt_text, encrypt_text
 from paydesk.customers import repository as customers
 from paydesk.errors import DomainError, ErrorCode, fail, not_found
+from paydesk.events import data
+from paydesk.events.record import PAYER, record_event
 from paydesk.gateways.registry import GatewayRegistry
 from paydesk.logs import get_logger
 from paydesk.models import Account, CardTokenizationLink, Customer, PaymentMethod
@@ -235,4 +237,6 @@ async def submit_card(
         moved = await subscriptions.move_open_orders_to(session, link.customer_id, method.id)
         log.info("card_link.open_orders_moved", link_id=link.id, count=moved)
     await session.flush()
+    shown = data.card_link(link, status_of(link).value)
+    record_event(session, link.account_id, "card_link.completed", shown, actor=PAYER)
     return method

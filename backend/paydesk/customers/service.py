@@ -17,6 +17,8 @@ from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.customers import repository as repo
 from paydesk.errors import ErrorCode, Problems, not_found
+from paydesk.events import data
+from paydesk.events.record import record_event
 from paydesk.models import Address, Comment, Customer
 from paydesk.pagination import Page, PageRequest
 from paydesk.validation import clean_country, clean_email, clean_phone, clean_required, clean_text
@@ -71,6 +73,7 @@ async def create_customer(
     )
     session.add(customer)
     await session.flush()
+    record_event(session, customer.account_id, "customer.created", data.customer(customer), actor=principal)
     return customer
 
 
@@ -94,6 +97,7 @@ async def update_customer(
     customer.updated_at = utcnow()
     session.add(customer)
     await session.flush()
+    record_event(session, customer.account_id, "customer.updated", data.customer(customer), actor=principal)
     return customer
 
 

@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from paydesk.models import Transaction, TransactionLine
+from paydesk.models import (
+    CardTokenizationLink,
+    Customer,
+    Invoice,
+    PaymentMethod,
+    Refund,
+    Transaction,
+    TransactionLine,
+)
 from paydesk.money import Money
 
 JsonObject = dict[str, Any]
@@ -68,4 +76,74 @@ def transaction(sale: Transaction, lines: Sequence[TransactionLine] = ()) -> Jso
             }
             for line in sorted(lines, key=lambda line: line.position)
         ],
+    }
+
+
+def customer(c: Customer) -> JsonObject:
+    return {
+        "id": c.id,
+        "createdAt": when(c.created_at),
+        "firstName": c.first_name,
+        "lastName": c.last_name,
+        "email": c.email,
+        "phone": c.phone,
+    }
+
+
+def payment_method(m: PaymentMethod, status: str) -> JsonObject:
+    """A card on file; ``status`` is ACTIVE, EXPIRED or REMOVED as the API says it."""
+    return {
+        "id": m.id,
+        "type": "CARD",
+        "brand": m.brand,
+        "last4": m.last4,
+        "expMonth": m.exp_month,
+        "expYear": m.exp_year,
+        "nameOnCard": m.name_on_card,
+        "isDefault": m.is_default,
+        "status": status,
+        "createdAt": when(m.created_at),
+        "customerId": m.customer_id,
+        "gatewayId": m.gateway_id,
+        "billingAddressId": m.billing_address_id,
+    }
+
+
+def refund(r: Refund) -> JsonObject:
+    return {
+        "id": r.id,
+        "amount": money(r.amount, r.currency),
+        "status": r.status,
+        "reason": r.reason,
+        "reasonCode": r.reason_code,
+        "externalId": r.external_id,
+        "throughGateway": r.through_gateway,
+        "createdAt": when(r.created_at),
+    }
+
+
+def invoice(i: Invoice) -> JsonObject:
+    return {
+        "id": i.id,
+        "number": i.number,
+        "total": money(i.total, i.currency),
+        "issuedAt": when(i.issued_at),
+        "lastSentAt": when(i.last_sent_at),
+        "transactionId": i.transaction_id,
+        "customerId": i.customer_id,
+    }
+
+
+def card_link(link: CardTokenizationLink, status: str) -> JsonObject:
+    """A card link, never its URL (the URL is the payer's secret)."""
+    return {
+        "id": link.id,
+        "status": status,
+        "expiresAt": when(link.expires_at),
+        "usedAt": when(link.used_at),
+        "takesOverOpenOrders": link.takes_over_open_orders,
+        "failedAttempts": link.failed_attempts,
+        "createdAt": when(link.created_at),
+        "customerId": link.customer_id,
+        "paymentMethodId": link.payment_method_id,
     }

@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk import ids
 from paydesk.auth.principal import Principal
-from paydesk.models import Event
+from paydesk.models import Event, Transaction
 from paydesk.unit_of_work import note_outbox_written
 
 
@@ -76,3 +76,13 @@ def record_event(
     session.add(event)
     note_outbox_written(session)
     return event
+
+
+def cause_of(sale: Transaction) -> Actor:
+    """Who caused what happens to a sale: its creator (staff or API key), the payer of a hosted page
+    (a sale nobody signed in made, outside any order), or paydesk itself for an order's installment."""
+    if sale.created_by_user_id is not None:
+        return Actor(ActorType.USER, sale.created_by_user_id)
+    if sale.created_by_api_key_id is not None:
+        return Actor(ActorType.API_KEY, sale.created_by_api_key_id)
+    return SYSTEM if sale.subscription_id is not None else PAYER

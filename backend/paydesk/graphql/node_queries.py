@@ -15,6 +15,7 @@ from paydesk.graphql.catalog.types import Offer, Product
 from paydesk.graphql.context import Info
 from paydesk.graphql.coupons.types import coupon_node
 from paydesk.graphql.customers.types import Address, Comment, Customer
+from paydesk.graphql.events.queries import event_node
 from paydesk.graphql.invoices.queries import invoice_node, invoice_template_node
 from paydesk.graphql.node import Node
 from paydesk.graphql.payment_requests.types import payment_request_node
@@ -109,6 +110,7 @@ RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.PARTNER: _partner,
     ids.SUBSCRIPTION: subscription_node,
     ids.PAYMENT_REQUEST: payment_request_node,
+    ids.EVENT: event_node,
 }
 
 

@@ -19,6 +19,7 @@ from paydesk.graphql.catalog.queries import CatalogQueries
 from paydesk.graphql.coupons.mutations import CouponMutations
 from paydesk.graphql.customers.mutations import CustomerMutations
 from paydesk.graphql.customers.queries import CustomerQueries
+from paydesk.graphql.events.queries import EventQueries
 from paydesk.graphql.invoices.mutations import InvoiceMutations
 from paydesk.graphql.invoices.queries import InvoiceQueries
 from paydesk.graphql.node_queries import NodeQueries
@@ -66,6 +67,7 @@ class Query(
     ReferralQueries,
     SubscriptionQueries,
     PaymentRequestQueries,
+    EventQueries,
 ):
     pass
 

@@ -26,6 +26,8 @@ from paydesk.auth.roles import Role
 from paydesk.card_links.service import CARD_REQUEST_EMAIL
 from paydesk.clock import utcnow
 from paydesk.db import SessionFactory
+from paydesk.events import data
+from paydesk.events.record import record_event
 from paydesk.invoices import service as invoices
 from paydesk.logs import get_logger
 from paydesk.models import OutgoingEmail
@@ -142,6 +144,8 @@ async def _after_sent(db: AsyncSession, row: OutgoingEmail, at: datetime) -> Non
                 row.account_id, Role.VIEWER, user_id=row.actor_user_id, api_key_id=row.actor_api_key_id
             )
             add_event(db, invoice.transaction_id, "invoice_sent", principal=by, note=invoice.number)
+            shown = data.invoice(invoice) | {"sentTo": row.recipient}
+            record_event(db, row.account_id, "invoice.sent", shown, actor=by)
     elif row.purpose == payment_requests.PAYMENT_REQUEST_EMAIL:
         await payment_requests.mark_sent(db, row.subject_id, at)
     elif row.purpose == CARD_REQUEST_EMAIL:

@@ -21,6 +21,8 @@ from paydesk.clock import utcnow
 from paydesk.crypto import keyed_hash
 from paydesk.customers import repository as customers
 from paydesk.errors import ErrorCode, Problems, fail, not_found
+from paydesk.events import data
+from paydesk.events.record import record_event
 from paydesk.gateways import service as gateways
 from paydesk.gateways.base import TokenizeRequest
 from paydesk.gateways.registry import GatewayRegistry
@@ -57,6 +59,12 @@ class Tokenize:
     gateway_token: str | None = None
     gateway_id: str | None = None
     make_default: bool = True
+
+
+def record(session: AsyncSession, method: PaymentMethod, change: str, by: Principal | None) -> None:
+    """The ``payment_method.{change}`` event (added, updated or removed), with the card as it is now."""
+    data_now = data.payment_method(method, status_of(method))
+    record_event(session, method.account_id, f"payment_method.{change}", data_now, actor=by)
 
 
 def status_of(method: PaymentMethod, now: datetime | None = None) -> str:
@@ -101,7 +109,12 @@ async def tokenize_card(
         same = await repo.active_with_fingerprint(session, customer.id, fingerprint)
         if same is not None:
             return await _refresh(
-                session, same, checked.details.exp_month, checked.details.exp_year, request.make_default
+                session,
+                same,
+                checked.details.exp_month,
+                checked.details.exp_year,
+                request.make_default,
+                by=principal,
             )
     method_id = ids.new_id(ids.PAYMENT_METHOD)
     await end_phase(session, "card checked")  # hold no database lock while the gateway works
@@ -128,12 +141,16 @@ async def tokenize_card(
     # Phase 3: record the card (the caller's boundary commits).
     same = await repo.active_with_token(session, customer.id, gateway.id, result.token)
     if same is not None:
-        return await _refresh(session, same, same.exp_month, same.exp_year, request.make_default)
+        return await _refresh(
+            session, same, same.exp_month, same.exp_year, request.make_default, by=principal
+        )
     if fingerprint is None and result.fingerprint:
         fingerprint = keyed_hash(secret, FINGERPRINT_PURPOSE, f"{gateway.id}:{result.fingerprint}")
         same = await repo.active_with_fingerprint(session, customer.id, fingerprint)
         if same is not None:
-            return await _refresh(session, same, result.exp_month, result.exp_year, request.make_default)
+            return await _refresh(
+                session, same, result.exp_month, result.exp_year, request.make_default, by=principal
+            )
     method = PaymentMethod(
         id=method_id,
         account_id=principal.account_id,
@@ -149,6 +166,7 @@ async def tokenize_card(
     )
     make_default = request.make_default or await repo.default_of(session, customer.id) is None
     await _store(session, method, make_default=make_default)
+    record(session, method, "added", principal)
     return method
 
 
@@ -158,11 +176,14 @@ async def _refresh(
     exp_month: int | None,
     exp_year: int | None,
     make_default: bool,
+    *,
+    by: Principal,
 ) -> PaymentMethod:
     """The card is on file already: take its new expiry instead of keeping a duplicate."""
     method.exp_month, method.exp_year = exp_month, exp_year
     method.updated_at = utcnow()
     await _store(session, method, make_default=make_default and not method.is_default)
+    record(session, method, "updated", by)
     return method
 
 
@@ -198,6 +219,7 @@ async def set_default(session: AsyncSession, principal: Principal, payment_metho
     if not method.is_default:
         method.updated_at = utcnow()
         await _store(session, method, make_default=True)
+        record(session, method, "updated", principal)
     return method
 
 
@@ -242,6 +264,7 @@ async def update_payment_method(
     method.updated_at = utcnow()
     session.add(method)
     await session.flush()
+    record(session, method, "updated", principal)
     return method
 
 
@@ -257,12 +280,14 @@ async def remove_payment_method(
     method.is_default = False
     session.add(method)
     await session.flush()
+    record(session, method, "removed", principal)
     if was_default:
         now = utcnow()
         others = await repo.newest_active(session, method.customer_id, excluding=method.id)
         successor = next((m for m in others if status_of(m, now) == Status.ACTIVE), None)
         if successor is not None:
             await _store(session, successor, make_default=True)
+            record(session, successor, "updated", principal)
     return method
 
 
@@ -302,3 +327,4 @@ async def forget(session: AsyncSession, payment_method_id: str) -> None:
     method.is_default = False
     session.add(method)
     await session.flush()
+    record(session, method, "removed", None)

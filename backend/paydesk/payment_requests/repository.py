@@ -87,18 +87,19 @@ async def pages_of(
     return pages
 
 
-async def mark_paid_by_sales(session: AsyncSession, now: datetime) -> int:
+async def mark_paid_by_sales(session: AsyncSession, now: datetime) -> list[str]:
     """OPEN requests whose sale, left waiting for its gateway, has since been paid become PAID."""
     paid = select(Transaction.id).where(col(Transaction.status) == "PAID")
     statement = (
         update(PaymentRequest)
         .where(col(PaymentRequest.status) == "OPEN", col(PaymentRequest.transaction_id).in_(paid))
         .values(status="PAID", paid_at=now)
+        .returning(col(PaymentRequest.id))
     )
-    return int((await session.exec(statement)).rowcount)
+    return [row[0] for row in await session.exec(statement)]
 
 
-async def expire_before(session: AsyncSession, now: datetime) -> int:
+async def expire_before(session: AsyncSession, now: datetime) -> list[str]:
     """OPEN requests past their expiry become EXPIRED, except one whose sale still waits for its gateway."""
     waiting = select(Transaction.id).where(col(Transaction.status) == "PENDING")
     statement = (
@@ -112,5 +113,14 @@ async def expire_before(session: AsyncSession, now: datetime) -> int:
             ),
         )
         .values(status="EXPIRED")
+        .returning(col(PaymentRequest.id))
     )
-    return int((await session.exec(statement)).rowcount)
+    return [row[0] for row in await session.exec(statement)]
+
+
+async def by_ids_any(session: AsyncSession, request_ids: Sequence[str]) -> list[PaymentRequest]:
+    """Requests of any account by id, read fresh (for the jobs that changed them in bulk)."""
+    if not request_ids:
+        return []
+    query = select(PaymentRequest).where(col(PaymentRequest.id).in_(request_ids))
+    return list(await session.exec(query.execution_options(populate_existing=True)))

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,6 +31,8 @@ from paydesk.clock import utcnow
 from paydesk.crypto import decrypt_text, encrypt_text
 from paydesk.customers import repository as customers
 from paydesk.errors import ErrorCode, fail, not_found
+from paydesk.events import data
+from paydesk.events.record import PAYER, Actor, cause_of, record_event
 from paydesk.logs import get_logger
 from paydesk.models import Account, Customer, PaymentMethod, PaymentRequest, Transaction
 from paydesk.money import Money, MoneyError, is_currency
@@ -87,6 +90,31 @@ def status_of(request: PaymentRequest, now: datetime | None = None) -> RequestSt
     if status is RequestStatus.OPEN and request.expires_at <= (now or utcnow()):
         return RequestStatus.EXPIRED
     return status
+
+
+def event_data(request: PaymentRequest) -> dict[str, Any]:
+    """The request as ``PaymentRequest`` shows it, without its URL (the payer's secret)."""
+    return {
+        "id": request.id,
+        "status": status_of(request).value,
+        "amount": data.money(request.total, request.currency),
+        "subtotal": data.money(request.subtotal, request.currency),
+        "discount": data.money(request.discount, request.currency),
+        "description": request.description,
+        "allowCoupon": request.allow_coupon,
+        "expiresAt": data.when(request.expires_at),
+        "failedAttempts": request.failed_attempts,
+        "createdAt": data.when(request.created_at),
+        "paidAt": data.when(request.paid_at),
+        "cancelledAt": data.when(request.cancelled_at),
+        "lastSentAt": data.when(request.last_sent_at),
+        "customerId": request.customer_id,
+        "transactionId": request.transaction_id,
+    }
+
+
+def record(session: AsyncSession, request: PaymentRequest, change: str, by: Actor | Principal | None) -> None:
+    record_event(session, request.account_id, f"payment_request.{change}", event_data(request), actor=by)
 
 
 def url_for(public_url: str, token: str) -> str:
@@ -196,6 +224,7 @@ async def create(
     )
     session.add(payment_request)
     await session.flush()
+    record(session, payment_request, "created", principal)
     if request.send_email:
         url = url_for(services.public_url, token)
         await _email(session, services, principal, account, customer, payment_request, url)
@@ -291,9 +320,11 @@ async def cancel(session: AsyncSession, principal: Principal, request_id: str) -
 async def expire_due(services: Services, *, now: datetime | None = None) -> int:
     """Write EXPIRED on open requests past their expiry (reads apply it anyway); how many."""
     async with unit_of_work(services.sessions, "expired") as db:
-        await repo.mark_paid_by_sales(db, now or utcnow())
-        count = await repo.expire_before(db, now or utcnow())
-    return count
+        paid = await repo.mark_paid_by_sales(db, now or utcnow())
+        expired = await repo.expire_before(db, now or utcnow())
+        for request in await repo.by_ids_any(db, paid + expired):
+            record(db, request, "paid" if request.id in paid else "expired", None)
+    return len(expired)
 
 
 # Reading
@@ -355,6 +386,7 @@ async def open_request(session: AsyncSession, token: str, *, lock: bool = False)
         request.status, request.paid_at = RequestStatus.PAID.value, utcnow()
         session.add(request)
         await session.flush()
+        record(session, request, "paid", cause_of(sale))
     principal = Principal(account.id, Role.ADMIN)
     cards = [
         card
@@ -474,6 +506,7 @@ async def _record(
                 utcnow(),
                 sale.id,
             )
+            record(session, request, "paid", PAYER)
             recurring = any(line.kind is not LineKind.SINGLE for line in lines_of(request))
             if (
                 not payment.keep_card

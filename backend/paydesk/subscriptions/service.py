@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import or_, update
 from sqlmodel import col
@@ -27,6 +28,8 @@ from paydesk.auth.principal import Principal
 from paydesk.billing.schedule import BillingUnit, charge_date, resume_date, start_of_day, today_in
 from paydesk.clock import utcnow
 from paydesk.errors import ErrorCode, fail, not_found
+from paydesk.events import data
+from paydesk.events.record import Actor, cause_of, record_event
 from paydesk.models import Account, PaymentMethod, Subscription, Transaction
 from paydesk.offers.lines import Line, LineKind
 from paydesk.subscriptions import repository as repo
@@ -50,6 +53,34 @@ FIELD = ("subscription_id",)
 
 
 # Schedule
+
+
+def event_data(sub: Subscription) -> dict[str, Any]:
+    """The order as ``Subscription`` shows it, for its events."""
+    return {
+        "id": sub.id,
+        "kind": sub.kind,
+        "description": sub.description,
+        "quantity": sub.quantity,
+        "unitPrice": data.money(sub.unit_price, sub.currency),
+        "unit": sub.unit,
+        "paymentsRemaining": payments_to_come(sub),
+        "nextChargeDate": (day := next_charge_day(sub)) and day.isoformat(),
+        "status": sub.status,
+        "cancelAt": sub.cancel_at and sub.cancel_at.isoformat(),
+        "credit": data.money(sub.credit, sub.currency),
+        "pausedAt": data.when(sub.paused_at),
+        "resumeOn": sub.resume_on and sub.resume_on.isoformat(),
+        "createdAt": data.when(sub.created_at),
+        "customerId": sub.customer_id,
+        "productId": sub.product_id,
+        "paymentMethodId": sub.payment_method_id,
+    }
+
+
+def record(session: AsyncSession, sub: Subscription, change: str, by: Actor | Principal | None) -> None:
+    """The ``subscription.{change}`` event with the order as it is now (None: paydesk did it)."""
+    record_event(session, sub.account_id, f"subscription.{change}", event_data(sub), actor=by)
 
 
 def installment_date(sub: Subscription, n: int) -> date:
@@ -173,6 +204,8 @@ async def open_orders(
         session.add(subscription)
         opened.append(subscription)
     await session.flush()
+    for subscription in opened:
+        record(session, subscription, "created", cause_of(sale))
     return opened
 
 
@@ -246,6 +279,7 @@ async def pause(
     sub.due_at = start_of_day(resume_on, account.timezone) if resume_on is not None else None
     _touch(session, sub)
     await session.flush()
+    record(session, sub, "paused", principal)
     return sub
 
 
@@ -255,11 +289,13 @@ async def resume(
     sub = await locked(session, principal, subscription_id)
     if sub.status != Status.PAUSED:
         raise fail(ErrorCode.INVALID_STATE, "Only a paused order can be resumed.", FIELD)
-    await resume_order(session, sub, now=now)
+    await resume_order(session, sub, now=now, by=principal)
     return sub
 
 
-async def resume_order(session: AsyncSession, sub: Subscription, *, now: datetime) -> None:
+async def resume_order(
+    session: AsyncSession, sub: Subscription, *, now: datetime, by: Principal | None = None
+) -> None:
     """ACTIVE again; the next charge is the later of the old next charge date and today (DESIGN.md)."""
     account = await _account(session, sub.account_id)
     today = today_in(account.timezone, now)
@@ -270,6 +306,7 @@ async def resume_order(session: AsyncSession, sub: Subscription, *, now: datetim
     schedule(sub, account.timezone)
     _touch(session, sub)
     await session.flush()
+    record(session, sub, "resumed", by)
 
 
 async def cancel(
@@ -283,10 +320,13 @@ async def cancel(
     if at_period_end and sub.status == Status.ACTIVE and sub.next_charge_date is not None:
         sub.cancel_at = sub.next_charge_date
         schedule(sub, account.timezone)
+        change = "updated"  # it ends on cancelAt: subscription.cancelled follows that day
     else:
         end_now(sub, now)
+        change = "cancelled"
     _touch(session, sub)
     await session.flush()
+    record(session, sub, change, principal)
     return sub
 
 

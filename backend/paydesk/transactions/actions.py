@@ -23,6 +23,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.errors import ErrorCode, Problems, fail, not_found
+from paydesk.events import data
+from paydesk.events.record import record_event
 from paydesk.gateways import service as gateways
 from paydesk.gateways.base import VoidRequest, VoidResult
 from paydesk.invoices import service as invoices
@@ -193,8 +195,14 @@ async def _voided(
     add_event(session, sale.id, "voided", principal=principal, amount=sale.total, note=note)
     ended = await void_effects.apply(session, sale, await void_effects.void_effects(session, sale))
     if ended:
-        add_event(session, sale.id, "open_orders_cancelled", note=f"{ended} cancelled with the void")
+        add_event(session, sale.id, "open_orders_cancelled", note=f"{len(ended)} cancelled with the void")
     await session.flush()
+    lines = await repo.lines_of(session, [sale.id])
+    record_event(
+        session, sale.account_id, "transaction.voided", data.transaction(sale, lines), actor=principal
+    )
+    for order in ended:
+        subscriptions.record(session, order, "cancelled", principal)
 
 
 async def reconcile_voids(
@@ -227,6 +235,9 @@ async def write_off(
     session.add(sale)
     add_event(session, sale.id, "written_off", principal=principal, amount=sale.total, note=_note(reason))
     await session.flush()
+    lines = await repo.lines_of(session, [sale.id])
+    shown = data.transaction(sale, lines)
+    record_event(session, sale.account_id, "transaction.written_off", shown, actor=principal)
     if await subscriptions.installment_closed(session, sale, now=services.clock()):
         add_event(
             session, sale.id, "dunning_ended", note="Written off: the order goes on to its next installment."

@@ -30,6 +30,8 @@ from paydesk import ids
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.errors import ErrorCode, fail, not_found
+from paydesk.events import data
+from paydesk.events.record import record_event
 from paydesk.gateways import service as gateways
 from paydesk.gateways.base import RefundRequest, RefundResult
 from paydesk.logs import get_logger
@@ -136,7 +138,7 @@ async def _refund(
     kind = "refund_started" if through_gateway else "refunded"
     note = reason if through_gateway else _outside_note(sale, reason)
     add_event(session, sale.id, kind, principal=principal, amount=amount, note=note)
-    await _follow(session, sale)
+    await _follow(session, sale, None if through_gateway else refund, principal)
     if claim is not None:
         await idempotency.attach(session, claim, sale.id, completed=not through_gateway)
     await end_phase(session, "refund started")
@@ -239,18 +241,28 @@ async def settle_refund(
         )
     session.add(refund)
     await session.flush()
-    await _follow(session, sale)
+    await _follow(session, sale, refund if outcome.ok else None, principal)
     return refund
 
 
-async def _follow(session: AsyncSession, sale: Transaction) -> None:
-    """The sale's status and commission after its refunds changed (the sale is locked)."""
+async def _follow(
+    session: AsyncSession, sale: Transaction, done: Refund | None = None, by: Principal | None = None
+) -> None:
+    """The sale's status and commission after its refunds changed (the sale is locked); with ``done``
+    (a refund that just went through) the ``transaction.refunded`` event, partial refunds included."""
     refunded = await repo.refunded_amount(session, sale.id)
     sale.status = status_for_amounts(sale.total, refunded)
     sale.updated_at = utcnow()
     session.add(sale)
     await session.flush()
     await referrals.follow_refunds(session, sale, refunded)
+    if done is not None:
+        lines = await repo.lines_of(session, [sale.id])
+        shown = data.transaction(sale, lines) | {
+            "amountRefunded": data.money(refunded, sale.currency),
+            "refund": data.refund(done),
+        }
+        record_event(session, sale.account_id, "transaction.refunded", shown, actor=by)
 
 
 async def _reloaded(session: AsyncSession, transaction_id: str) -> Transaction:

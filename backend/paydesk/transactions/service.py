@@ -32,7 +32,7 @@ from paydesk.customers import repository as customers
 from paydesk.db import SessionFactory
 from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.events import data
-from paydesk.events.record import PAYER, SYSTEM, Actor, ActorType, record_event
+from paydesk.events.record import cause_of, record_event
 from paydesk.gateways import service as gateways
 from paydesk.gateways.base import ChargeRequest, ChargeStatus, Outcome, ResultCode
 from paydesk.gateways.registry import GatewayRegistry
@@ -494,6 +494,10 @@ async def settle(
     add_event(session, sale.id, status.lower(), amount=sale.total, note=sale.decline_code)
     await idempotency.complete_for(session, sale.id)
     await session.flush()
+    if status != Status.PAID:
+        lines = await repo.lines_of(session, [sale.id])
+        kind = "transaction.declined" if status == Status.DECLINED else "transaction.failed"
+        record_event(session, sale.account_id, kind, data.transaction(sale, lines), actor=cause_of(sale))
     if status == Status.PAID:
         account = await session.get(Account, sale.account_id)
         assert account is not None
@@ -545,16 +549,6 @@ async def after_paid(
     if account.email_invoices and customer is not None and normalize_email(customer.email or ""):
         # Sent by the outbox job once the sale commits: never while its row is locked.
         await invoices.queue_invoice_email(session, services.secret, services.public_url, invoice)
-
-
-def cause_of(sale: Transaction) -> Actor:
-    """Who caused what happens to a sale: its creator (staff or API key), the payer of a hosted page
-    (a sale nobody signed in made, outside any order), or paydesk itself for an order's installment."""
-    if sale.created_by_user_id is not None:
-        return Actor(ActorType.USER, sale.created_by_user_id)
-    if sale.created_by_api_key_id is not None:
-        return Actor(ActorType.API_KEY, sale.created_by_api_key_id)
-    return SYSTEM if sale.subscription_id is not None else PAYER
 
 
 def line_of(row: TransactionLine) -> Line:

@@ -67,8 +67,8 @@ def _balance(order: Subscription) -> int:
     return orders.balance_left(order, as_scheduled=True) or 0
 
 
-async def apply(session: AsyncSession, sale: Transaction, effects: VoidEffects) -> int:
-    """Give back and end what ``effects`` lists; how many open orders ended. The caller commits.
+async def apply(session: AsyncSession, sale: Transaction, effects: VoidEffects) -> list[Subscription]:
+    """Give back and end what ``effects`` lists; the open orders that ended. The caller commits.
 
     The orders end in one statement that checks again that nothing else paid for them (the runner may
     have charged one since ``void_effects`` read it), so a paid order is never cancelled by a void.
@@ -77,7 +77,7 @@ async def apply(session: AsyncSession, sale: Transaction, effects: VoidEffects) 
         await coupons.release(session, effects.coupon.id, transaction_id=sale.id)
     await referrals.follow_refunds(session, sale, refunded=sale.total)
     if not effects.ending:
-        return 0
+        return []
     now = utcnow()
     ended = await session.exec(
         update(Subscription)
@@ -91,6 +91,13 @@ async def apply(session: AsyncSession, sale: Transaction, effects: VoidEffects) 
             dunning_since=None,
             updated_at=now,
         )
+        .returning(col(Subscription.id))
     )
+    ended_ids = [row[0] for row in ended]
     await session.flush()
-    return int(ended.rowcount)
+    rows = await session.exec(
+        select(Subscription)
+        .where(col(Subscription.id).in_(ended_ids))
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
