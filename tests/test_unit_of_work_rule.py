@@ -35,6 +35,7 @@ DOMAIN_PACKAGES = (
     "referrals",
     "subscriptions",
     "transactions",
+    "webhooks",
 )
 # Adapters to the remote payment networks (and the sandbox that simulates one in its own tables).
 GATEWAY_ADAPTERS = ("gateways/registry.py", "gateways/sandbox.py", "gateways/stripe/")

@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import paydesk.models  # noqa: F401  (registers the tables)
-from paydesk.billing.jobs import run_forever, runner_for
+from paydesk.billing.jobs import run_forever, runner_for, webhook_sender
 from paydesk.config import Settings, load_settings
 from paydesk.graphql.endpoint import graphql_endpoint
 from paydesk.graphql.graphiql import static_dir
@@ -128,7 +128,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 )
             )
             jobs = asyncio.create_task(
-                run_forever(runner, stop, settings.jobs_interval, resources.outbox_bell), name="paydesk-jobs"
+                run_forever(
+                    runner,
+                    stop,
+                    settings.jobs_interval,
+                    resources.outbox_bell,
+                    webhook_sender(resources),
+                ),
+                name="paydesk-jobs",
             )
         # Start-up objects never die; freezing them keeps full collections short (STYLE.md).
         gc.collect()

@@ -130,7 +130,7 @@ def worker(
     """
     import signal
 
-    from paydesk.billing.jobs import run_forever, run_pass, runner_for
+    from paydesk.billing.jobs import run_forever, run_pass, runner_for, webhook_sender
     from paydesk.transactions.service import Services
 
     settings = _settings()
@@ -141,14 +141,20 @@ def worker(
         )
         runner = runner_for(services, lease_seconds=lease_seconds)
         if once:
-            done = await run_pass(runner)
+            done = await run_pass(runner, webhook_sender(resources, lease_seconds))
             return {**vars(done.billing), "reconciled": done.charges + done.refunds + done.voids}
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("worker.start", worker=runner.worker_id, interval=settings.jobs_interval)
-        await run_forever(runner, stop, settings.jobs_interval, resources.outbox_bell)
+        await run_forever(
+            runner,
+            stop,
+            settings.jobs_interval,
+            resources.outbox_bell,
+            webhook_sender(resources, lease_seconds),
+        )
         return None
 
     summary = _run(settings, work)

@@ -35,6 +35,8 @@ class Resources:
     http: httpx.AsyncClient
     gateways: GatewayRegistry
     mailer: Mailer
+    # Webhook deliveries' own client: no proxies from the environment, no redirects (targets.py).
+    webhook_http: httpx.AsyncClient
     # Rung by a commit that wrote outbox rows, so this process's delivery job wakes at once.
     outbox_bell: asyncio.Event
     # What "now" is for mutations and the billing runner; tests that move time replace it.
@@ -57,9 +59,11 @@ class Resources:
             http=http,
             gateways=GatewayRegistry(sessions, http, secret, settings.stripe_api_base),
             mailer=mailer_for(settings),
+            webhook_http=httpx.AsyncClient(trust_env=False, follow_redirects=False),
             outbox_bell=bell,
         )
 
     async def close(self) -> None:
         await self.http.aclose()
+        await self.webhook_http.aclose()
         await self.engine.dispose()

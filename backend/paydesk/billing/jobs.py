@@ -17,10 +17,13 @@ from datetime import timedelta
 
 from paydesk.billing.runner import PassResult, Runner
 from paydesk.clock import utcnow
+from paydesk.config import Environment
 from paydesk.events import feed as events
 from paydesk.logs import get_logger
 from paydesk.outbox.delivery import Delivered, deliver_emails, deliver_forever
+from paydesk.outbox.webhooks import CLAIM_FOR, WebhookSender
 from paydesk.payment_requests import service as payment_requests
+from paydesk.resources import Resources
 from paydesk.transactions.actions import reconcile_voids
 from paydesk.transactions.refunds import reconcile_refunds
 from paydesk.transactions.service import Services, reconcile
@@ -37,7 +40,7 @@ class JobsPass:
     emails: Delivered
 
 
-async def run_pass(runner: Runner) -> JobsPass:
+async def run_pass(runner: Runner, webhooks: WebhookSender | None = None) -> JobsPass:
     """One billing pass, a reconciliation of charges, refunds and voids left without an answer, the outbox."""
     billing = await runner.run_once()
     now = runner.clock()
@@ -46,17 +49,25 @@ async def run_pass(runner: Runner) -> JobsPass:
     voids = await reconcile_voids(runner.services, now=now)
     await payment_requests.expire_due(runner.services, now=now)
     await events.prune(runner.services.sessions, utcnow())  # retention is wall-clock time
-    emails = await deliver_outbox(runner.services)
+    emails = await deliver_outbox(runner.services, webhooks)
     return JobsPass(billing, len(charges), len(refunds), len(voids), emails)
 
 
-async def deliver_outbox(services: Services) -> Delivered:
-    """Send what committed changes left in the outbox (at the real time: mail servers live in it)."""
+async def deliver_outbox(services: Services, webhooks: WebhookSender | None = None) -> Delivered:
+    """Send what committed changes left in the outbox (at the real time: mail servers live in it):
+    the webhooks of new events (when this process sends them), then the emails (a disabled endpoint's
+    owners hear of it in the same pass)."""
+    if webhooks is not None:
+        await webhooks.deliver(services.sessions, services.secret)
     return await deliver_emails(services.sessions, services.mailer, services.secret)
 
 
 async def run_forever(
-    runner: Runner, stop: asyncio.Event, interval: float, bell: asyncio.Event | None = None
+    runner: Runner,
+    stop: asyncio.Event,
+    interval: float,
+    bell: asyncio.Event | None = None,
+    webhooks: WebhookSender | None = None,
 ) -> None:
     """Passes every ``interval`` seconds until ``stop`` is set; a failed pass is logged, never fatal.
 
@@ -66,21 +77,23 @@ async def run_forever(
     outbox = None
     if bell is not None:
         outbox = asyncio.create_task(
-            deliver_forever(lambda: deliver_outbox(runner.services), stop, bell, interval),
+            deliver_forever(lambda: deliver_outbox(runner.services, webhooks), stop, bell, interval),
             name="paydesk-outbox",
         )
     try:
-        await _passes(runner, stop, interval)
+        await _passes(runner, stop, interval, webhooks)
     finally:
         if outbox is not None:
             stop.set()
             await outbox
 
 
-async def _passes(runner: Runner, stop: asyncio.Event, interval: float) -> None:
+async def _passes(
+    runner: Runner, stop: asyncio.Event, interval: float, webhooks: WebhookSender | None
+) -> None:
     while not stop.is_set():
         try:
-            done = await run_pass(runner)
+            done = await run_pass(runner, webhooks)
             if done.billing.claimed or done.charges or done.refunds or done.voids:
                 log.info(
                     "jobs.pass",
@@ -93,6 +106,14 @@ async def _passes(runner: Runner, stop: asyncio.Event, interval: float) -> None:
             log.exception("jobs.pass_failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+def webhook_sender(resources: Resources, lease_seconds: float | None = None) -> WebhookSender:
+    """How this process sends webhooks: its own client; internal addresses only in development. A
+    claim on an attempt lasts a minute, or the worker's shorter lease."""
+    allow_private = resources.settings.env is not Environment.PRODUCTION
+    claim_for = min(CLAIM_FOR, timedelta(seconds=lease_seconds)) if lease_seconds else CLAIM_FOR
+    return WebhookSender(resources.webhook_http, allow_private=allow_private, claim_for=claim_for)
 
 
 def runner_for(services: Services, *, lease_seconds: float = 300.0) -> Runner:

@@ -93,3 +93,8 @@ def bad_user_input(message: str) -> GraphQLError:
     """A top-level error for requests the client must fix (a page size over 100, a foreign cursor)."""
     extensions: dict[str, Any] = {"code": "BAD_USER_INPUT"}
     return GraphQLError(message, extensions=extensions)
+
+
+def forbidden_read(message: str) -> GraphQLError:
+    """A top-level FORBIDDEN error for a query field the caller's role may not read (the field is null)."""
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})

@@ -23,6 +23,7 @@ from paydesk.graphql.payments.types import CardTokenizationLink, Gateway, Paymen
 from paydesk.graphql.referrals.types import partner_of
 from paydesk.graphql.sales.types import Refund, Transaction
 from paydesk.graphql.subscriptions.types import subscription_node
+from paydesk.graphql.webhooks.queries import webhook_endpoint_node
 from paydesk.offers import service as offers
 from paydesk.transactions import queries as sales
 
@@ -111,6 +112,7 @@ RESOLVERS: dict[str, Callable[[Info, str], Awaitable[Node | None]]] = {
     ids.SUBSCRIPTION: subscription_node,
     ids.PAYMENT_REQUEST: payment_request_node,
     ids.EVENT: event_node,
+    ids.WEBHOOK_ENDPOINT: webhook_endpoint_node,
 }
 
 

@@ -36,6 +36,8 @@ from paydesk.graphql.sales.void_preview import VoidPreviewQueries
 from paydesk.graphql.scalars import SCALARS
 from paydesk.graphql.subscriptions.mutations import SubscriptionMutations
 from paydesk.graphql.subscriptions.queries import SubscriptionQueries
+from paydesk.graphql.webhooks.mutations import WebhookMutations
+from paydesk.graphql.webhooks.queries import WebhookQueries
 
 # Limits that keep one request's cost bounded; the portal's deepest query is far below each.
 MAX_DEPTH = 12
@@ -68,6 +70,7 @@ class Query(
     SubscriptionQueries,
     PaymentRequestQueries,
     EventQueries,
+    WebhookQueries,
 ):
     pass
 
@@ -85,6 +88,7 @@ class Mutation(
     InvoiceMutations,
     SubscriptionMutations,
     PaymentRequestMutations,
+    WebhookMutations,
 ):
     pass
 

@@ -23,6 +23,7 @@ from paydesk.models.sales import (
 from paydesk.models.sandbox import SandboxCharge, SandboxRefund, SandboxToken
 from paydesk.models.staff import ApiKey, StaffSession, User
 from paydesk.models.subscriptions import Subscription
+from paydesk.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Account",
@@ -58,4 +59,6 @@ __all__ = [
     "TransactionEvent",
     "TransactionLine",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

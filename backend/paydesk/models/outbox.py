@@ -19,6 +19,8 @@ class Event(SQLModel, table=True):
         Index("ix_event_account_type", "account_id", "type", "created_at", "id"),
         # The pruning job deletes by age.
         Index("ix_event_created", "created_at"),
+        # The webhook job finds the events it has not fanned out yet.
+        Index("ix_event_fan_out", "fanned_out_at", "created_at"),
     )
 
     id: str = id_field()
@@ -31,6 +33,8 @@ class Event(SQLModel, table=True):
     # The object in the GraphQL API's own field names, as JSON.
     data_json: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = created_at_field()
+    # Set once the webhook job made the event's deliveries (null: not yet looked at).
+    fanned_out_at: datetime | None = timestamp_field()
 
 
 class OutgoingEmail(SQLModel, table=True):

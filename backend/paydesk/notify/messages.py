@@ -61,3 +61,11 @@ def payment_request_email(
         expires_at=expires_at,
     )
     return Email(to=to, subject=subject, text=text, html=html)
+
+
+def webhook_disabled_email(*, to: str, merchant_name: str, url: str, last_result: str) -> Email:
+    """Tell an account owner that an endpoint failed for 3 days and is disabled."""
+    subject, text, html = render(
+        "webhook_disabled", merchant_name=merchant_name, url=url, last_result=last_result
+    )
+    return Email(to=to, subject=subject, text=text, html=html)

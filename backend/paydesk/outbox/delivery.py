@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
-from sqlmodel import col, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.auth.principal import Principal
@@ -32,6 +31,7 @@ from paydesk.invoices import service as invoices
 from paydesk.logs import get_logger
 from paydesk.models import OutgoingEmail
 from paydesk.notify.email import EmailDeliveryError, Mailer, domain_of
+from paydesk.outbox.claims import claim_due
 from paydesk.outbox.emails import EmailStatus, message_of
 from paydesk.payment_requests import service as payment_requests
 from paydesk.transactions.service import add_event
@@ -96,31 +96,8 @@ async def deliver_emails(
 
 
 async def _claim(sessions: SessionFactory, now: datetime, limit: int) -> list[OutgoingEmail]:
-    due = (
-        col(OutgoingEmail.status) == EmailStatus.PENDING,
-        col(OutgoingEmail.next_attempt_at) <= now,
-        or_(col(OutgoingEmail.claimed_until).is_(None), col(OutgoingEmail.claimed_until) < now),
-    )
-    claimed: list[OutgoingEmail] = []
-    async with unit_of_work(sessions, "claimed") as db:
-        query = (
-            select(OutgoingEmail.id)
-            .where(*due)
-            .order_by(col(OutgoingEmail.next_attempt_at))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        for email_id in list(await db.exec(query)):
-            taken = await db.exec(
-                update(OutgoingEmail)
-                .where(col(OutgoingEmail.id) == email_id, *due)
-                .values(claimed_until=now + CLAIM_FOR, attempts=col(OutgoingEmail.attempts) + 1)
-            )
-            if taken.rowcount == 1:
-                row = await db.get(OutgoingEmail, email_id, populate_existing=True)
-                assert row is not None
-                claimed.append(row)
-    return claimed
+    attempts = col(OutgoingEmail.attempts) + 1
+    return await claim_due(sessions, OutgoingEmail, now, limit=limit, claim_for=CLAIM_FOR, attempts=attempts)
 
 
 async def _sent(sessions: SessionFactory, row: OutgoingEmail, message_id: str, at: datetime) -> None:

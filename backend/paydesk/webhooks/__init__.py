@@ -1,0 +1,1 @@
+"""Webhook endpoints: where an account's events go, how they are signed, and which receivers may get them."""
