@@ -301,6 +301,8 @@ async def test_the_schema_has_no_field_that_could_return_credentials(api: Api, w
         "testMode",
         "isDefault",
         "createdAt",
+        "webhookUrl",
+        "receivesWebhooks",
         "currencies",
     ]
     output_fields = {

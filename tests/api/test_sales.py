@@ -451,6 +451,9 @@ class FakeStripe:
         self.intent_requests: list[httpx.Request] = []
         self.found: list[dict[str, Any]] = []
         self.searches: list[httpx.Request] = []
+        # Refunds: each is answered by the next scripted answer, or else succeeds; their keys are kept.
+        self.refund_answers: list[Callable[[], httpx.Response]] = []
+        self.refund_keys: list[str] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -464,6 +467,12 @@ class FakeStripe:
         if path == "/v1/payment_intents":
             self.intent_requests.append(request)
             return self.intents.pop(0)()
+        if path == "/v1/refunds":
+            self.refund_keys.append(request.headers["idempotency-key"])
+            if self.refund_answers:
+                return self.refund_answers.pop(0)()
+            refund = {"id": f"re_{len(self.refund_keys)}", "object": "refund", "status": "succeeded"}
+            return httpx.Response(200, json=refund)
         if path == "/v1/payment_intents/search":
             self.searches.append(request)
             result = {"object": "search_result", "data": self.found, "has_more": False, "next_page": None}

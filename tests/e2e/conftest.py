@@ -10,6 +10,7 @@ from playwright.async_api import Browser, async_playwright
 
 from tests.e2e.portal import Portal
 from tests.net import paydesk_server
+from tests.webhooks.receiver import Receiver, running_receiver
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium must not reach out to Google's services from this closed network.
@@ -68,3 +69,10 @@ async def portal(browser: Browser, server: str, request: pytest.FixtureRequest) 
         tab.check()
     finally:
         await context.close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback (the e2e server runs in development mode, which sends to it)."""
+    with running_receiver() as found:
+        yield found

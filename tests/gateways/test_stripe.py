@@ -862,6 +862,7 @@ async def test_refund(gateway: StripeGateway, fake: FakeStripe) -> None:
         "payment_intent": PI_ID,
         "amount": "1000",
         "reason": "requested_by_customer",
+        "metadata[paydesk_refund]": "paydesk:refund:rfd_1",
         "metadata[paydesk_reason]": "Customer returned the item",
     }
 

@@ -367,3 +367,36 @@ async def test_a_serving_process_sends_at_once_when_its_commit_rings_the_bell(
         assert time.monotonic() < deadline, "the invoice email went out within seconds"
         await asyncio.sleep(0.05)
     assert len(list(folder.glob("*.eml"))) == 1
+
+
+EMAILS = """
+query($id: ID!) { customer(id: $id) { emails(first: 10) { totalCount edges { node {
+  purpose to subject status attempts sentAt error } } } } }"""
+
+
+async def test_the_customer_page_lists_each_email_with_how_it_went(
+    app: Starlette, api: Api, world: World, smtp: Smtp
+) -> None:
+    sale_id = await queued_resends(api, world, app, 1)
+    await deliver_outbox(app)
+    smtp.reply = "550 5.1.1 Mailbox unavailable"
+    await act(api, RESEND, world.a.caller("admin"), transactionId=sale_id)
+    await deliver_outbox(app)
+
+    log = (await api.gql(EMAILS, world.a.caller("viewer"), id=world.a.customer_id))["customer"]["emails"]
+    elsewhere = await api.gql(EMAILS, world.b.caller("admin"), id=world.a.customer_id)
+
+    assert log["totalCount"] == 2
+    failed, sent = (edge["node"] for edge in log["edges"])
+    assert (sent["purpose"], sent["to"], sent["status"], sent["attempts"], sent["error"]) == (
+        "invoice",
+        "c@alpha.test",
+        "SENT",
+        1,
+        None,
+    )
+    assert sent["subject"].startswith("Invoice INV-")
+    assert sent["sentAt"] is not None
+    assert (failed["status"], failed["sentAt"]) == ("FAILED", None)
+    assert "550" in failed["error"]
+    assert elsewhere["customer"] is None

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.net import free_port
 
 
 @dataclass
@@ -55,3 +59,18 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+@contextmanager
+def running_receiver() -> Iterator[Receiver]:
+    """A receiver serving on a free loopback port until the block ends."""
+    found = Receiver(free_port())
+    server = ThreadingHTTPServer(("127.0.0.1", found.port), _handler(found))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield found
+    finally:
+        found.release.set()
+        server.shutdown()
+        server.server_close()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk import ids
-from paydesk.crypto import encrypt_json
+from paydesk.crypto import decrypt_json, encrypt_json
 from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.gateways import repository as repo
 from paydesk.gateways.registry import GatewayRegistry
@@ -60,6 +60,14 @@ async def add_gateway(
             )
         stored["secret_key"] = key
         test_mode = key.startswith(("sk_test_", "rk_test_"))
+        hook_secret = str(credentials.get("webhook_secret") or "").strip()
+        if hook_secret and not hook_secret.startswith("whsec_"):
+            problems.add(
+                ErrorCode.INVALID,
+                "A Stripe webhook signing secret starts with whsec_.",
+                ("credentials", "webhook_secret"),
+            )
+        stored["webhook_secret"] = hook_secret or None
     elif kind == "sandbox":
         fault = credentials.get("fault")
         if fault is not None and fault not in FAULTS:
@@ -140,3 +148,21 @@ async def choose(session: AsyncSession, account_id: str, gateway_id: str | None)
     if gateway is None:
         raise fail(ErrorCode.INVALID_STATE, "The account has no default gateway.", ("gateway_id",))
     return gateway
+
+
+def webhook_secret_of(registry_secret: bytes, gateway: Gateway) -> str | None:
+    """The Stripe endpoint signing secret stored with a gateway, if one was given."""
+    if gateway.kind != "stripe" or not gateway.credentials:
+        return None
+    value = decrypt_json(registry_secret, gateway.credentials).get("webhook_secret")
+    return str(value) if value else None
+
+
+def webhook_path(gateway: Gateway) -> str | None:
+    """Where Stripe sends this gateway's events (under PUBLIC_URL); None for gateways without webhooks."""
+    return f"/webhooks/stripe/{gateway.id}" if gateway.kind == "stripe" else None
+
+
+async def gateway_by_id(session: AsyncSession, gateway_id: str) -> Gateway | None:
+    """A gateway of any account: for Stripe's webhooks, which name the gateway in their URL."""
+    return await session.get(Gateway, gateway_id)

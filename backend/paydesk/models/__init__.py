@@ -22,6 +22,7 @@ from paydesk.models.sales import (
 )
 from paydesk.models.sandbox import SandboxCharge, SandboxRefund, SandboxToken
 from paydesk.models.staff import ApiKey, StaffSession, User
+from paydesk.models.stripe_events import StripeEvent
 from paydesk.models.subscriptions import Subscription
 from paydesk.models.webhooks import WebhookDelivery, WebhookEndpoint
 
@@ -54,6 +55,7 @@ __all__ = [
     "SandboxRefund",
     "SandboxToken",
     "StaffSession",
+    "StripeEvent",
     "Subscription",
     "Transaction",
     "TransactionEvent",

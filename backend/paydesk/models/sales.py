@@ -26,6 +26,8 @@ class Transaction(SQLModel, table=True):
         Index("ix_sale_account_date", "account_id", "transaction_date", "id"),
         Index("ix_sale_account_updated", "account_id", "updated_at", "id"),
         Index("ix_sale_status", "account_id", "status"),
+        # Stripe's webhooks find a sale by the gateway's id for it.
+        Index("ix_sale_gateway_external", "gateway_id", "external_id"),
         # An order's sales, and one installment's attempts (found by key prefix within the order).
         Index("ix_sale_subscription", "subscription_id", "installment_key"),
     )
@@ -67,6 +69,13 @@ class Transaction(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=500)
     # Set while a void is at the gateway: refunds wait for its answer rather than race it.
     void_started_at: datetime | None = timestamp_field()
+    # The card network dispute Stripe told us of (charge.dispute.*): its id, the amount held, the
+    # cardholder's reason and Stripe's status (needs_response, under_review, won, lost, ...).
+    dispute_id: str | None = Field(default=None, max_length=255)
+    dispute_amount: int | None = Field(default=None, sa_column=money_column(nullable=True))
+    dispute_reason: str | None = Field(default=None, max_length=60)
+    dispute_status: str | None = Field(default=None, max_length=40)
+    disputed_at: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
 

@@ -41,7 +41,14 @@ from paydesk.referrals import service as referrals
 from paydesk.transactions import idempotency
 from paydesk.transactions import repository as repo
 from paydesk.transactions.outside import RefundReason
-from paydesk.transactions.rules import Action, Origin, refund_limit_problem, refused, status_for_amounts
+from paydesk.transactions.rules import (
+    Action,
+    Origin,
+    Status,
+    refund_limit_problem,
+    refused,
+    status_for_amounts,
+)
 from paydesk.transactions.service import Services, add_event, once_per_key
 from paydesk.transactions.state import facts_of
 from paydesk.unit_of_work import end_phase, unit_of_work
@@ -242,6 +249,37 @@ async def settle_refund(
     session.add(refund)
     await session.flush()
     await _follow(session, sale, refund if outcome.ok else None, principal)
+    return refund
+
+
+async def record_gateway_refund(
+    session: AsyncSession, sale: Transaction, amount: int, external_id: str | None, note: str
+) -> Refund | None:
+    """A refund made at the gateway itself (Stripe's dashboard), recorded as SUCCEEDED on the locked sale.
+
+    Capped as ours are: never more than what is left of the total; nothing is recorded on a sale that
+    is not paid or has nothing left.
+    """
+    if sale.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
+        return None
+    amount = min(amount, sale.total - await repo.refunded_amount(session, sale.id))
+    if amount <= 0:
+        return None
+    refund = Refund(
+        id=ids.new_id(ids.REFUND),
+        account_id=sale.account_id,
+        transaction_id=sale.id,
+        amount=amount,
+        currency=sale.currency,
+        status=RefundStatus.SUCCEEDED,
+        reason=note[:REASON_LENGTH],
+        external_id=external_id,
+        through_gateway=True,
+    )
+    session.add(refund)
+    await session.flush()
+    add_event(session, sale.id, "refunded", amount=amount, note=note)
+    await _follow(session, sale, refund, None)
     return refund
 
 

@@ -80,10 +80,14 @@ class Facts:
     created_at: datetime
     charged_through_gateway: bool
     void_window: timedelta | None
+    # The amount under an open or lost dispute: the bank holds it, so it cannot be refunded too.
+    disputed: int = 0
 
     @property
     def refundable(self) -> int:
-        return self.total - self.refunded if self.status in (Status.PAID, Status.PARTIALLY_REFUNDED) else 0
+        if self.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
+            return 0
+        return max(self.total - self.refunded - self.disputed, 0)
 
 
 def status_for_amounts(total: int, refunded: int) -> str:
@@ -103,6 +107,8 @@ def refused(action: Action, facts: Facts, now: datetime) -> str | None:
         if facts.void_in_flight:
             return "A void of this sale is at the gateway; try again when it has answered."
         if facts.refundable <= 0:
+            if facts.disputed > 0:
+                return "The rest of this sale is under a dispute (or was lost to one): the bank holds it."
             return "Nothing is left to refund."
         return None
     if action is Action.VOID:
@@ -114,6 +120,8 @@ def refused(action: Action, facts: Facts, now: datetime) -> str | None:
             return "A refund was made on this sale; refund the rest instead."
         if facts.void_in_flight:
             return "A void of this sale is already at the gateway."
+        if facts.disputed > 0:
+            return "This sale is disputed; its charge has settled and cannot be voided."
         if facts.charged_through_gateway:
             if facts.void_window is None:
                 return "This gateway captures charges at once, so they cannot be voided; refund instead."
@@ -157,3 +165,15 @@ def refund_limit_problem(
 
 def _words(status: str) -> str:
     return status.lower().replace("_", " ")
+
+
+# Stripe's dispute statuses whose amount the bank holds (open) or took (lost); won and
+# warning_closed give it back.
+HOLDING_DISPUTE = frozenset(
+    {"warning_needs_response", "warning_under_review", "needs_response", "under_review", "lost"}
+)
+
+
+def held_by_dispute(status: str | None, amount: int | None) -> int:
+    """What a dispute in ``status`` keeps from being refunded."""
+    return amount or 0 if status in HOLDING_DISPUTE else 0

@@ -11,7 +11,7 @@ from paydesk.gateways.registry import GatewayRegistry
 from paydesk.invoices import service as invoices
 from paydesk.models import Gateway, Transaction
 from paydesk.transactions import repository as repo
-from paydesk.transactions.rules import Facts, Origin
+from paydesk.transactions.rules import Facts, Origin, held_by_dispute
 
 
 def charged_through_gateway(sale: Transaction) -> bool:
@@ -48,6 +48,7 @@ def facts_from(
         created_at=sale.created_at,
         charged_through_gateway=charged_through_gateway(sale),
         void_window=void_window,
+        disputed=held_by_dispute(sale.dispute_status, sale.dispute_amount),
     )
 
 

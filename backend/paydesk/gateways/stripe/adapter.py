@@ -203,6 +203,8 @@ class StripeGateway:
             # Stripe takes only duplicate, fraudulent or requested_by_customer (sent for none given);
             # OTHER sends none. Our words and code go in metadata.
             "metadata": {
+                # Our refund's key, so Stripe's charge.refunded can be matched to it.
+                "paydesk_refund": request.idempotency_key,
                 "paydesk_reason": scrub(request.reason)[:METADATA_VALUE_MAX] if request.reason else None,
                 "paydesk_reason_code": request.reason_code,
             },

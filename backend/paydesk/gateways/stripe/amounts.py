@@ -84,3 +84,11 @@ def _step_rule(currency: str) -> str:
     if currency == "ISK":
         return "it takes whole krónur only."
     return "its card partners take amounts whose last decimal is 0."
+
+
+def from_stripe_amount(units: int, currency: str) -> int:
+    """Minor units of ``currency`` (ISO 4217) for an ``amount`` Stripe reports in its own units."""
+    code = currency.upper()
+    shift: int = stripe_exponent(code) - exponent(code)
+    factor: int = 10 ** abs(shift)
+    return units // factor if shift >= 0 else units * factor

@@ -16,6 +16,7 @@ from paydesk.graphql.node import Node
 if TYPE_CHECKING:
     from paydesk.graphql.invoices.types import InvoiceConnection
 
+from paydesk.graphql.emails.types import SentEmailConnection
 from paydesk.graphql.pagination import (
     AFTER_DESCRIPTION,
     FIRST_DESCRIPTION,
@@ -37,6 +38,7 @@ from paydesk.graphql.subscriptions.types import Subscription, subscription_loade
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
 from paydesk.models import Customer as CustomerModel
+from paydesk.outbox import log as email_log
 from paydesk.pagination import Page
 from paydesk.payment_requests import service as payment_requests
 from paydesk.subscriptions import service as orders
@@ -220,6 +222,22 @@ class Customer(Node):
             ctx.db, ctx.caller.account_id, self.id, page_request(first, after)
         )
         return PaymentRequestConnection.from_page(page)
+
+    @strawberry.field(
+        description=(
+            "Every email paydesk sent the customer or is about to (invoices, card and payment requests), "
+            "newest first: what, to whom, when, and whether the mail server took it."
+        )
+    )
+    async def emails(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+    ) -> SentEmailConnection:
+        ctx = info.context
+        page = await email_log.emails_of(ctx.db, ctx.caller.account_id, self.id, page_request(first, after))
+        return SentEmailConnection.from_page(page)
 
     @strawberry.field(
         description="The customer's subscriptions and payment plans, newest first, ended ones too."

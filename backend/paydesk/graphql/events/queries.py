@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from paydesk.events import feed
+from paydesk.events.types import EVENT_TYPES
 from paydesk.graphql.context import Info
 from paydesk.graphql.events.types import Event, EventConnection
 from paydesk.graphql.node import Node
@@ -33,6 +34,15 @@ class EventQueries:
         ctx = info.context
         page = await feed.list_events(ctx.db, ctx.caller.account_id, page_request(first, after), type)
         return EventConnection.from_page(page)
+
+    @strawberry.field(
+        description=(
+            "Every event type paydesk records, for filters and webhook endpoint pickers "
+            '(an endpoint may also take "*": every type, present and future).'
+        )
+    )
+    def event_types(self) -> list[str]:
+        return list(EVENT_TYPES)
 
 
 async def event_node(info: Info, id: str) -> Node | None:

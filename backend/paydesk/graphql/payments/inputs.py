@@ -82,6 +82,13 @@ class GatewayCredentialsInput:
     secret_key: str | None = strawberry.field(
         default=None, description="Stripe: the secret or restricted key."
     )
+    webhook_secret: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Stripe: the signing secret (whsec_...) of the webhook endpoint made in Stripe for "
+            "Gateway.webhookUrl; refunds and disputes made in Stripe then show here. Never returned."
+        ),
+    )
     latency_ms: int | None = strawberry.field(
         default=None, description="Sandbox: milliseconds to wait before each answer (fault tests)."
     )

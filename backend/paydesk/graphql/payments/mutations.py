@@ -123,6 +123,7 @@ class PaymentMutations:
         creds = input.credentials
         credentials = {
             "secret_key": creds.secret_key if creds else None,
+            "webhook_secret": creds.webhook_secret if creds else None,
             "latency_ms": creds.latency_ms if creds else None,
             "fault": creds.fault if creds else None,
         }

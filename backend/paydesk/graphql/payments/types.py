@@ -74,6 +74,21 @@ class Gateway(Node):
     is_default: bool = strawberry.field(description="Used when a request names no gateway.")
     created_at: datetime = strawberry.field(description="When it was added.")
 
+    @strawberry.field(
+        description=(
+            "Where to point a Stripe webhook endpoint (charge.refunded, charge.dispute.created, "
+            "charge.dispute.closed, payment_intent.succeeded, payment_intent.payment_failed); null for "
+            "gateways without webhooks."
+        )
+    )
+    def webhook_url(self, info: Info) -> str | None:
+        path = gateways.webhook_path(self._record)
+        return info.context.settings.public_url.rstrip("/") + path if path else None
+
+    @strawberry.field(description="A Stripe webhook signing secret is set, so Stripe's events are taken.")
+    def receives_webhooks(self, info: Info) -> bool:
+        return gateways.webhook_secret_of(info.context.server_secret, self._record) is not None
+
     @strawberry.field(description="ISO 4217 codes it accepts.")
     def currencies(self, info: Info) -> list[str]:
         return gateways.currencies(info.context.gateways, self._record)

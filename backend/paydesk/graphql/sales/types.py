@@ -241,6 +241,21 @@ class TransactionEvent:
         )
 
 
+@strawberry.type(description="A card network dispute (chargeback) on a charge, as Stripe reported it.")
+class TransactionDispute:
+    id: str = strawberry.field(description="Stripe's dispute id (dp_...).")
+    amount: Money = strawberry.field(
+        description="The amount disputed; while open or lost it cannot be refunded as well."
+    )
+    reason: str = strawberry.field(
+        description="The cardholder's reason, e.g. fraudulent, product_not_received."
+    )
+    status: str = strawberry.field(
+        description="Stripe's status: warning_needs_response, needs_response, under_review, won, lost, ..."
+    )
+    opened_at: datetime = strawberry.field(description="When paydesk first heard of it.")
+
+
 @strawberry.type(description="One sale: charged through a gateway, or logged as paid elsewhere.")
 class Transaction(Node):
     id: strawberry.ID = strawberry.field(description="Opaque id, prefix txn_.")
@@ -284,13 +299,29 @@ class Transaction(Node):
         rows = await info.context.loaders.refunds.load(self._record.id)
         return sum(r.amount for r in rows if r.status in COUNTED), bool(rows)
 
+    @strawberry.field(description="The dispute on this charge, when its card's bank opened one; else null.")
+    def dispute(self) -> TransactionDispute | None:
+        m = self._record
+        if m.dispute_id is None or m.disputed_at is None:
+            return None
+        return TransactionDispute(
+            id=m.dispute_id,
+            amount=Money.of(DomainMoney(m.dispute_amount or 0, m.currency)),
+            reason=m.dispute_reason or "general",
+            status=m.dispute_status or "needs_response",
+            opened_at=m.disputed_at,
+        )
+
     @strawberry.field(description="Refunds that succeeded or are pending.")
     async def amount_refunded(self, info: Info) -> Money:
         refunded, _ = await self._refunded(info)
         return Money.of(DomainMoney(refunded, self._record.currency))
 
     @strawberry.field(
-        description="What may still be refunded: the total less refunds that succeeded or are pending."
+        description=(
+            "What may still be refunded: the total less refunds that succeeded or are pending, less any "
+            "amount under an open or lost dispute."
+        )
     )
     async def refundable_amount(self, info: Info) -> Money:
         return Money.of(DomainMoney((await self._facts(info)).refundable, self._record.currency))

@@ -21,6 +21,7 @@ import { AddressesSection } from './AddressesSection';
 import { CardLinksSection } from './CardLinksSection';
 import { CommentsSection } from './CommentsSection';
 import { CouponsUsedSection } from './CouponsUsedSection';
+import { EmailsSection } from './EmailsSection';
 import { InvoicesSection } from './InvoicesSection';
 import { customerName } from './names';
 import { PaymentMethodsSection } from './PaymentMethodsSection';
@@ -88,6 +89,7 @@ export function CustomerPage() {
       <InvoicesSection customerId={customer.id} />
       <PaymentRequestsSection customerId={customer.id} />
       <CardLinksSection customerId={customer.id} requesting={opened === 'cardRequest'} onRequestingDone={done} />
+      <EmailsSection customerId={customer.id} />
       <div className="columns">
         <CommentsSection customerId={customer.id} />
         <CouponsUsedSection customerId={customer.id} />

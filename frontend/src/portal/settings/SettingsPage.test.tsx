@@ -44,6 +44,8 @@ describe('SettingsPage', () => {
       ['Account', '/settings/account'],
       ['Gateways', '/settings/gateways'],
       ['API keys', '/settings/api-keys'],
+      ['Webhooks', '/settings/webhooks'],
+      ['Events', '/settings/events'],
       ['Invoice templates', '/settings/invoice-templates'],
       ['Dunning', '/settings/dunning'],
       ['Users', '/settings/users'],

@@ -11,12 +11,14 @@ import { Notice } from '../ui/States';
 import { AccountSettings } from './AccountSettings';
 import { ApiKeysSettings } from './ApiKeysSettings';
 import { DunningSettings } from './DunningSettings';
+import { EventsSettings } from './EventsSettings';
 import { GatewaysSettings } from './GatewaysSettings';
 import { InvoiceTemplatesSettings } from './InvoiceTemplatesSettings';
 import { OffersSettings } from './OffersSettings';
 import { PartnersSettings } from './PartnersSettings';
 import { ProductsSettings } from './ProductsSettings';
 import { UsersSettings } from './UsersSettings';
+import { WebhooksSettings } from './WebhooksSettings';
 import './settings.css';
 
 /** Each screen's path under /settings, its link text and its component. */
@@ -24,6 +26,8 @@ const SCREENS = [
   { path: 'account', label: 'Account', element: <AccountSettings /> },
   { path: 'gateways', label: 'Gateways', element: <GatewaysSettings /> },
   { path: 'api-keys', label: 'API keys', element: <ApiKeysSettings /> },
+  { path: 'webhooks', label: 'Webhooks', element: <WebhooksSettings /> },
+  { path: 'events', label: 'Events', element: <EventsSettings /> },
   { path: 'invoice-templates', label: 'Invoice templates', element: <InvoiceTemplatesSettings /> },
   { path: 'dunning', label: 'Dunning', element: <DunningSettings /> },
   { path: 'users', label: 'Users', element: <UsersSettings /> },
