@@ -12,17 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlmodel import col, func, select
 from starlette.applications import Starlette
 
@@ -36,54 +30,12 @@ from paydesk.unit_of_work import NoUnitOfWork, end_phase, unit_of_work
 from tests.actions.common import MARK_PAID, REFUND, RESEND, act, declined_charge, paid_charge, paid_log
 from tests.api.test_sales import card, charge, problems, run
 from tests.helpers import Api, World, deliver_outbox, resources
-from tests.net import free_port
+from tests.outbox.smtp import Smtp
 
 UPDATE_ACCOUNT = """
 mutation($i: UpdateAccountInput!) {
   updateAccount(input: $i) { account { emailInvoices } userErrors { code } }
 }"""
-
-
-@dataclass
-class Smtp:
-    """An aiosmtpd handler: keeps messages, can refuse for now (``reply``) or hang in DATA until released."""
-
-    port: int
-    messages: list[Envelope] = field(default_factory=list)
-    reply: str | None = None
-    hang: bool = False
-    hanging: threading.Event = field(default_factory=threading.Event)
-    release: threading.Event = field(default_factory=threading.Event)
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if self.reply is not None:
-            return self.reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.hang:
-            self.hanging.set()
-            await asyncio.to_thread(self.release.wait, 30)
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp() -> Iterator[Smtp]:
-    handler = Smtp(free_port())
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    yield handler
-    handler.release.set()
-    controller.stop()
-
-
-@pytest.fixture
-def settings_overrides(smtp: Smtp) -> dict[str, Any]:
-    return {"smtp_url": f"smtp://127.0.0.1:{smtp.port}"}
 
 
 async def emails(app: Starlette) -> list[OutgoingEmail]:

@@ -173,9 +173,13 @@ class _LoopBudget:
             yield item
 
 
-def _environment() -> _Sandbox:
+def _environment(*, autoescape: bool = True) -> _Sandbox:
     env = _Sandbox(
-        autoescape=True, undefined=StrictUndefined, finalize=_finalize, trim_blocks=True, lstrip_blocks=True
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.filters = {name: FILTERS[name] for name in _FILTERS}
     # No namespace() (it carries values out of loops) nor lipsum() (text of any length).
@@ -185,39 +189,44 @@ def _environment() -> _Sandbox:
 
 
 _ENV = _environment()
+# The same sandbox for plain text (emails merchants write, e.g. a product's delivery email): no escaping.
+_TEXT_ENV = _environment(autoescape=False)
 
 
-def _parse(source: str) -> nodes.Template:
+def _parse(source: str, env: _Sandbox = _ENV) -> nodes.Template:
     """The template's syntax tree, refused when it uses what the sandbox leaves out, its loops counted."""
-    tree = _ENV.parse(source)
+    tree = env.parse(source)
     if any(True for _ in tree.find_all((nodes.Macro, nodes.CallBlock))):
-        raise TemplateRefused("Macros are not available in invoice templates.")
+        raise TemplateRefused("Macros are not available in templates.")
     if any(True for _ in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport))):
-        raise TemplateRefused("Invoice templates cannot extend, include or import other templates.")
+        raise TemplateRefused("Templates cannot extend, include or import other templates.")
     if any(name.name == _BUDGET for name in tree.find_all(nodes.Name)):
         raise TemplateRefused(f"{_BUDGET} is a reserved name.")
     for loop in tree.find_all(nodes.For):
-        budget = nodes.Name(_BUDGET, "load", lineno=loop.lineno, environment=_ENV)
-        loop.iter = nodes.Call(budget, [loop.iter], [], None, None, lineno=loop.lineno, environment=_ENV)
+        budget = nodes.Name(_BUDGET, "load", lineno=loop.lineno, environment=env)
+        loop.iter = nodes.Call(budget, [loop.iter], [], None, None, lineno=loop.lineno, environment=env)
     return tree
 
 
-@lru_cache(maxsize=32)
-def compile_template(source: str) -> Template:
-    """The compiled template; TemplateRefused when it is too large or does not compile."""
+@lru_cache(maxsize=64)
+def compile_template(source: str, *, text: bool = False) -> Template:
+    """The compiled template (``text``: plain text, unescaped); TemplateRefused when it is too large or
+    does not compile."""
     if len(source.encode()) > MAX_BODY_BYTES:
         raise TemplateRefused(f"A template is at most {MAX_BODY_BYTES // 1024} KB.")
+    env = _TEXT_ENV if text else _ENV
     try:
-        return _ENV.from_string(_parse(source))
+        return env.from_string(_parse(source, env))
     except TemplateRefused:
         raise
     except _ERRORS as error:
         raise TemplateRefused(_describe(error)) from None
 
 
-def render(source: str, context: Mapping[str, Any]) -> str:
-    """The template's HTML for ``context``; TemplateRefused when it fails or breaks a sandbox limit."""
-    template = compile_template(source)
+def render(source: str, context: Mapping[str, Any], *, text: bool = False) -> str:
+    """The template's HTML (or plain ``text``) for ``context``; TemplateRefused when it fails or breaks a
+    sandbox limit."""
+    template = compile_template(source, text=text)
     parts: list[str] = []
     size = 0
     try:

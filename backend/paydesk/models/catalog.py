@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from paydesk.models.base import created_at_field, id_field, timestamp_field
@@ -21,6 +21,9 @@ class Product(SQLModel, table=True):
     currency: str = Field(max_length=3)
     sku: str | None = Field(default=None, max_length=64)
     description: str | None = Field(default=None, max_length=2000)
+    # The delivery email sent when a sale of it is paid (products.delivery); null: none.
+    delivery_subject: str | None = Field(default=None, max_length=200)
+    delivery_body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     archived_at: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()

@@ -14,6 +14,7 @@ from paydesk.errors import ErrorCode, Problems, not_found
 from paydesk.models import Product
 from paydesk.money import Money, MoneyError, is_currency
 from paydesk.products import repository as repo
+from paydesk.products.delivery import clean_delivery
 from paydesk.validation import clean_required, clean_text
 
 UNSET: object = object()
@@ -59,6 +60,7 @@ async def create_product(
     price: PriceInput,
     sku: str | None = None,
     description: str | None = None,
+    delivery: tuple[str | None, str | None] | None = None,
 ) -> Product:
     problems = Problems()
     clean_name = clean_required(problems, name, ("name",), max_length=200, label="Name")
@@ -68,6 +70,7 @@ async def create_product(
         problems, description, ("description",), max_length=2000, label="Description"
     )
     await _check_sku(problems, session, principal.account_id, clean_sku, None)
+    email = clean_delivery(problems, *delivery) if delivery is not None else None
     problems.raise_any()
     assert money is not None
     product = Product(
@@ -78,6 +81,8 @@ async def create_product(
         currency=money.currency,
         sku=clean_sku,
         description=clean_description,
+        delivery_subject=email[0] if email else None,
+        delivery_body=email[1] if email else None,
     )
     session.add(product)
     await session.flush()
@@ -93,6 +98,7 @@ async def update_product(
     price: PriceInput | None = None,
     sku: object = UNSET,
     description: object = UNSET,
+    delivery: tuple[str | None, str | None] | object | None = UNSET,
 ) -> Product:
     """Change the given fields; saved offers and past sales keep the price they had."""
     product = await _own(session, principal, product_id)
@@ -111,6 +117,9 @@ async def update_product(
         product.description = clean_text(
             problems, text, ("description",), max_length=2000, label="Description"
         )
+    if delivery is not UNSET:
+        email = clean_delivery(problems, *delivery) if isinstance(delivery, tuple) else None
+        product.delivery_subject, product.delivery_body = email if email else (None, None)
     problems.raise_any()
     product.updated_at = utcnow()
     session.add(product)

@@ -44,6 +44,7 @@ from paydesk.notify.email import Mailer
 from paydesk.offers.lines import Line, LineKind
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.service import CardFields, Tokenize
+from paydesk.products import delivery
 from paydesk.referrals import service as referrals
 from paydesk.subscriptions import service as subscriptions
 from paydesk.transactions import idempotency
@@ -549,6 +550,11 @@ async def after_paid(
     if account.email_invoices and customer is not None and normalize_email(customer.email or ""):
         # Sent by the outbox job once the sale commits: never while its row is locked.
         await invoices.queue_invoice_email(session, services.secret, services.public_url, invoice)
+    if customer is not None:
+        # What the buyer gets for the products bought (logged and marked-paid sales too).
+        await delivery.queue_deliveries(
+            session, services.secret, account=account, customer=customer, sale=sale, lines=rows
+        )
 
 
 def line_of(row: TransactionLine) -> Line:

@@ -18,6 +18,15 @@ def price_of(money: MoneyInput) -> PriceInput:
     return PriceInput(money.amount, money.currency)
 
 
+@strawberry.input(description="A product's delivery email; an empty body means none.")
+class ProductDeliveryEmailInput:
+    subject: str | None = strawberry.field(
+        default=None,
+        description='The subject template; default "Your {{ product_name }} from {{ merchant_name }}".',
+    )
+    body: str = strawberry.field(description="The body template (plain text, Jinja2).")
+
+
 @strawberry.input(description="A new product.")
 class CreateProductInput:
     name: str = strawberry.field(description="What staff and payers see.")
@@ -26,6 +35,9 @@ class CreateProductInput:
         default=None, description="Stock-keeping unit, unique among active products."
     )
     description: str | None = strawberry.field(default=None, description="Longer text for staff.")
+    delivery_email: ProductDeliveryEmailInput | None = strawberry.field(
+        default=None, description="What a buyer is emailed once a sale of it is paid."
+    )
 
 
 @strawberry.input(
@@ -38,6 +50,9 @@ class UpdateProductInput:
     sku: str | None = strawberry.field(default=strawberry.UNSET, description="A new SKU; null clears it.")
     description: str | None = strawberry.field(
         default=strawberry.UNSET, description="New text; null clears it."
+    )
+    delivery_email: ProductDeliveryEmailInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A new delivery email; null removes it."
     )
 
 

@@ -32,6 +32,9 @@ class CatalogMutations:
             price=price_of(input.price),
             sku=input.sku,
             description=input.description,
+            delivery=(input.delivery_email.subject, input.delivery_email.body)
+            if input.delivery_email
+            else None,
         )
         return ProductPayload(product=Product.from_model(product))
 
@@ -45,6 +48,13 @@ class CatalogMutations:
             price=price_of(input.price) if input.price else None,
             sku=products.UNSET if input.sku is strawberry.UNSET else input.sku,
             description=products.UNSET if input.description is strawberry.UNSET else input.description,
+            delivery=(
+                products.UNSET
+                if input.delivery_email is strawberry.UNSET
+                else (input.delivery_email.subject, input.delivery_email.body)
+                if input.delivery_email
+                else None
+            ),
         )
         return ProductPayload(product=Product.from_model(product))
 

@@ -39,6 +39,18 @@ class BillingUnit(Enum):
     YEAR = strawberry.enum_value("YEAR", description="Every year.")
 
 
+@strawberry.type(
+    description=(
+        "The email a buyer gets when a sale of a product is paid (charged, logged or marked paid): "
+        "plain-text Jinja2 templates with customer_name, merchant_name, product_name, quantity and "
+        "transaction_id."
+    )
+)
+class ProductDeliveryEmail:
+    subject: str = strawberry.field(description="The subject line template.")
+    body: str = strawberry.field(description="The body template: a download link, licence key, instructions.")
+
+
 @strawberry.type(description="Something the account sells, at a price.")
 class Product(Node):
     id: strawberry.ID = strawberry.field(description="Opaque id, prefix prod_.")
@@ -52,6 +64,9 @@ class Product(Node):
         description="Out of the pickers; still resolves for past offers and sales."
     )
     created_at: datetime = strawberry.field(description="When it was added.")
+    delivery_email: ProductDeliveryEmail | None = strawberry.field(
+        description="What a buyer is emailed once a sale of it is paid; null: nothing."
+    )
 
     @classmethod
     def from_model(cls, m: ProductModel) -> Product:
@@ -63,6 +78,11 @@ class Product(Node):
             description=m.description,
             archived=m.archived_at is not None,
             created_at=m.created_at,
+            delivery_email=(
+                ProductDeliveryEmail(subject=m.delivery_subject or "", body=m.delivery_body)
+                if m.delivery_body
+                else None
+            ),
         )
 
 

@@ -33,6 +33,10 @@ graphql(`
     description
     archived
     createdAt
+    deliveryEmail {
+      subject
+      body
+    }
   }
 `);
 
@@ -160,7 +164,7 @@ export function ProductsSettings() {
   );
 }
 
-const PRODUCT_FIELDS = ['name', 'price', 'price.amount', 'price.currency', 'sku', 'description'];
+const PRODUCT_FIELDS = ['name', 'price', 'price.amount', 'price.currency', 'sku', 'description', 'deliveryEmail.subject', 'deliveryEmail.body'];
 
 /** "New product" when `product` is null, else "Edit product". */
 function ProductDialog({ product, onClose, onSaved }: { product: Product | null; onClose: () => void; onSaved: () => void }) {
@@ -171,6 +175,8 @@ function ProductDialog({ product, onClose, onSaved }: { product: Product | null;
     currency: product?.price.currency ?? viewer.defaultCurrency,
     sku: product?.sku ?? '',
     description: product?.description ?? '',
+    deliverySubject: product?.deliveryEmail?.subject ?? '',
+    deliveryBody: product?.deliveryEmail?.body ?? '',
   });
   const { problems, accept } = useProblems();
   const create = useAction(SettingsCreateProduct, (data) => data.createProduct);
@@ -192,6 +198,8 @@ function ProductDialog({ product, onClose, onSaved }: { product: Product | null;
       price: { amount: draft.amount.trim(), currency: code },
       sku: draft.sku.trim() || null,
       description: draft.description.trim() || null,
+      // An empty body means no delivery email (and removes one the product had).
+      deliveryEmail: draft.deliveryBody.trim() ? { subject: draft.deliverySubject.trim() || null, body: draft.deliveryBody } : null,
     };
     const payload = product ? await update.run({ input: { productId: product.id, ...fields } }) : await create.run({ input: fields });
     if (payload) onSaved();
@@ -234,6 +242,29 @@ function ProductDialog({ product, onClose, onSaved }: { product: Product | null;
         error={errorFor(errors, 'description')}
         hint="Optional, for staff."
       />
+      <fieldset className="settings-delivery">
+        <legend>Delivery email</legend>
+        <p className="muted">
+          Sent to the buyer when a sale of this product is paid, logged sales included. Plain text with{' '}
+          <code>{'{{ customer_name }}'}</code>, <code>{'{{ product_name }}'}</code>, <code>{'{{ quantity }}'}</code>, <code>{'{{ merchant_name }}'}</code> and{' '}
+          <code>{'{{ transaction_id }}'}</code>.
+        </p>
+        <TextField
+          label="Subject"
+          value={draft.deliverySubject}
+          onChange={(e) => set('deliverySubject', e.target.value)}
+          error={errorFor(errors, 'deliveryEmail.subject')}
+          hint="Optional; “Your {{ product_name }} from {{ merchant_name }}” when left empty."
+        />
+        <TextArea
+          label="Body"
+          rows={6}
+          value={draft.deliveryBody}
+          onChange={(e) => set('deliveryBody', e.target.value)}
+          error={errorFor(errors, 'deliveryEmail.body')}
+          hint="A download link, a licence key, membership instructions. Empty: no email."
+        />
+      </fieldset>
       {product ? <p className="muted">Saved offers and past sales keep the price they were made with.</p> : null}
     </FormDialog>
   );
