@@ -11,6 +11,7 @@ from paydesk import ids
 from paydesk.auth.roles import Role
 from paydesk.auth.service import IssuedApiKey, add_user, issue_api_key
 from paydesk.billing import dunning
+from paydesk.billing.reminders import MAX_REMINDER_DAYS
 from paydesk.errors import ErrorCode, Problems
 from paydesk.gateways.service import create_sandbox
 from paydesk.models import Account, User
@@ -23,6 +24,10 @@ class NewAccount:
     account: Account
     owner: User
     api_key: IssuedApiKey
+
+
+# A setting left out of the request (distinct from null, which clears it).
+UNSET: object = object()
 
 
 async def create_account(
@@ -73,6 +78,8 @@ async def update_account(
     locale: str | None = None,
     email_invoices: bool | None = None,
     rep_refund_limit: Decimal | None = None,
+    renewal_reminder_days: int | object | None = UNSET,
+    email_plan_completed: bool | None = None,
 ) -> Account:
     """Change the account's settings; omitted ones stay.
 
@@ -105,6 +112,18 @@ async def update_account(
             problems.add(ErrorCode.INVALID, f"{locale!r} is not a locale such as en-US.", ("locale",))
     if email_invoices is not None:
         account.email_invoices = email_invoices
+    if email_plan_completed is not None:
+        account.email_plan_completed = email_plan_completed
+    if renewal_reminder_days is not UNSET:
+        days = renewal_reminder_days if isinstance(renewal_reminder_days, int) else None
+        if days is not None and not 1 <= days <= MAX_REMINDER_DAYS:
+            problems.add(
+                ErrorCode.INVALID,
+                f"Remind 1 to {MAX_REMINDER_DAYS} days before a renewal, or not at all (null).",
+                ("renewal_reminder_days",),
+            )
+        else:
+            account.renewal_reminder_days = days
     if rep_refund_limit is not None:
         try:
             limit = Money.parse(rep_refund_limit, account.default_currency).minor_units

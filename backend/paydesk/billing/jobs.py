@@ -15,6 +15,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from paydesk.billing import reminders
 from paydesk.billing.runner import PassResult, Runner
 from paydesk.clock import utcnow
 from paydesk.config import Environment
@@ -49,6 +50,7 @@ async def run_pass(runner: Runner, webhooks: WebhookSender | None = None) -> Job
     voids = await reconcile_voids(runner.services, now=now)
     await payment_requests.expire_due(runner.services, now=now)
     await events.prune(runner.services.sessions, utcnow())  # retention is wall-clock time
+    await reminders.queue_reminders(runner.services.sessions, runner.services.secret, now)
     emails = await deliver_outbox(runner.services, webhooks)
     return JobsPass(billing, len(charges), len(refunds), len(voids), emails)
 

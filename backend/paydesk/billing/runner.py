@@ -30,7 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
-from paydesk.billing import charges, dunning
+from paydesk.billing import charges, dunning, reminders
 from paydesk.billing.charges import ChargeLine
 from paydesk.billing.schedule import BillingUnit, charge_date, start_of_day, today_in
 from paydesk.card_links import service as card_links
@@ -254,6 +254,7 @@ class Runner:
             orders.record(db, sub, "renewed", None)
             if sub.status == Status.COMPLETED:
                 orders.record(db, sub, "completed", None)
+                await reminders.queue_plan_completed(db, self.services.secret, account, sub)
                 return
             today = today_in(account.timezone, now)
             if sub.next_charge_date is not None and sub.next_charge_date <= today:

@@ -28,4 +28,8 @@ class Account(SQLModel, table=True):
     dunning_try_other_cards: bool = False
     # Email the customer a link to put a new card on file after each decline.
     dunning_email_card_link: bool = False
+    # Email a subscriber this many days before each renewal charge; null: no reminder.
+    renewal_reminder_days: int | None = None
+    # Email the customer when a payment plan is paid in full.
+    email_plan_completed: bool = False
     created_at: datetime = created_at_field()

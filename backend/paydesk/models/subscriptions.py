@@ -48,6 +48,8 @@ class Subscription(SQLModel, table=True):
     # Dunning of the installment now due: declined attempts so far, and the day of the first decline.
     dunning_attempts: int = 0
     dunning_since: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    # The charge date the renewal reminder was last sent for (billing.reminders): one reminder per charge.
+    reminded_for: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     # A billing worker's claim: which worker, and until when (a crashed worker's claim runs out).
     lease_owner: str | None = Field(default=None, max_length=80)
     lease_until: datetime | None = timestamp_field()

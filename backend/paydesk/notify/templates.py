@@ -7,7 +7,7 @@ cannot send a customer a half-written message.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import jinja2
@@ -39,9 +39,9 @@ _MONTHS = (
 )
 
 
-def long_date(value: datetime) -> str:
-    """``14 March 2025``: a date no reader can misread; naive values are taken as UTC."""
-    day = value.astimezone(UTC) if value.tzinfo is not None else value
+def long_date(value: datetime | date) -> str:
+    """``14 March 2025``: a date no reader can misread; naive values are taken as UTC, dates as they are."""
+    day = value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo is not None else value
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 

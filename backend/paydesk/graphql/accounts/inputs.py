@@ -53,6 +53,13 @@ class UpdateAccountInput:
     email_invoices: bool | None = strawberry.field(
         default=None, description="Email each new invoice to the customer."
     )
+    renewal_reminder_days: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Email subscribers this many days (1 to 60) before each renewal charge; null: never.",
+    )
+    email_plan_completed: bool | None = strawberry.field(
+        default=None, description="Email the customer when a payment plan is paid in full."
+    )
     rep_refund_limit: Decimal | None = strawberry.field(
         default=None,
         description=(

@@ -67,6 +67,12 @@ class AccountMutations:
             locale=input.locale,
             email_invoices=input.email_invoices,
             rep_refund_limit=input.rep_refund_limit,
+            renewal_reminder_days=(
+                accounts.UNSET
+                if input.renewal_reminder_days is strawberry.UNSET
+                else input.renewal_reminder_days
+            ),
+            email_plan_completed=input.email_plan_completed,
         )
         return AccountPayload(account=Account.from_model(account))
 

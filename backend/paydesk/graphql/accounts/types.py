@@ -44,6 +44,12 @@ class Account(Node):
     )
     locale: str = strawberry.field(description="BCP 47 locale for formatting money and dates, e.g. en-US.")
     email_invoices: bool = strawberry.field(description="Each new invoice is emailed to the customer.")
+    renewal_reminder_days: int | None = strawberry.field(
+        description="Subscribers are emailed this many days before each renewal charge; null: no reminder."
+    )
+    email_plan_completed: bool = strawberry.field(
+        description="The customer is emailed when a payment plan is paid in full."
+    )
     rep_refund_limit: Money | None = strawberry.field(
         description="The largest refund a REP may give; null: REPs may not refund."
     )
@@ -62,6 +68,8 @@ class Account(Node):
             timezone=m.timezone,
             locale=m.locale,
             email_invoices=m.email_invoices,
+            renewal_reminder_days=m.renewal_reminder_days,
+            email_plan_completed=m.email_plan_completed,
             rep_refund_limit=Money.of(DomainMoney(limit, m.default_currency)) if limit is not None else None,
             dunning_policy=DunningPolicy.from_model(m),
         )

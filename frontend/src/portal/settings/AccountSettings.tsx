@@ -20,6 +20,8 @@ graphql(`
     timezone
     locale
     emailInvoices
+    renewalReminderDays
+    emailPlanCompleted
     repRefundLimit {
       amount
       currency
@@ -62,7 +64,7 @@ const SettingsUpdateAccount = graphql(`
   }
 `);
 
-const FIELDS = ['name', 'defaultCurrency', 'timezone', 'locale', 'emailInvoices', 'repRefundLimit'];
+const FIELDS = ['name', 'defaultCurrency', 'timezone', 'locale', 'emailInvoices', 'renewalReminderDays', 'emailPlanCompleted', 'repRefundLimit'];
 
 export function AccountSettings() {
   const [result] = useQuery({ query: SettingsAccountQueryDoc });
@@ -98,6 +100,8 @@ function AccountForm({ account, choices }: { account: SettingsAccountFieldsFragm
     timezone: account.timezone,
     locale: account.locale,
     emailInvoices: account.emailInvoices,
+    reminderDays: account.renewalReminderDays != null ? String(account.renewalReminderDays) : '',
+    emailPlanCompleted: account.emailPlanCompleted,
     limit: account.repRefundLimit?.amount ?? '0',
   });
   const [limitProblem, setLimitProblem] = useState<string | null>(null);
@@ -115,6 +119,8 @@ function AccountForm({ account, choices }: { account: SettingsAccountFieldsFragm
         timezone: draft.timezone.trim(),
         locale: draft.locale.trim(),
         emailInvoices: draft.emailInvoices,
+        renewalReminderDays: draft.reminderDays.trim() ? Number(draft.reminderDays.trim()) : null,
+        emailPlanCompleted: draft.emailPlanCompleted,
         repRefundLimit: draft.limit.trim(),
       },
     });
@@ -161,6 +167,15 @@ function AccountForm({ account, choices }: { account: SettingsAccountFieldsFragm
         </SelectField>
       </div>
       <CheckboxField label="Email invoices to customers" checked={draft.emailInvoices} onChange={(e) => set('emailInvoices', e.target.checked)} />
+      <TextField
+        label="Renewal reminder (days before)"
+        inputMode="numeric"
+        value={draft.reminderDays}
+        onChange={(e) => set('reminderDays', e.target.value)}
+        error={errorFor(action.errors, 'renewalReminderDays')}
+        hint="Email subscribers this many days (1 to 60) before each renewal charge. Empty: no reminder."
+      />
+      <CheckboxField label="Email customers when a payment plan is paid in full" checked={draft.emailPlanCompleted} onChange={(e) => set('emailPlanCompleted', e.target.checked)} />
       <TextField
         label={`REP refund limit (${code || account.defaultCurrency})`}
         value={draft.limit}
