@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import col, select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from starlette.applications import Starlette
 
-from paydesk.models import OutgoingEmail, WebhookDelivery, WebhookEndpoint
+from paydesk.events import feed
+from paydesk.models import Event, OutgoingEmail, WebhookDelivery, WebhookEndpoint
 from paydesk.outbox import webhooks as job
 from paydesk.outbox.webhooks import WebhookPass
 from tests.api.test_sales import run
@@ -443,3 +445,25 @@ async def test_a_serving_process_sends_the_first_attempt_within_seconds_of_the_c
         assert asyncio.get_running_loop().time() < deadline, "the event arrived within seconds"
         await asyncio.sleep(0.05)
     assert json.loads(receiver.requests[0].body)["data"]["firstName"] == "Prompt"
+
+
+async def test_pruning_an_event_takes_its_attempts_with_it(
+    app: Starlette, api: Api, world: World, receiver: Receiver
+) -> None:
+    admin = world.a.caller("admin")
+    await make_endpoint(api, admin, receiver.url())
+    await new_customer(api, admin, "Old")
+    await deliver(app)
+    res = resources(app)
+    async with res.sessions() as db:
+        await db.exec(update(Event).values(created_at=datetime.now(UTC) - timedelta(days=31)))
+        await db.commit()
+    await new_customer(api, admin, "New")
+    await deliver(app)
+
+    await feed.prune(res.sessions, datetime.now(UTC))
+
+    (endpoint,) = (await api.gql(ENDPOINTS, admin))["webhookEndpoints"]
+    shown = [edge["node"]["event"]["type"] for edge in endpoint["deliveries"]["edges"]]
+    assert shown == ["customer.created"]
+    assert len(await deliveries(app)) == 1

@@ -18,7 +18,6 @@ from datetime import timedelta
 from paydesk.billing import reminders
 from paydesk.billing.runner import PassResult, Runner
 from paydesk.clock import utcnow
-from paydesk.config import Environment
 from paydesk.events import feed as events
 from paydesk.logs import get_logger
 from paydesk.outbox.delivery import Delivered, deliver_emails, deliver_forever
@@ -28,6 +27,7 @@ from paydesk.resources import Resources
 from paydesk.transactions.actions import reconcile_voids
 from paydesk.transactions.refunds import reconcile_refunds
 from paydesk.transactions.service import Services, reconcile
+from paydesk.webhooks import targets
 
 log = get_logger("paydesk.jobs")
 
@@ -113,7 +113,7 @@ async def _passes(
 def webhook_sender(resources: Resources, lease_seconds: float | None = None) -> WebhookSender:
     """How this process sends webhooks: its own client; internal addresses only in development. A
     claim on an attempt lasts a minute, or the worker's shorter lease."""
-    allow_private = resources.settings.env is not Environment.PRODUCTION
+    allow_private = targets.allows_internal(resources.settings)
     claim_for = min(CLAIM_FOR, timedelta(seconds=lease_seconds)) if lease_seconds else CLAIM_FOR
     return WebhookSender(resources.webhook_http, allow_private=allow_private, claim_for=claim_for)
 

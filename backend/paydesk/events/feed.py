@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.db import SessionFactory
-from paydesk.models import Event
+from paydesk.models import Event, WebhookDelivery
 from paydesk.pagination import Page, PageRequest, newer_first_after
 from paydesk.unit_of_work import unit_of_work
 
@@ -54,7 +54,10 @@ async def events_by_ids(session: AsyncSession, account_id: str, event_ids: list[
 
 
 async def prune(sessions: SessionFactory, now: datetime) -> int:
-    """Delete events older than the retention, in their own unit of work; how many."""
+    """Delete events older than the retention and their webhook attempts, in their own unit of work;
+    how many events."""
     async with unit_of_work(sessions, "events pruned") as db:
         result = await db.exec(delete(Event).where(col(Event.created_at) < now - RETENTION))
+        # Webhook attempts go with their event: an attempt always shows the event it carried.
+        await db.exec(delete(WebhookDelivery).where(col(WebhookDelivery.event_id).not_in(select(Event.id))))
     return int(result.rowcount or 0)

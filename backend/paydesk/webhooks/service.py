@@ -23,7 +23,7 @@ from paydesk.crypto import decrypt_text, encrypt_text
 from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.events.feed import get_event
 from paydesk.events.types import EVENT_TYPES, EVERY_TYPE
-from paydesk.models import WebhookDelivery, WebhookEndpoint
+from paydesk.models import Event, WebhookDelivery, WebhookEndpoint
 from paydesk.pagination import Page, PageRequest, newer_first_after
 from paydesk.webhooks import signing, targets
 
@@ -218,8 +218,9 @@ async def rotate_secret(
 
 async def redeliver(
     session: AsyncSession, principal: Principal, event_id: str, endpoint_id: str
-) -> WebhookDelivery:
-    """Send an event to an endpoint again now, as a new attempt (whether or not it was sent before)."""
+) -> tuple[WebhookDelivery, Event]:
+    """Send an event to an endpoint again now, as a new attempt (whether or not it was sent before);
+    the attempt and its event."""
     endpoint = await get_endpoint(session, principal.account_id, endpoint_id)
     if endpoint is None:
         raise not_found("webhook endpoint", ("endpoint_id",))
@@ -250,7 +251,7 @@ async def redeliver(
     )
     session.add(delivery)
     await session.flush()
-    return delivery
+    return delivery, event
 
 
 async def deliveries_page(

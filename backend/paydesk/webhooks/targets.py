@@ -17,9 +17,17 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from paydesk.config import Environment, Settings
+
 MAX_URL_LENGTH = 2000
 # Cloud metadata services answer here besides link-local 169.254.169.254.
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
+
+
+def allows_internal(settings: Settings) -> bool:
+    """Development mode sends to any address (a receiver on the developer's machine); production never
+    to loopback, private, link-local or metadata addresses."""
+    return settings.env is not Environment.PRODUCTION
 
 
 class TargetRefused(ValueError):
@@ -56,15 +64,8 @@ def _refused_address(address: str) -> bool:
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return (
-        ip.is_loopback
-        or ip.is_private
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or not ip.is_global
-    )
+    # Not global covers loopback, private, link-local, shared, reserved and unspecified addresses.
+    return not ip.is_global or ip.is_multicast
 
 
 async def resolve(url: str, *, allow_private: bool) -> Target:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from paydesk.auth.roles import Role
-from paydesk.config import Environment
 from paydesk.graphql.context import Info
 from paydesk.graphql.permissions import mutation
 from paydesk.graphql.webhooks.inputs import (
@@ -18,12 +17,11 @@ from paydesk.graphql.webhooks.inputs import (
 from paydesk.graphql.webhooks.payloads import RedeliverEventPayload, WebhookEndpointPayload
 from paydesk.graphql.webhooks.types import WebhookDelivery, WebhookEndpoint
 from paydesk.webhooks import service as webhooks
+from paydesk.webhooks import targets
 
 
 def _allow_private(info: Info) -> bool:
-    """Development mode sends to any address (a receiver on the developer's machine); production never
-    to loopback, private, link-local or metadata addresses."""
-    return info.context.settings.env is not Environment.PRODUCTION
+    return targets.allows_internal(info.context.settings)
 
 
 @strawberry.type
@@ -96,7 +94,7 @@ class WebhookMutations:
 
     @mutation(role=Role.ADMIN, description="Send an event to an endpoint again now, as a new attempt.")
     async def redeliver_event(self, info: Info, input: RedeliverEventInput) -> RedeliverEventPayload:
-        delivery = await webhooks.redeliver(
+        delivery, event = await webhooks.redeliver(
             info.context.db, info.context.caller, input.event_id, input.endpoint_id
         )
-        return RedeliverEventPayload(delivery=WebhookDelivery.from_model(delivery))
+        return RedeliverEventPayload(delivery=WebhookDelivery.from_model(delivery, event))

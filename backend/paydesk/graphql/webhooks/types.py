@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
 import strawberry
 
-from paydesk.events.feed import get_event
+from paydesk.events.feed import events_by_ids
 from paydesk.graphql.context import Info
 from paydesk.graphql.events.types import Event
 from paydesk.graphql.node import Node
@@ -19,6 +20,7 @@ from paydesk.graphql.pagination import (
     edges_and_info,
     page_request,
 )
+from paydesk.models import Event as EventModel
 from paydesk.models import WebhookDelivery as DeliveryModel
 from paydesk.models import WebhookEndpoint as EndpointModel
 from paydesk.pagination import Page
@@ -51,17 +53,10 @@ class WebhookDelivery:
     next_attempt_at: datetime | None = strawberry.field(
         description="When the next attempt is due; null when none is."
     )
-    event_id: strawberry.Private[str]
-    account_id: strawberry.Private[str]
-
-    @strawberry.field(description="The event delivered.")
-    async def event(self, info: Info) -> Event:
-        found = await get_event(info.context.db, self.account_id, self.event_id)
-        assert found is not None, "a delivery's event exists while it is listed"
-        return Event.from_model(found)
+    event: Event = strawberry.field(description="The event delivered.")
 
     @classmethod
-    def from_model(cls, m: DeliveryModel) -> WebhookDelivery:
+    def from_model(cls, m: DeliveryModel, event: EventModel) -> WebhookDelivery:
         return cls(
             id=strawberry.ID(m.id),
             attempt=m.attempt,
@@ -70,8 +65,7 @@ class WebhookDelivery:
             duration_ms=m.duration_ms,
             created_at=m.created_at,
             next_attempt_at=m.next_attempt_at,
-            event_id=m.event_id,
-            account_id=m.account_id,
+            event=Event.from_model(event),
         )
 
 
@@ -87,8 +81,13 @@ class WebhookDeliveryConnection:
     page_info: PageInfo = strawberry.field(description="Where this page sits.")
 
     @classmethod
-    def from_page(cls, page: Page[DeliveryModel]) -> WebhookDeliveryConnection:
-        edges, info = edges_and_info(page, WebhookDelivery.from_model, WebhookDeliveryEdge)
+    def from_page(
+        cls, page: Page[DeliveryModel], events: Mapping[str, EventModel]
+    ) -> WebhookDeliveryConnection:
+        """The page's attempts with their events (read in one query by the caller)."""
+        edges, info = edges_and_info(
+            page, lambda m: WebhookDelivery.from_model(m, events[m.event_id]), WebhookDeliveryEdge
+        )
         return cls(edges=edges, page_info=info)
 
 
@@ -111,10 +110,10 @@ class WebhookEndpoint(Node):
         first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
     ) -> WebhookDeliveryConnection:
-        page = await webhooks.deliveries_page(
-            info.context.db, self.account_id, str(self.id), page_request(first, after)
-        )
-        return WebhookDeliveryConnection.from_page(page)
+        db = info.context.db
+        page = await webhooks.deliveries_page(db, self.account_id, str(self.id), page_request(first, after))
+        found = await events_by_ids(db, self.account_id, list({d.event_id for d in page.items}))
+        return WebhookDeliveryConnection.from_page(page, {e.id: e for e in found})
 
     @classmethod
     def from_model(cls, m: EndpointModel) -> WebhookEndpoint:
