@@ -25,6 +25,7 @@ DOMAIN_PACKAGES = (
     "card_links",
     "coupons",
     "customers",
+    "email_templates",
     "events",
     "gateways",
     "invoices",

@@ -53,6 +53,7 @@ from starlette.applications import Starlette
 from paydesk.billing.jobs import run_pass
 from paydesk.billing.runner import PassResult, Runner
 from paydesk.billing.schedule import BillingUnit, charge_date, start_of_day
+from paydesk.notify.templates import long_date
 from paydesk.transactions.service import Services
 from tests.api.test_sales import card, charged, put_on_file, sandbox_charges
 from tests.helpers import Api, Caller, Tenant, World, make_tenant, resources
@@ -270,8 +271,15 @@ def emails(app: Starlette) -> list[EmailMessage]:
     return found
 
 
+UPDATE_EMAIL_TEMPLATE = """
+mutation($i: UpdateEmailTemplateInput!) {
+  updateEmailTemplate(input: $i) { emailTemplate { isCustom } userErrors { field code message } }
+}"""
+
+
 def card_requests(app: Starlette) -> list[EmailMessage]:
-    return [m for m in emails(app) if "asks you to add a card" in str(m["Subject"])]
+    """The dunning notices sent: each carries a fresh card link."""
+    return [m for m in emails(app) if "did not go through" in str(m["Subject"])]
 
 
 def text_of(message: EmailMessage) -> str:
@@ -635,6 +643,11 @@ async def test_each_decline_emails_a_card_request_and_the_new_card_recovers_the_
     sent = card_requests(app)
     assert len(sent) == 5  # one per decline: days 0, 1, 3, 5 and 7
     assert {m["To"] for m in sent} == {"c@alpha.test"}
+    # The notice says what was declined and when the card is tried next; the last one has no next try.
+    first, last = text_of(sent[0]), text_of(sent[-1])
+    assert "Your payment of $9.99 for Club was declined" in first
+    assert f"We will try your card again on {long_date(order.due + timedelta(days=1))}." in first
+    assert "We will try your card again" not in last
 
     links = (await api.gql(LINKS, shop.caller("viewer"), id=shop.customer_id))["customer"][
         "cardTokenizationLinks"
@@ -661,6 +674,33 @@ async def test_each_decline_emails_a_card_request_and_the_new_card_recovers_the_
     assert sub["paymentMethod"]["last4"] == "4444"
     assert installments(sub)[-1]["status"] == "PAID"
     assert (sub["status"], sub["dunning"]) == ("ACTIVE", None)
+
+
+async def test_the_dunning_notice_goes_out_in_the_accounts_wording_with_its_card_link(
+    app: Starlette, api: Api, shop: Tenant
+) -> None:
+    await set_policy(api, shop, emailCardLink=True)
+    rewritten = await done(
+        api,
+        UPDATE_EMAIL_TEMPLATE,
+        shop.caller("admin"),
+        kind="DUNNING_NOTICE",
+        subject="{{ description }}: your card did not go through",
+        body="{{ amount }} declined.{% if next_try %} Next try {{ next_try|long_date }}.{% endif %}\n{{ url }}",
+    )
+    assert rewritten["emailTemplate"]["isCustom"] is True
+    order = await open_order(api, shop)
+
+    await Days(app, order).run(0)
+
+    (notice,) = card_requests(app)
+    assert str(notice["Subject"]) == "Club: your card did not go through"
+    text = text_of(notice)
+    assert text.startswith(f"$9.99 declined. Next try {long_date(order.due + timedelta(days=1))}.")
+    (link,) = (await api.gql(LINKS, shop.caller("viewer"), id=shop.customer_id))["customer"][
+        "cardTokenizationLinks"
+    ]
+    assert link["url"] in text
 
 
 # --- staff close the installment ------------------------------------------------------------------

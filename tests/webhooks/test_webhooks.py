@@ -467,3 +467,23 @@ async def test_pruning_an_event_takes_its_attempts_with_it(
     shown = [edge["node"]["event"]["type"] for edge in endpoint["deliveries"]["edges"]]
     assert shown == ["customer.created"]
     assert len(await deliveries(app)) == 1
+
+
+@pytest.mark.parametrize("settings_overrides", [{"jobs": True, "jobs_interval": 60}])
+async def test_a_serving_process_makes_the_first_retry_seconds_after_a_failure_not_on_its_next_pass(
+    api: Api, world: World, receiver: Receiver
+) -> None:
+    admin = world.a.caller("admin")
+    await make_endpoint(api, admin, receiver.url(), ["customer.created"])
+    receiver.statuses = [503, 200]
+
+    await new_customer(api, admin, "Retried")
+
+    # The jobs' next pass is a minute away: the outbox loop wakes when the retry is due (5 s, +-10 %).
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 15
+    while len(receiver.requests) < 2:
+        assert loop.time() < deadline, "the retry came within seconds"
+        await asyncio.sleep(0.05)
+    first, second = receiver.requests
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]

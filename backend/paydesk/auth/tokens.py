@@ -12,6 +12,8 @@ import hmac
 import secrets
 
 API_KEY_PREFIX = "pdk_"
+# The portal session's HttpOnly cookie (SameSite=Lax): its token, kept as SHA-256.
+SESSION_COOKIE = "paydesk_session"
 
 
 def new_session_token() -> str:

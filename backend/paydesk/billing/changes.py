@@ -388,7 +388,7 @@ async def pay_remaining_balance(
         sub.lease_owner, sub.lease_until = None, None
         account = await session.get(Account, sub.account_id)
         assert account is not None
-        finish_balance(session, sub, account, sale, now)
+        await finish_balance(session, sub, account, sale, now, services.secret)
         if claim is not None:
             await idempotency.attach(session, claim, sub.id, completed=True)
         await end_phase(session, "balance settled")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from paydesk.billing import reminders
 from paydesk.billing.runner import PassResult, Runner
@@ -51,17 +51,20 @@ async def run_pass(runner: Runner, webhooks: WebhookSender | None = None) -> Job
     await payment_requests.expire_due(runner.services, now=now)
     await events.prune(runner.services.sessions, utcnow())  # retention is wall-clock time
     await reminders.queue_reminders(runner.services.sessions, runner.services.secret, now)
-    emails = await deliver_outbox(runner.services, webhooks)
+    emails, _wake = await deliver_outbox(runner.services, webhooks)
     return JobsPass(billing, len(charges), len(refunds), len(voids), emails)
 
 
-async def deliver_outbox(services: Services, webhooks: WebhookSender | None = None) -> Delivered:
+async def deliver_outbox(
+    services: Services, webhooks: WebhookSender | None = None
+) -> tuple[Delivered, datetime | None]:
     """Send what committed changes left in the outbox (at the real time: mail servers live in it):
     the webhooks of new events (when this process sends them), then the emails (a disabled endpoint's
-    owners hear of it in the same pass)."""
+    owners hear of it in the same pass). Also when the soonest webhook retry is due, to wake for it."""
+    wake = None
     if webhooks is not None:
-        await webhooks.deliver(services.sessions, services.secret)
-    return await deliver_emails(services.sessions, services.mailer, services.secret)
+        wake = (await webhooks.deliver(services.sessions, services.secret)).next_due
+    return await deliver_emails(services.sessions, services.mailer, services.secret), wake
 
 
 async def run_forever(
@@ -79,7 +82,9 @@ async def run_forever(
     outbox = None
     if bell is not None:
         outbox = asyncio.create_task(
-            deliver_forever(lambda: deliver_outbox(runner.services, webhooks), stop, bell, interval),
+            deliver_forever(
+                lambda: _outbox_pass(runner.services, webhooks), stop, bell, interval, clock=utcnow
+            ),
             name="paydesk-outbox",
         )
     try:
@@ -88,6 +93,11 @@ async def run_forever(
         if outbox is not None:
             stop.set()
             await outbox
+
+
+async def _outbox_pass(services: Services, webhooks: WebhookSender | None) -> datetime | None:
+    _sent, wake = await deliver_outbox(services, webhooks)
+    return wake
 
 
 async def _passes(

@@ -17,10 +17,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from paydesk.billing.schedule import today_in
 from paydesk.customers import repository as customers
 from paydesk.db import SessionFactory
+from paydesk.email_templates import service as email_templates
+from paydesk.email_templates.kinds import Kind
 from paydesk.models import Account, Subscription
 from paydesk.money import Money
-from paydesk.notify.email import Email
-from paydesk.notify.templates import render
 from paydesk.outbox.emails import queue_email
 from paydesk.unit_of_work import unit_of_work
 from paydesk.validation import normalize_email
@@ -67,15 +67,14 @@ async def _remind(db: AsyncSession, secret: bytes, account: Account, sub: Subscr
     address = normalize_email(customer.email or "") if customer is not None else None
     if customer is None or address is None:
         return 0
-    subject, text, html = render(
-        REMINDER,
-        merchant_name=account.name,
-        customer_name=(customer.first_name or "").strip() or None,
-        description=sub.description,
-        amount=Money(sub.quantity * sub.unit_price, sub.currency).format(account.locale),
-        charge_day=day,
-    )
-    email = Email(to=address, subject=subject, text=text, html=html)
+    values = {
+        "merchant_name": account.name,
+        "customer_name": (customer.first_name or "").strip() or None,
+        "description": sub.description,
+        "amount": Money(sub.quantity * sub.unit_price, sub.currency).format(account.locale),
+        "charge_day": day,
+    }
+    email = await email_templates.compose(db, account.id, Kind.RENEWAL_REMINDER, values, to=address)
     queue_email(
         db, secret, email, account_id=account.id, purpose=REMINDER, customer_id=customer.id, subject_id=sub.id
     )
@@ -90,13 +89,12 @@ async def queue_plan_completed(db: AsyncSession, secret: bytes, account: Account
     address = normalize_email(customer.email or "") if customer is not None else None
     if customer is None or address is None:
         return
-    subject, text, html = render(
-        PLAN_COMPLETED,
-        merchant_name=account.name,
-        customer_name=(customer.first_name or "").strip() or None,
-        description=sub.description,
-    )
-    email = Email(to=address, subject=subject, text=text, html=html)
+    values = {
+        "merchant_name": account.name,
+        "customer_name": (customer.first_name or "").strip() or None,
+        "description": sub.description,
+    }
+    email = await email_templates.compose(db, account.id, Kind.PLAN_COMPLETED, values, to=address)
     queue_email(
         db,
         secret,

@@ -22,7 +22,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, update
 from sqlmodel import col, select
@@ -35,11 +35,16 @@ from paydesk.billing.charges import ChargeLine
 from paydesk.billing.schedule import BillingUnit, charge_date, start_of_day, today_in
 from paydesk.card_links import service as card_links
 from paydesk.clock import utcnow
+from paydesk.customers import repository as customers
+from paydesk.email_templates import service as email_templates
+from paydesk.email_templates.kinds import Kind
 from paydesk.errors import DomainError
 from paydesk.events import data
 from paydesk.events.record import cause_of, record_event
 from paydesk.logs import get_logger
 from paydesk.models import Account, PaymentMethod, Subscription, Transaction
+from paydesk.money import Money
+from paydesk.outbox.emails import queue_email
 from paydesk.payment_methods import service as payment_methods
 from paydesk.subscriptions import service as orders
 from paydesk.subscriptions.service import Status
@@ -47,11 +52,14 @@ from paydesk.transactions import repository as sales
 from paydesk.transactions.rules import Status as SaleStatus
 from paydesk.transactions.service import Services, add_event
 from paydesk.unit_of_work import bind, discard_phase, end_phase, unit_of_work
+from paydesk.validation import normalize_email
 
 log = get_logger("paydesk.billing")
 
 # A sale whose gateway gave no answer is asked again this much later (same key).
 UNKNOWN_RETRY = timedelta(minutes=10)
+# The outbox purpose of the email after a declined installment (OutgoingEmail.purpose).
+DUNNING_NOTICE = "dunning_notice"
 BILLABLE = (Status.ACTIVE, Status.PAST_DUE, Status.PAUSED)
 
 
@@ -237,7 +245,7 @@ class Runner:
     ) -> None:
         """Move the order on after its installment's answer."""
         if sale.installment_key is not None and ":balance:" in sale.installment_key:
-            finish_balance(db, sub, account, sale, now)
+            await finish_balance(db, sub, account, sale, now, self.services.secret)
             return
         if sale.status == SaleStatus.PAID:
             credit_used = -sum(line for line in await _credit_lines(db, sale))
@@ -282,7 +290,8 @@ class Runner:
         sub.dunning_since = sub.dunning_since or today
         decision = dunning.after_decline(policy, sub.dunning_attempts, sub.dunning_since, sale.decline_code)
         if policy.email_card_link:
-            await self._ask_for_card(db, sub, account)
+            next_try = decision.on if isinstance(decision, dunning.Retry) else None
+            await self._ask_for_card(db, sub, account, sale, next_try)
         if isinstance(decision, dunning.Retry):
             sub.due_at = start_of_day(decision.on, account.timezone)
             add_event(db, sale.id, "retry_scheduled", note=f"Retry on {decision.on.isoformat()}.")
@@ -309,11 +318,19 @@ class Runner:
                 return card
         return None
 
-    async def _ask_for_card(self, db: AsyncSession, sub: Subscription, account: Account) -> None:
-        """Email the customer a link to put a new card on file (it takes over their open orders)."""
+    async def _ask_for_card(
+        self, db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, next_try: date | None
+    ) -> None:
+        """Send the dunning notice: the decline, the next try, and a fresh link to put a new card on
+        file (it takes over the customer's open orders); queued in the outbox with the change."""
+        customer = await customers.get(db, account.id, sub.customer_id)
+        address = normalize_email(customer.email or "") if customer is not None else None
+        if customer is None or address is None:
+            log.info("billing.dunning_notice_skipped", subscription_id=sub.id, reason="no email address")
+            return
         try:
             async with db.begin_nested():
-                await card_links.create_link(
+                made = await card_links.create_link(
                     db,
                     Principal(account.id, Role.ADMIN),
                     self.services.secret,
@@ -321,10 +338,29 @@ class Runner:
                     customer_id=sub.customer_id,
                     expires_at=None,
                     takes_over_open_orders=True,
-                    send_email=True,
                 )
         except DomainError as error:
             log.warning("billing.card_request_failed", subscription_id=sub.id, error=str(error))
+            return
+        values = {
+            "merchant_name": account.name,
+            "customer_name": (customer.first_name or "").strip() or None,
+            "description": sub.description,
+            "amount": Money(sale.total, sale.currency).format(account.locale),
+            "next_try": next_try,
+            "url": made.url,
+            "expires_at": made.link.expires_at,
+        }
+        email = await email_templates.compose(db, account.id, Kind.DUNNING_NOTICE, values, to=address)
+        queue_email(
+            db,
+            self.services.secret,
+            email,
+            account_id=account.id,
+            purpose=DUNNING_NOTICE,
+            customer_id=customer.id,
+            subject_id=made.link.id,
+        )
 
 
 async def give_up(
@@ -353,11 +389,12 @@ async def give_up(
         orders.record(db, sub, "past_due", None)
 
 
-def finish_balance(
-    db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, now: datetime
+async def finish_balance(
+    db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, now: datetime, secret: bytes
 ) -> None:
-    """A plan's pay-off sale got its answer: PAID completes the plan; no answer is asked again later
-    (same key); a decline leaves the plan going on as it was."""
+    """A plan's pay-off sale got its answer: PAID completes the plan (and queues the plan-completed
+    note when the account sends it); no answer is asked again later (same key); a decline leaves the
+    plan going on as it was."""
     if sale.status == SaleStatus.PAID:
         sub.periods_billed += orders.installments_left(sub) or 0
         sub.credit = 0
@@ -365,6 +402,7 @@ def finish_balance(
         sub.status, sub.next_charge_date, sub.due_at = Status.COMPLETED, None, None
         add_event(db, sale.id, "plan_paid_off", amount=sale.total)
         orders.record(db, sub, "completed", cause_of(sale))
+        await reminders.queue_plan_completed(db, secret, account, sub)
     elif sale.status == SaleStatus.PENDING:
         sub.due_at = now + UNKNOWN_RETRY
     elif sub.status == Status.ACTIVE and sub.dunning_attempts == 0:

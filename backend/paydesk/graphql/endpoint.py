@@ -24,6 +24,7 @@ from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
 from paydesk.auth.ratelimit import Decision
 from paydesk.auth.signin_guard import SignInGuard, SignInThrottled
+from paydesk.auth.tokens import SESSION_COOKIE
 from paydesk.clock import utcnow
 from paydesk.graphql import cost
 from paydesk.graphql.context import Context, CookieChange, NotAuthenticated
@@ -36,7 +37,6 @@ from paydesk.requests import request_id
 from paydesk.resources import Resources
 from paydesk.unit_of_work import bind, unit_of_work
 
-SESSION_COOKIE = "paydesk_session"
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB: far above any real operation, small enough to parse safely.
 MAX_BATCH = 20

@@ -19,6 +19,8 @@ from paydesk.graphql.catalog.queries import CatalogQueries
 from paydesk.graphql.coupons.mutations import CouponMutations
 from paydesk.graphql.customers.mutations import CustomerMutations
 from paydesk.graphql.customers.queries import CustomerQueries
+from paydesk.graphql.email_templates.mutations import EmailTemplateMutations
+from paydesk.graphql.email_templates.queries import EmailTemplateQueries
 from paydesk.graphql.events.queries import EventQueries
 from paydesk.graphql.invoices.mutations import InvoiceMutations
 from paydesk.graphql.invoices.queries import InvoiceQueries
@@ -71,6 +73,7 @@ class Query(
     PaymentRequestQueries,
     EventQueries,
     WebhookQueries,
+    EmailTemplateQueries,
 ):
     pass
 
@@ -89,6 +92,7 @@ class Mutation(
     SubscriptionMutations,
     PaymentRequestMutations,
     WebhookMutations,
+    EmailTemplateMutations,
 ):
     pass
 

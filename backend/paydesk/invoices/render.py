@@ -70,6 +70,7 @@ from jinja2.runtime import Context, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from paydesk.money import Money
+from paydesk.notify.templates import long_date, sentence_end
 
 MAX_BODY_BYTES = 100 * 1024
 MAX_OUTPUT_CHARS = 1_000_000
@@ -182,6 +183,8 @@ def _environment(*, autoescape: bool = True) -> _Sandbox:
         lstrip_blocks=True,
     )
     env.filters = {name: FILTERS[name] for name in _FILTERS}
+    # paydesk's own date and sentence filters, as its built-in emails use them.
+    env.filters.update(long_date=long_date, sentence_end=sentence_end)
     # No namespace() (it carries values out of loops) nor lipsum() (text of any length).
     env.globals = {"range": _range, "dict": dict}
     env.globals.update((name, DEFAULT_NAMESPACE[name]) for name in ("cycler", "joiner"))

@@ -19,21 +19,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import jinja2
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk import ids
 from paydesk.auth.principal import Principal
 from paydesk.auth.tokens import session_token_hash
 from paydesk.crypto import decrypt_text, encrypt_text
+from paydesk.email_templates import service as email_templates
+from paydesk.email_templates.kinds import Kind
 from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.invoices import render
 from paydesk.invoices import repository as repo
 from paydesk.logs import get_logger
 from paydesk.models import Account, Customer, Invoice, InvoiceTemplate, OutgoingEmail, Transaction
 from paydesk.money import Money
-from paydesk.notify.email import Email
-from paydesk.notify.templates import sentence_end
 from paydesk.outbox.emails import queue_email
 from paydesk.pagination import Page, PageRequest
 from paydesk.subscriptions.plans import plan_payment_number
@@ -48,22 +47,6 @@ INVOICE_EMAIL = "invoice"
 INVOICE_TOKENS = "paydesk invoice tokens v1"
 PATH = "/invoice/"
 TEMPLATE_FIELD = ("invoice_template_id",)
-
-_email = jinja2.Environment(
-    # The invoice email's own templates, on the notify emails' layout and button.
-    loader=jinja2.ChoiceLoader(
-        [
-            jinja2.PackageLoader("paydesk.invoices", "templates"),
-            jinja2.PackageLoader("paydesk.notify", "templates"),
-        ]
-    ),
-    autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-_email.filters["sentence_end"] = sentence_end
 
 
 def number_for(sequence: int) -> str:
@@ -342,13 +325,11 @@ async def queue_invoice_email(
         "total": Money(invoice.total, invoice.currency).format(account.locale),
         "url": invoice_url(invoice, secret, public_url),
     }
-    subject = " ".join(_email.get_template("email.subject.txt").render(values).split())
-    text = _email.get_template("email.txt").render(values)
-    html = _email.get_template("email.html").render(values)
+    email = await email_templates.compose(session, account.id, Kind.RECEIPT, values, to=address)
     return queue_email(
         session,
         secret,
-        Email(to=address, subject=subject, text=text, html=html),
+        email,
         account_id=account.id,
         purpose=INVOICE_EMAIL,
         customer_id=customer.id,

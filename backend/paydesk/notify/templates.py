@@ -7,10 +7,12 @@ cannot send a customer a half-written message.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("paydesk.notify", "templates"),
@@ -54,7 +56,29 @@ def sentence_end(text: object) -> str:
     return words if words.endswith((".", "!", "?", "\u2026")) else f"{words}."
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
+def linkify(text: object) -> Markup:
+    """Plain ``text`` as HTML: escaped, its http(s) URLs made links (a merchant's own email body)."""
+    words = str(text)
+    parts: list[str] = []
+    last = 0
+    for found in _URL.finditer(words):
+        url = found.group(0)
+        parts.append(escape(words[last : found.start()]))
+        parts.append(
+            Markup(
+                '<a href="{0}" target="_blank" style="color:#1a56db; word-break:break-all;">{0}</a>'
+            ).format(url)
+        )
+        last = found.end()
+    parts.append(escape(words[last:]))
+    return Markup("").join(parts)
+
+
 _env.filters["long_date"] = long_date
+_env.filters["linkify"] = linkify
 _env.filters["sentence_end"] = sentence_end
 
 

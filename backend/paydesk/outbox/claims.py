@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 
 from paydesk.db import SessionFactory
@@ -71,3 +71,16 @@ async def claim_due(
                 assert row is not None
                 claimed.append(row)
     return claimed
+
+
+async def next_due(sessions: SessionFactory, model: type[Row], now: datetime) -> datetime | None:
+    """When the soonest PENDING row of ``model`` that no live claim holds is due (one indexed read);
+    None when none waits. A worker sleeps until then rather than until its next pass."""
+    table: Any = model
+    async with sessions() as db:
+        query = select(func.min(col(table.next_attempt_at))).where(
+            col(table.status) == PENDING,
+            or_(col(table.claimed_until).is_(None), col(table.claimed_until) < now),
+        )
+        found: datetime | None = (await db.exec(query)).one()
+    return found

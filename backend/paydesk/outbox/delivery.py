@@ -15,7 +15,6 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -42,6 +41,8 @@ log = get_logger("paydesk.outbox")
 # How long a worker may take to hand one batch over before another may take its rows.
 CLAIM_FOR = timedelta(minutes=2)
 BATCH = 50
+# The shortest sleep of the outbox loop, so a due row another worker holds is not polled in a spin.
+MIN_WAKE = 0.5
 # After the first try: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h; then the email is given up.
 BACKOFF = (
     timedelta(minutes=1),
@@ -144,20 +145,28 @@ async def _failed(
 
 
 async def deliver_forever(
-    deliver: Callable[[], Awaitable[Any]],
+    deliver: Callable[[], Awaitable[datetime | None]],
     stop: asyncio.Event,
     bell: asyncio.Event,
     interval: float,
+    *,
+    clock: Callable[[], datetime] = utcnow,
 ) -> None:
-    """Run ``deliver`` whenever the bell rings (a commit queued an email) and every ``interval`` seconds."""
+    """Run ``deliver`` whenever the bell rings (a commit queued an email), every ``interval`` seconds,
+    and at the time ``deliver`` says its next waiting item is due when that is sooner (a webhook's
+    first retry comes 5 seconds after a failure, not on the next pass)."""
     while not stop.is_set():
         bell.clear()
+        wake: datetime | None = None
         try:
-            await deliver()
+            wake = await deliver()
         except Exception:
             log.exception("outbox.pass_failed")
+        timeout = interval
+        if wake is not None:
+            timeout = min(interval, max((wake - clock()).total_seconds(), MIN_WAKE))
         waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(bell.wait())]
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED), timeout=interval)
+            await asyncio.wait_for(asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED), timeout=timeout)
         for waiting in waits:
             waiting.cancel()

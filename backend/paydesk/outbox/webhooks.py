@@ -39,7 +39,7 @@ from paydesk.events.feed import data_of
 from paydesk.logs import get_logger
 from paydesk.models import Account, Event, User, WebhookDelivery, WebhookEndpoint
 from paydesk.notify.messages import webhook_disabled_email
-from paydesk.outbox.claims import claim_due
+from paydesk.outbox.claims import claim_due, next_due
 from paydesk.outbox.emails import queue_email
 from paydesk.unit_of_work import unit_of_work
 from paydesk.webhooks import signing, targets
@@ -91,6 +91,8 @@ class WebhookPass:
     fanned_out: int = 0
     succeeded: int = 0
     failed: int = 0
+    # When the soonest attempt still waiting is due (a retry 5 s after a failure): the jobs wake then.
+    next_due: datetime | None = None
 
 
 def next_wait(attempt: int, jitter: Callable[[float, float], float] = random.uniform) -> timedelta:
@@ -238,7 +240,7 @@ async def deliver_webhooks(
             break
     claimed = await claim_due(sessions, WebhookDelivery, at, limit=limit, claim_for=claim_for)
     if not claimed:
-        return WebhookPass(fanned_out=made)
+        return WebhookPass(fanned_out=made, next_due=await next_due(sessions, WebhookDelivery, at))
     async with sessions() as db:
         events = {
             e.id: e
@@ -276,7 +278,12 @@ async def deliver_webhooks(
         return answer.ok
 
     results = await asyncio.gather(*(one(d) for d in claimed))
-    return WebhookPass(fanned_out=made, succeeded=sum(results), failed=len(results) - sum(results))
+    return WebhookPass(
+        fanned_out=made,
+        succeeded=sum(results),
+        failed=len(results) - sum(results),
+        next_due=await next_due(sessions, WebhookDelivery, at),
+    )
 
 
 async def _settle(

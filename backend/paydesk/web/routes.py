@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from paydesk.web import card_page, pay_page, stripe_webhook
+from paydesk.web import card_page, email_preview, pay_page, stripe_webhook
 from paydesk.web.invoice_page import invoice_routes
 from paydesk.web.pages import STATIC_DIR, STATIC_PATH
 
@@ -14,6 +14,7 @@ routes: list[BaseRoute] = [
     Route("/card/{token}", card_page.submit, methods=["POST"], name="card_page_submit"),
     Route("/pay/{token}", pay_page.show, methods=["GET"], name="pay_page"),
     Route("/pay/{token}", pay_page.submit, methods=["POST"], name="pay_page_submit"),
+    Route("/email-preview", email_preview.show, methods=["POST"], name="email_preview"),
     Route("/webhooks/stripe/{gateway_id}", stripe_webhook.receive, methods=["POST"], name="stripe_webhook"),
     *invoice_routes,
     Mount(STATIC_PATH, app=StaticFiles(directory=STATIC_DIR), name="pages_static"),

@@ -48,6 +48,7 @@ describe('SettingsPage', () => {
       ['Events', '/settings/events'],
       ['Invoice templates', '/settings/invoice-templates'],
       ['Dunning', '/settings/dunning'],
+      ['Emails', '/settings/emails'],
       ['Users', '/settings/users'],
       ['Products', '/settings/products'],
       ['Offers', '/settings/offers'],

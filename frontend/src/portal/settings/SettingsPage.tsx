@@ -11,6 +11,7 @@ import { Notice } from '../ui/States';
 import { AccountSettings } from './AccountSettings';
 import { ApiKeysSettings } from './ApiKeysSettings';
 import { DunningSettings } from './DunningSettings';
+import { EmailTemplatesSettings } from './EmailTemplatesSettings';
 import { EventsSettings } from './EventsSettings';
 import { GatewaysSettings } from './GatewaysSettings';
 import { InvoiceTemplatesSettings } from './InvoiceTemplatesSettings';
@@ -30,6 +31,7 @@ const SCREENS = [
   { path: 'events', label: 'Events', element: <EventsSettings /> },
   { path: 'invoice-templates', label: 'Invoice templates', element: <InvoiceTemplatesSettings /> },
   { path: 'dunning', label: 'Dunning', element: <DunningSettings /> },
+  { path: 'emails', label: 'Emails', element: <EmailTemplatesSettings /> },
   { path: 'users', label: 'Users', element: <UsersSettings /> },
   { path: 'products', label: 'Products', element: <ProductsSettings /> },
   { path: 'offers', label: 'Offers', element: <OffersSettings /> },
