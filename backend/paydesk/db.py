@@ -21,6 +21,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import paydesk.numbers  # noqa: F401  (numbers new customers, products, gateways and templates on flush)
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Writers wait this long for SQLite's single write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 15_000

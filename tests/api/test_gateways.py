@@ -296,6 +296,7 @@ async def test_the_schema_has_no_field_that_could_return_credentials(api: Api, w
 
     assert [f["name"] for f in data["__type"]["fields"]] == [
         "id",
+        "number",
         "name",
         "kind",
         "testMode",

@@ -14,6 +14,7 @@ from paydesk.billing import dunning
 from paydesk.billing.reminders import MAX_REMINDER_DAYS
 from paydesk.errors import ErrorCode, Problems
 from paydesk.gateways.service import create_sandbox
+from paydesk.invoices.service import ensure_default_template
 from paydesk.models import Account, User
 from paydesk.money import Money, MoneyError, is_currency
 from paydesk.validation import clean_text, is_locale, is_timezone
@@ -41,7 +42,9 @@ async def create_account(
     timezone: str = "UTC",
     locale: str = "en-US",
 ) -> NewAccount:
-    """An account with the sandbox as its default gateway, its owner, and an ADMIN API key shown only now."""
+    """An account with the sandbox as its default gateway, the built-in Standard invoice template as its
+    default (so a classic integration always has an invoice_id to send), its owner, and an ADMIN API key
+    shown only now."""
     problems = Problems()
     clean_name = clean_text(problems, name, ("name",), max_length=200, required=True, label="Name")
     code = currency.strip().upper()
@@ -59,6 +62,7 @@ async def create_account(
     session.add(account)
     await session.flush()
     await create_sandbox(session, account.id, default=True)
+    await ensure_default_template(session, account.id)
     owner = await add_user(session, account.id, owner_email, owner_password, Role.OWNER)
     key = await issue_api_key(session, server_secret, account.id, Role.ADMIN)
     return NewAccount(account, owner, key)

@@ -10,6 +10,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.models import Address, Comment, Customer
+from paydesk.numbers import MAX_NUMBER
 from paydesk.pagination import PageRequest, newer_first_after
 
 
@@ -19,13 +20,21 @@ def _like(term: str) -> str:
 
 
 def _search(term: str) -> ColumnElement[bool]:
+    """Names, email and phone containing ``term``; also the customer numbered ``term`` ("49" or "#49")."""
     pattern = _like(term)
     full_name = (
         func.coalesce(col(Customer.first_name), "")
         + literal_column("' '")
         + func.coalesce(col(Customer.last_name), "")
     )
+    as_number = term.strip().removeprefix("#")
+    by_number = (
+        [col(Customer.number) == int(as_number)]
+        if as_number.isascii() and as_number.isdigit() and int(as_number) <= MAX_NUMBER
+        else []
+    )
     return or_(
+        *by_number,
         col(Customer.first_name).ilike(pattern, escape="\\"),
         col(Customer.last_name).ilike(pattern, escape="\\"),
         full_name.ilike(pattern, escape="\\"),

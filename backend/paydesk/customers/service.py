@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk import ids
+from paydesk import ids, numbers
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.customers import repository as repo
@@ -53,9 +53,17 @@ def _clean_contact(problems: Problems, fields: Mapping[str, str | None]) -> dict
 
 
 async def create_customer(
-    session: AsyncSession, principal: Principal, fields: Mapping[str, str | None]
+    session: AsyncSession,
+    principal: Principal,
+    fields: Mapping[str, str | None],
+    *,
+    number: int | None = None,
 ) -> Customer:
-    """A new customer; at least a name or an email, so staff can find them again."""
+    """A new customer; at least a name or an email, so staff can find them again.
+
+    ``number`` keeps the number an imported contact had elsewhere (NUMBER_TAKEN when another customer
+    of the account has or had it); without it the customer gets the account's next number.
+    """
     problems = Problems()
     cleaned = _clean_contact(problems, {name: fields.get(name) for name in CONTACT_FIELDS})
     if not any(cleaned.get(name) for name in ("first_name", "last_name", "email")) and not problems.items:
@@ -63,9 +71,12 @@ async def create_customer(
             ErrorCode.REQUIRED, "Give at least a first name, a last name or an email.", ("first_name",)
         )
     problems.raise_any()
+    if number is not None:
+        await numbers.take(session, principal.account_id, "customer", number, ("number",))
     customer = Customer(
         id=ids.new_id(ids.CUSTOMER),
         account_id=principal.account_id,
+        number=number or 0,
         first_name=cleaned["first_name"],
         last_name=cleaned["last_name"],
         email=cleaned["email"],

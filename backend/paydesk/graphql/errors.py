@@ -55,6 +55,10 @@ class ErrorCode(Enum):
     GATEWAY_ERROR = strawberry.enum_value(
         "GATEWAY_ERROR", description="The payment gateway refused or failed the request."
     )
+    NUMBER_TAKEN = strawberry.enum_value(
+        "NUMBER_TAKEN",
+        description="createCustomer was given a number that another customer of the account has or had.",
+    )
 
 
 @strawberry.type(description="Something wrong with a mutation's input or with what it asked for.")

@@ -57,7 +57,11 @@ def number_for(sequence: int) -> str:
 
 
 async def ensure_default_template(session: AsyncSession, account_id: str) -> InvoiceTemplate:
-    """The account's default template, made from the built-in one on first need (not committed)."""
+    """The account's default template, made from the built-in one if it has none (not committed).
+
+    Every account gets it when it is created (and migration 0017 gave it to older accounts), so
+    this finds it; it makes it only for an account created some other way.
+    """
     found = await repo.default_template(session, account_id)
     if found is not None:
         return found

@@ -4,6 +4,7 @@ from paydesk.models.account import Account
 from paydesk.models.catalog import Offer, OfferLine, Product
 from paydesk.models.customer import Address, Comment, Customer
 from paydesk.models.email_templates import EmailTemplate
+from paydesk.models.numbers import NumberCounter
 from paydesk.models.outbox import Event, OutgoingEmail
 from paydesk.models.payment_requests import PaymentRequest
 from paydesk.models.payments import CardTokenizationLink, Gateway, PaymentMethod
@@ -44,6 +45,7 @@ __all__ = [
     "Invoice",
     "InvoiceCounter",
     "InvoiceTemplate",
+    "NumberCounter",
     "Offer",
     "OfferLine",
     "OutgoingEmail",

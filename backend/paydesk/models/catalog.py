@@ -11,10 +11,15 @@ from paydesk.models.base import created_at_field, id_field, timestamp_field
 
 
 class Product(SQLModel, table=True):
-    __table_args__ = (Index("ix_product_account_name", "account_id", "name"),)
+    __table_args__ = (
+        Index("ix_product_account_name", "account_id", "name"),
+        Index("ux_product_number", "account_id", "number", unique=True),
+    )
 
     id: str = id_field()
     account_id: str = Field(foreign_key="account.id", max_length=40)
+    # The account's own small number for it (paydesk.numbers): set when it is first saved.
+    number: int = 0
     name: str = Field(max_length=200)
     # Price in the currency's minor unit.
     price: int = Field(sa_column=Column(BigInteger, nullable=False))

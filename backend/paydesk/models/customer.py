@@ -12,10 +12,15 @@ from paydesk.models.base import created_at_field, id_field
 
 class Customer(SQLModel, table=True):
     # Lists are newest first, keyset-paginated on (created_at, id) within an account.
-    __table_args__ = (Index("ix_customer_account_created", "account_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_customer_account_created", "account_id", "created_at", "id"),
+        Index("ux_customer_number", "account_id", "number", unique=True),
+    )
 
     id: str = id_field()
     account_id: str = Field(foreign_key="account.id", max_length=40)
+    # The account's own small number for it (paydesk.numbers): set when it is first saved.
+    number: int = 0
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
     email: str | None = Field(default=None, max_length=254)

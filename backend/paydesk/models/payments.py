@@ -20,10 +20,13 @@ class Gateway(SQLModel, table=True):
             sqlite_where=text("is_default"),
             postgresql_where=text("is_default"),
         ),
+        Index("ux_gateway_number", "account_id", "number", unique=True),
     )
 
     id: str = id_field()
     account_id: str = Field(foreign_key="account.id", index=True, max_length=40)
+    # The account's own small number for it (paydesk.numbers): set when it is first saved.
+    number: int = 0
     kind: str = Field(max_length=20)
     name: str = Field(max_length=100)
     # Fernet token of the JSON credentials (crypto.encrypt_json); never returned by the API.

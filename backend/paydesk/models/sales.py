@@ -193,9 +193,12 @@ class CouponRedemption(SQLModel, table=True):
 
 class InvoiceTemplate(SQLModel, table=True):
     __tablename__ = "invoice_template"
+    __table_args__ = (Index("ux_invoice_template_number", "account_id", "number", unique=True),)
 
     id: str = id_field()
     account_id: str = Field(foreign_key="account.id", index=True, max_length=40)
+    # The account's own small number for it (paydesk.numbers): set when it is first saved.
+    number: int = 0
     name: str = Field(max_length=100)
     # Jinja2 source, rendered in a sandboxed environment.
     body: str

@@ -54,6 +54,9 @@ class ProductDeliveryEmail:
 @strawberry.type(description="Something the account sells, at a price.")
 class Product(Node):
     id: strawberry.ID = strawberry.field(description="Opaque id, prefix prod_.")
+    number: int = strawberry.field(
+        description="The account's own number for it (1, 2, ...; never reused), as classic integrations send."
+    )
     name: str = strawberry.field(description="What staff and payers see.")
     price: Money = strawberry.field(description="The price of one unit.")
     sku: str | None = strawberry.field(
@@ -72,6 +75,7 @@ class Product(Node):
     def from_model(cls, m: ProductModel) -> Product:
         return cls(
             id=strawberry.ID(m.id),
+            number=m.number,
             name=m.name,
             price=Money.of(DomainMoney(m.price, m.currency)),
             sku=m.sku,

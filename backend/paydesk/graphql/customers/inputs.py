@@ -15,6 +15,13 @@ class CreateCustomerInput:
     phone: str | None = strawberry.field(
         default=None, description="Phone number: digits, spaces, +, -, ( and )."
     )
+    number: int | None = strawberry.field(
+        default=None,
+        description=(
+            "Keep the number an imported contact had elsewhere; taken numbers are NUMBER_TAKEN. Left out: "
+            "the account's next number."
+        ),
+    )
 
     def fields(self) -> dict[str, str | None]:
         return {

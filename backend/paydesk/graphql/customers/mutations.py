@@ -23,7 +23,9 @@ from paydesk.graphql.permissions import mutation
 class CustomerMutations:
     @mutation(role=Role.REP, description="Add a customer.")
     async def create_customer(self, info: Info, input: CreateCustomerInput) -> CustomerPayload:
-        customer = await customers.create_customer(info.context.db, info.context.caller, input.fields())
+        customer = await customers.create_customer(
+            info.context.db, info.context.caller, input.fields(), number=input.number
+        )
         return CustomerPayload(customer=Customer.from_model(customer))
 
     @mutation(role=Role.REP, description="Change a customer's contact details.")

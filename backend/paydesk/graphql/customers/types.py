@@ -108,6 +108,12 @@ class CommentConnection:
 @strawberry.type(description="A person or business the merchant takes payments from.")
 class Customer(Node):
     id: strawberry.ID = strawberry.field(description="Opaque id, prefix cus_.")
+    number: int = strawberry.field(
+        description=(
+            "The account's own number for the customer (1, 2, ...; never reused; an imported contact may "
+            "keep its old one), as classic integrations send contact_id. customers(search:) finds it."
+        )
+    )
     created_at: datetime = strawberry.field(description="When the customer was added.")
     first_name: str | None = strawberry.field(description="Given name.")
     last_name: str | None = strawberry.field(description="Family name.")
@@ -265,6 +271,7 @@ class Customer(Node):
     def from_model(cls, m: CustomerModel) -> Customer:
         return cls(
             id=strawberry.ID(m.id),
+            number=m.number,
             created_at=m.created_at,
             first_name=m.first_name,
             last_name=m.last_name,

@@ -84,6 +84,9 @@ def invoice_loaders(info: Info) -> InvoiceLoaders:
 )
 class InvoiceTemplate(Node):
     id: strawberry.ID = strawberry.field(description="Opaque id, prefix itpl_.")
+    number: int = strawberry.field(
+        description="The account's own number for it (1, 2, ...; never reused), as classic integrations send."
+    )
     name: str = strawberry.field(description="What staff pick it by.")
     is_default: bool = strawberry.field(description="Used for invoices issued without naming a template.")
     body: str = strawberry.field(description="The Jinja2 source: an HTML fragment.")
@@ -92,7 +95,12 @@ class InvoiceTemplate(Node):
     @classmethod
     def from_model(cls, m: TemplateModel) -> InvoiceTemplate:
         return cls(
-            id=strawberry.ID(m.id), name=m.name, is_default=m.is_default, body=m.body, created_at=m.created_at
+            id=strawberry.ID(m.id),
+            number=m.number,
+            name=m.name,
+            is_default=m.is_default,
+            body=m.body,
+            created_at=m.created_at,
         )
 
 

@@ -66,6 +66,9 @@ class LinkStatus(Enum):
 @strawberry.type(description="A payment gateway of the account. Its credentials are never returned.")
 class Gateway(Node):
     id: strawberry.ID = strawberry.field(description="Opaque id, prefix gw_.")
+    number: int = strawberry.field(
+        description="The account's own number for it (1, 2, ...; never reused), as classic integrations send."
+    )
     name: str = strawberry.field(description="A name staff recognise, e.g. Stripe (EU).")
     kind: str = strawberry.field(description="Adapter kind, e.g. sandbox, stripe.")
     test_mode: bool = strawberry.field(
@@ -99,6 +102,7 @@ class Gateway(Node):
     def from_model(cls, m: GatewayModel) -> Gateway:
         return cls(
             id=strawberry.ID(m.id),
+            number=m.number,
             name=m.name,
             kind=m.kind,
             test_mode=m.test_mode,

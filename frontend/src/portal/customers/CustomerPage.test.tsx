@@ -26,7 +26,7 @@ const firstComment = { id: 'cmt_1', body: 'Prefers email.', createdAt: '2026-11-
 function customerData(comments = [firstComment]): Record<string, unknown> {
   const customer = { id: ID, __typename: 'Customer' };
   return {
-    CustomerHeader: { customer: { ...customer, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.test', phone: '555-0100', createdAt: '2026-03-04T10:00:00Z' } },
+    CustomerHeader: { customer: { ...customer, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.test', phone: '555-0100', createdAt: '2026-03-04T10:00:00Z', number: 49 } },
     CustomerProfile: { customer: { ...customer, createdAt: '2026-03-04T10:00:00Z', email: 'ada@example.test', phone: '555-0100', referredBy: null } },
     CustomerAddresses: { customer: { ...customer, addresses: [{ id: 'addr_1', line1: '12 Analytical St', line2: null, city: 'London', state: null, postalCode: 'N1 9GU', country: 'GB' }] } },
     CustomerPaymentMethods: { customer: { ...customer, paymentMethods: [visa, amex] } },
@@ -93,6 +93,7 @@ describe('CustomerPage', () => {
   it('shows a VIEWER the whole record and no action buttons', async () => {
     renderCustomer({ role: 'VIEWER' });
     await loaded();
+    expect(screen.getByText('Customer #49')).toBeTruthy();
 
     for (const name of HEADER_BUTTONS) expect(screen.queryByRole('button', { name })).toBeNull();
     for (const name of MY_SECTIONS) {

@@ -33,6 +33,7 @@ const CustomerHeader = graphql(`
   query CustomerHeader($id: ID!) {
     customer(id: $id) {
       id
+      number
       firstName
       lastName
       email
@@ -60,6 +61,7 @@ export function CustomerPage() {
         <div className="cust-identity">
           <h1>{customerName(customer)}</h1>
           <p className="muted cust-meta">
+            <span>Customer #{customer.number}</span>
             <span>Customer since {formatDate(customer.createdAt)}</span>
             {customer.email ? <span className="cust-break">{customer.email}</span> : null}
             {customer.phone ? <span>{customer.phone}</span> : null}

@@ -9,6 +9,7 @@ import { CustomersPage } from './CustomersPage';
 
 const ada = {
   id: 'cus_ada',
+  number: 49,
   firstName: 'Ada',
   lastName: 'Lovelace',
   email: 'ada@example.test',
@@ -17,7 +18,7 @@ const ada = {
   defaultPaymentMethod: { id: 'pm_1', brand: 'visa', last4: '4242' },
   lastPayment: { id: 'txn_1', transactionDate: '2026-11-20T15:00:00Z', total: { formatted: '$1,234.50' } },
 };
-const grace = { id: 'cus_grace', firstName: null, lastName: null, email: 'grace@example.test', phone: null, createdAt: '2026-02-01T10:00:00Z', defaultPaymentMethod: null, lastPayment: null };
+const grace = { id: 'cus_grace', number: 50, firstName: null, lastName: null, email: 'grace@example.test', phone: null, createdAt: '2026-02-01T10:00:00Z', defaultPaymentMethod: null, lastPayment: null };
 const linus = { ...grace, id: 'cus_linus', email: null, firstName: 'Linus', lastName: 'T' };
 
 function page(nodes: object[], { hasNextPage = false, endCursor = null as string | null, totalCount = nodes.length } = {}) {
@@ -43,8 +44,8 @@ describe('CustomersPage', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     // The name cell repeats the email for phone width, where the email column is hidden.
     expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
-      ['Ada Lovelaceada@example.test', 'ada@example.test', '+44 20 7946 0000', 'Mar 4, 2026', 'Visa •••• 4242', '$1,234.50 Nov 20, 2026'],
-      ['grace@example.testgrace@example.test', 'grace@example.test', '—', 'Feb 1, 2026', 'None', 'None'],
+      ['49', 'Ada Lovelaceada@example.test', 'ada@example.test', '+44 20 7946 0000', 'Mar 4, 2026', 'Visa •••• 4242', '$1,234.50 Nov 20, 2026'],
+      ['50', 'grace@example.testgrace@example.test', 'grace@example.test', '—', 'Feb 1, 2026', 'None', 'None'],
     ]);
     expect(within(rows[0]!).getByRole('link', { name: 'Ada Lovelace' }).getAttribute('href')).toBe('/customers/cus_ada');
     expect(screen.getByText('3 customers')).toBeTruthy();

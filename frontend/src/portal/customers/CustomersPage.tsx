@@ -32,6 +32,7 @@ const CustomersList = graphql(`
       edges {
         node {
           id
+          number
           firstName
           lastName
           email
@@ -111,7 +112,7 @@ export function CustomersPage() {
       </div>
 
       <div className="toolbar" role="search">
-        <TextField label="Search customers" type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder="Name, email or phone" autoComplete="off" />
+        <TextField label="Search customers" type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder="Name, email, phone or #number" autoComplete="off" />
       </div>
 
       {error ? <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} /> : null}
@@ -123,6 +124,7 @@ export function CustomersPage() {
             <caption className="cust-sr-only">Customers</caption>
             <thead>
               <tr>
+                <th scope="col" className="hide-narrow">#</th>
                 <th scope="col">Name</th>
                 <th scope="col" className="hide-narrow">Email</th>
                 <th scope="col" className="hide-narrow">Phone</th>
@@ -134,6 +136,7 @@ export function CustomersPage() {
             <tbody>
               {rows.map(({ node }) => (
                 <tr key={node.id} className="row-link" onClick={() => void navigate(`/customers/${node.id}`)}>
+                  <td className="hide-narrow muted">{node.number}</td>
                   <td>
                     <Link to={`/customers/${node.id}`} onClick={(event) => event.stopPropagation()}>
                       {customerName(node)}

@@ -24,6 +24,7 @@ import { useDraft, useProblems } from './useDraft';
 graphql(`
   fragment SettingsGatewayFields on Gateway {
     id
+    number
     name
     kind
     testMode
@@ -93,7 +94,7 @@ export function GatewaysSettings() {
   );
 }
 
-const COLUMNS = ['Name', 'Kind', 'Mode', { label: 'Currencies', className: 'num' }, { label: 'Created', className: 'hide-narrow' }];
+const COLUMNS = [{ label: '#', className: 'num' }, 'Name', 'Kind', 'Mode', { label: 'Currencies', className: 'num' }, { label: 'Created', className: 'hide-narrow' }];
 
 function GatewaysTable({ gateways, onChanged }: { gateways: readonly Gateway[]; onChanged: () => void }) {
   const { locale } = useViewer();
@@ -111,6 +112,7 @@ function GatewaysTable({ gateways, onChanged }: { gateways: readonly Gateway[]; 
       <SettingsTable columns={COLUMNS}>
         {gateways.map((gateway) => (
           <tr key={gateway.id}>
+            <td className="num muted">{gateway.number}</td>
             <td>
               {gateway.name} <DefaultBadge isDefault={gateway.isDefault} />
             </td>

@@ -23,6 +23,7 @@ import { useDraft, useProblems } from './useDraft';
 graphql(`
   fragment SettingsInvoiceTemplateFields on InvoiceTemplate {
     id
+    number
     name
     isDefault
     body
@@ -61,12 +62,13 @@ export function InvoiceTemplatesSettings() {
   const templates = result.data?.invoiceTemplates ?? [];
   return (
     <SettingsSection id="settings-templates-title" title="Invoice templates" action={{ label: 'New template', onClick: () => setCreating(true) }}>
-      <p className="muted">Invoices use the default template unless a sale names another. The built-in Standard template appears with the first invoice.</p>
+      <p className="muted">Invoices use the default template unless a sale names another. Every account starts with the built-in Standard template; classic integrations send a template by its number (invoice_id).</p>
       <QueryStates result={result} count={templates.length} empty="No invoice templates yet. Invoices use the built-in Standard template." />
       {templates.length ? (
-        <SettingsTable columns={['Name', 'Created']}>
+        <SettingsTable columns={[{ label: '#', className: 'num' }, 'Name', 'Created']}>
           {templates.map((template) => (
             <tr key={template.id}>
+              <td className="num muted">{template.number}</td>
               <td>
                 {template.name} <DefaultBadge isDefault={template.isDefault} />
               </td>

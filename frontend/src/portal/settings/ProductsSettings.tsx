@@ -23,6 +23,7 @@ import { useDraft, useProblems } from './useDraft';
 graphql(`
   fragment SettingsProductFields on Product {
     id
+    number
     name
     price {
       amount
@@ -90,7 +91,7 @@ const SettingsArchiveProduct = graphql(`
 
 type Product = SettingsProductsQuery['products'][number];
 
-const COLUMNS = ['Name', { label: 'Price', className: 'num' }, 'SKU', 'Status'];
+const COLUMNS = [{ label: '#', className: 'num' }, 'Name', { label: 'Price', className: 'num' }, 'SKU', 'Status'];
 
 export function ProductsSettings() {
   const [includeArchived, setIncludeArchived] = useState(false);
@@ -107,6 +108,7 @@ export function ProductsSettings() {
         <SettingsTable columns={COLUMNS}>
           {products.map((product) => (
             <tr key={product.id}>
+              <td className="num muted">{product.number}</td>
               <td>
                 {product.name}
                 {product.description ? <div className="muted hide-narrow">{product.description}</div> : null}
