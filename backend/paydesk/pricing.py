@@ -23,6 +23,8 @@ only as a percentage, and no float is ever involved. The rules:
   a PAYMENT_PLAN line's unitPrice is one installment (quantity x unitPrice),
   and a firstPayment replaces the whole first installment, whatever the
   quantity. Discounts apply to what is charged now.
+- Trials. A SUBSCRIPTION or PAYMENT_PLAN line sold with a free trial charges
+  nothing now: its first period or installment comes when the trial ends.
 """
 
 from __future__ import annotations
@@ -105,6 +107,8 @@ class PricedLine:
     unit_price: int
     kind: str = "SINGLE"
     first_payment: int | None = None
+    # A recurring line in a free trial: nothing is due for it now.
+    trial: bool = False
 
     def __post_init__(self) -> None:
         _minor(self.quantity, "quantity")
@@ -118,7 +122,10 @@ class PricedLine:
 
     @property
     def due_now(self) -> int:
-        """What this line charges now: the sale, the first period, or the first installment."""
+        """What this line charges now: the sale, the first period, or the first installment (nothing
+        for a recurring line in a trial)."""
+        if self.trial and self.kind != "SINGLE":
+            return 0
         if self.kind == "PAYMENT_PLAN" and self.first_payment is not None:
             return self.first_payment
         return self.quantity * self.unit_price

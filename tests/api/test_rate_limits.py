@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 
+from paydesk.auth import ratelimit
 from tests.helpers import Api, Caller, World
 
 COUNT = "{ customers { totalCount } }"
@@ -104,6 +107,13 @@ class TestDatabaseStorage:
     @pytest.fixture
     def settings_overrides(self) -> dict[str, Any]:
         return {"rate_limit_storage": "database"}
+
+    @pytest.fixture(autouse=True)
+    def one_window(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The counters' windows are whole minutes: a test that crossed a minute would start a new one
+        halfway. The limiter's clock stands still for the test instead (nothing here measures time)."""
+        frozen = float(int(time.time()) // 60 * 60 + 1)
+        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: frozen))
 
     async def test_operation_181_is_refused_and_batches_count(self, api: Api, world: World) -> None:
         key = world.a.caller("apikey")

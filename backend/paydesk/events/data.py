@@ -82,6 +82,7 @@ def transaction(sale: Transaction, lines: Sequence[TransactionLine] = ()) -> Jso
 def customer(c: Customer) -> JsonObject:
     return {
         "id": c.id,
+        "number": c.number,
         "createdAt": when(c.created_at),
         "firstName": c.first_name,
         "lastName": c.last_name,

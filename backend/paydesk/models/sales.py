@@ -52,6 +52,8 @@ class Transaction(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=255)
     offer_id: str | None = Field(default=None, foreign_key="offer.id", max_length=40)
     coupon_id: str | None = Field(default=None, foreign_key="coupon.id", max_length=40)
+    # Days of free trial its recurring lines were sold with (charged nothing now); null: none.
+    trial_days: int | None = None
     invoice_template_id: str | None = Field(default=None, foreign_key="invoice_template.id", max_length=40)
     replaces_transaction_id: str | None = Field(default=None, foreign_key="sale.id", max_length=40)
     created_by_user_id: str | None = Field(default=None, foreign_key="user.id", max_length=40)

@@ -42,6 +42,8 @@ class Subscription(SQLModel, table=True):
     origin_transaction_id: str | None = Field(default=None, foreign_key="sale.id", max_length=40)
     paused_at: datetime | None = timestamp_field()
     resume_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    # Opened with a free trial: the day of its first charge; null: none.
+    trial_ends_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     # When the runner should next act: the next charge day's first instant in the account's time zone,
     # or a dunning retry's; null when nothing is scheduled (paused, past due, cancelled, completed).
     due_at: datetime | None = timestamp_field()

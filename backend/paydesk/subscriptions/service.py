@@ -16,7 +16,7 @@ Charging (installments, proration, paying a plan off) is in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
@@ -71,6 +71,7 @@ def event_data(sub: Subscription) -> dict[str, Any]:
         "credit": data.money(sub.credit, sub.currency),
         "pausedAt": data.when(sub.paused_at),
         "resumeOn": sub.resume_on and sub.resume_on.isoformat(),
+        "trialEndsOn": sub.trial_ends_on and sub.trial_ends_on.isoformat(),
         "createdAt": data.when(sub.created_at),
         "customerId": sub.customer_id,
         "productId": sub.product_id,
@@ -175,8 +176,11 @@ async def open_orders(
     payment_method_id: str | None,
     today: date,
     timezone: str,
+    trial_days: int = 0,
 ) -> list[Subscription]:
-    """One open order per recurring line of ``sale``, whose first installment it paid."""
+    """One open order per recurring line of ``sale``, whose first installment it paid; with
+    ``trial_days`` the sale paid none, and the first comes when the trial ends."""
+    trial_end = today + timedelta(days=trial_days) if trial_days else None
     opened = []
     for line in lines:
         if line.kind is LineKind.SINGLE or line.unit is None:
@@ -193,8 +197,9 @@ async def open_orders(
             unit_price=line.unit_price,
             currency=sale.currency,
             unit=line.unit.value,
-            anchor_date=today,
-            periods_billed=1,
+            anchor_date=trial_end or today,
+            periods_billed=0 if trial_end else 1,
+            trial_ends_on=trial_end,
             payment_count=line.payment_count if plan else None,
             status=Status.ACTIVE,
             payment_method_id=payment_method_id,

@@ -36,6 +36,8 @@ class OrderInput:
     coupon_code: str | None = None
     # A one-off discount as sent: (amount, currency).
     discount: tuple[object, str] | None = None
+    # Days of free trial before the recurring lines' first charge (0: none).
+    trial_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,39 @@ class Order:
     offer_id: str | None
     coupon: Coupon | None
     coupon_amount: int
+    # Days before the recurring lines' first charge; their orders open with it (0: charged now).
+    trial_days: int = 0
 
     @property
     def recurring(self) -> list[Line]:
         return [line for line in self.lines if line.kind is not LineKind.SINGLE]
+
+
+MAX_TRIAL_DAYS = 730
+
+
+def _check_trial(problems: Problems, request: OrderInput, lines: Sequence[Line]) -> None:
+    """A trial is 0 to 730 days, for an order with a recurring line, none of them with a first payment."""
+    days = request.trial_days
+    if days == 0:
+        return
+    if not 0 < days <= MAX_TRIAL_DAYS:
+        problems.add(ErrorCode.INVALID, f"A trial is 0 to {MAX_TRIAL_DAYS} days.", ("trial_days",))
+        return
+    if all(line.kind is LineKind.SINGLE for line in lines):
+        problems.add(
+            ErrorCode.INVALID,
+            "A trial delays subscriptions and payment plans; this sale has neither.",
+            ("trial_days",),
+        )
+    for index, line in enumerate(lines):
+        if line.first_payment is not None:
+            where = ("offer_id",) if request.offer_id else ("lines", index, "first_payment")
+            problems.add(
+                ErrorCode.INVALID,
+                "A plan with a trial starts with its regular installment: no first payment.",
+                where,
+            )
 
 
 def _from_offer_line(line: OfferLine) -> Line:
@@ -95,6 +126,7 @@ async def build_order(
         problems.raise_any()  # lines are read in the order's currency, so it must be settled first
         lines = check_lines(problems, request.lines, currency, found)
     discount = _one_off(problems, request.discount, currency)
+    _check_trial(problems, request, lines)
     problems.raise_any()
     coupon = None
     if request.coupon_code and request.coupon_code.strip():
@@ -107,7 +139,14 @@ async def build_order(
             now=utcnow(),
         )
     priced = [
-        PricedLine(line.quantity, line.unit_price, line.kind.value, line.first_payment) for line in lines
+        PricedLine(
+            line.quantity,
+            line.unit_price,
+            line.kind.value,
+            line.first_payment,
+            trial=request.trial_days > 0 and line.kind is not LineKind.SINGLE,
+        )
+        for line in lines
     ]
     subtotal = sum(p.due_now for p in priced)
     if discount > subtotal:
@@ -117,7 +156,7 @@ async def build_order(
         min(coupons.discount_of(coupon, subtotal), subtotal - discount) if coupon is not None else 0
     )
     totals = price(priced, discount=discount + coupon_amount)
-    return Order(currency, lines, totals, offer_id, coupon, coupon_amount)
+    return Order(currency, lines, totals, offer_id, coupon, coupon_amount, trial_days=request.trial_days)
 
 
 def _products_currency(

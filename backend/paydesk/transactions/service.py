@@ -362,7 +362,8 @@ async def send_charge(
 ) -> tuple[Outcome, str | None]:
     """Ask the gateway to charge a PENDING sale's total under its key; a sale of 0 is paid without a call."""
     if sale.total <= 0:
-        return Outcome(ResultCode.GOOD, "Nothing to charge after the discount."), None
+        why = "the trial comes first" if sale.trial_days else "after the discount"
+        return Outcome(ResultCode.GOOD, f"Nothing to charge now: {why}."), None
     assert sale.gateway_key is not None, "a charged sale has its gateway key"
     result = await services.gateways.adapter(gateway).charge(
         ChargeRequest(
@@ -393,6 +394,7 @@ def _new_sale(
         transaction_date=when,
         offer_id=order.offer_id,
         coupon_id=order.coupon.id if order.coupon else None,
+        trial_days=order.trial_days or None,
         created_by_user_id=principal.user_id,
         created_by_api_key_id=principal.api_key_id,
     )
@@ -541,6 +543,7 @@ async def after_paid(
             payment_method_id=sale.payment_method_id,
             today=today,
             timezone=account.timezone,
+            trial_days=sale.trial_days or 0,
         )
     commission = await referrals.record(session, sale, refunded=0)
     if commission is not None:

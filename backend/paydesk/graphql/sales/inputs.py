@@ -21,6 +21,7 @@ def order_of(
     currency: str | None,
     coupon_code: str | None,
     discount: MoneyInput | None,
+    trial_days: int | None = None,
 ) -> OrderInput:
     return OrderInput(
         customer_id=customer_id,
@@ -29,6 +30,7 @@ def order_of(
         currency=currency,
         coupon_code=coupon_code,
         discount=(discount.amount, discount.currency) if discount is not None else None,
+        trial_days=trial_days or 0,
     )
 
 
@@ -102,6 +104,14 @@ class ChargeNowInput:
         default=None,
         description="Repeat the call with the same key to get the first result and never a second charge.",
     )
+    trial_days: int | None = strawberry.field(
+        default=None,
+        description=(
+            "A free trial of 0 to 730 days: the SUBSCRIPTION and PAYMENT_PLAN lines charge nothing now and "
+            "their orders' first charge comes that many days later (Subscription.trialEndsOn); SINGLE lines "
+            "are charged now. A card typed in is kept on file for the later charges."
+        ),
+    )
 
 
 @strawberry.input(description="A sale to price as chargeNow would, without charging or writing anything.")
@@ -122,10 +132,19 @@ class SalePreviewInput:
     discount: MoneyInput | None = strawberry.field(
         default=None, description="A one-off discount on the sale."
     )
+    trial_days: int | None = strawberry.field(
+        default=None, description="A free trial, as chargeNow takes it: its recurring lines cost nothing now."
+    )
 
     def order(self) -> OrderInput:
         return order_of(
-            self.customer_id, self.offer_id, self.lines, self.currency, self.coupon_code, self.discount
+            self.customer_id,
+            self.offer_id,
+            self.lines,
+            self.currency,
+            self.coupon_code,
+            self.discount,
+            self.trial_days,
         )
 
 

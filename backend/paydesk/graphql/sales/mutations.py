@@ -61,6 +61,7 @@ class SalesMutations:
                 input.currency,
                 input.coupon_code,
                 input.discount,
+                input.trial_days,
             ),
             payment_method_id=input.payment_method_id,
             card=input.card.fields() if input.card else None,

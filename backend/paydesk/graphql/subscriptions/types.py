@@ -123,6 +123,9 @@ class Subscription(Node):
         )
     )
     status: SubscriptionStatus = strawberry.field(description="Where the order stands.")
+    trial_ends_on: date | None = strawberry.field(
+        description="Opened with a free trial: the day of its first charge (chargeNow.trialDays); null: none."
+    )
     cancel_at: date | None = strawberry.field(
         description="Set when cancelled at period end: the day it stops (status stays ACTIVE until then)."
     )
@@ -211,6 +214,7 @@ class Subscription(Node):
             payments_remaining=orders.payments_to_come(m),
             next_charge_date=orders.next_charge_day(m),
             status=SubscriptionStatus[m.status],
+            trial_ends_on=m.trial_ends_on,
             cancel_at=m.cancel_at,
             credit=Money.of(DomainMoney(m.credit, m.currency)),
             paused_at=m.paused_at,

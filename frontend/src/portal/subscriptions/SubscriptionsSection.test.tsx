@@ -23,6 +23,7 @@ function subscription(overrides: Partial<SubscriptionDetailsFragment> = {}): Sub
     cancelAt: null,
     pausedAt: null,
     resumeOn: null,
+    trialEndsOn: null,
     createdAt: '2026-03-03T10:00:00Z',
     unitPrice: money('9.99'),
     credit: money('0.00'),
@@ -63,6 +64,16 @@ describe('SubscriptionsSection', () => {
     expect(within(canoe).getByText('5')).toBeTruthy();
     expect(within(canoe).getByText(/Payment failed: 2 attempts since Mar 1, 2026; no retry is scheduled\./)).toBeTruthy();
     expect(within(canoe).getByRole('button', { name: 'Pay remaining balance' })).toBeTruthy();
+  });
+
+  it('shows a free trial until the day of its first charge, and one that ended', async () => {
+    const running = subscription({ trialEndsOn: addDays(today(), 20) });
+    const ended = subscription({ id: 'sub_2', description: 'Old club', trialEndsOn: addDays(today(), -40) });
+    renderPortal(<SubscriptionsSection customerId="cus_1" />, { respond: () => list(running, ended) });
+    const first = await screen.findByRole('article', { name: 'Gear club membership' });
+    expect(within(first).getByText('Free trial')).toBeTruthy();
+    expect(within(first).getByText(/^Until /)).toBeTruthy();
+    expect(within(item('Old club')).getByText(/^Ended /)).toBeTruthy();
   });
 
   it('retries a declined installment now with a key, and says a second decline as a warning', async () => {

@@ -12,7 +12,7 @@ import { graphql } from '../gql';
 import type { SubscriptionDetailsFragment } from '../gql/graphql';
 import { cardLabel } from '../transactions/labels';
 import { isPositive } from '../transactions/TransactionTable';
-import { formatDate, formatDateTime } from '../ui/format';
+import { formatDate, formatDateTime, today } from '../ui/format';
 import { formatMoney, fromMinorUnits, toMinorUnits } from '../ui/money';
 import { Empty, Loading, Notice, QueryError } from '../ui/States';
 import { StatusBadge } from '../ui/StatusBadge';
@@ -108,6 +108,12 @@ function SubscriptionItem({ subscription: s }: { subscription: SubscriptionDetai
               </dd>
             </>
           ) : null}
+          {s.trialEndsOn ? (
+            <>
+              <dt>Free trial</dt>
+              <dd>{trialText(s.trialEndsOn, locale)}</dd>
+            </>
+          ) : null}
           {s.cancelAt ? (
             <>
               <dt>Cancels on</dt>
@@ -157,6 +163,11 @@ function amountPerUnit(s: SubscriptionDetailsFragment, locale: string): string {
 }
 
 /** The next charge as the runner will make it: the day it resumes onto while paused, none once ended. */
+/** "Until 14 Mar 2026" while the trial runs (its first charge is that day), "Ended ..." after. */
+function trialText(trialEndsOn: string, locale: string): string {
+  return `${trialEndsOn > today() ? 'Until' : 'Ended'} ${formatDate(trialEndsOn, locale)}`;
+}
+
 function nextChargeText(s: { status: string; nextChargeDate?: string | null }, locale: string): string {
   if (s.status === 'PAUSED') return s.nextChargeDate ? `${formatDate(s.nextChargeDate, locale)} (when it resumes)` : 'None while paused';
   if (!s.nextChargeDate) return isOpen(s.status) ? '—' : 'None';

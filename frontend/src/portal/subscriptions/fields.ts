@@ -15,6 +15,7 @@ export const SubscriptionDetails = graphql(`
     cancelAt
     pausedAt
     resumeOn
+    trialEndsOn
     createdAt
     unitPrice {
       ...PaymentsMoney
