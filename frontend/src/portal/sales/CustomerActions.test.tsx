@@ -133,6 +133,7 @@ describe('CustomerActions', () => {
       discount: null,
       paymentMethodId: 'pm_default',
       card: null,
+      trialDays: null,
       idempotencyKey: expect.any(String),
       lines: [
         { productId: 'prod_lantern', description: 'Camp lantern', quantity: 2, unitPrice: '24.50', kind: 'SINGLE', unit: null, paymentCount: null, firstPayment: null },
@@ -146,6 +147,34 @@ describe('CustomerActions', () => {
     // PAID: the dialog closes and the page says so.
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(screen.getByRole('status').textContent).toContain('Charged $49.00');
+  });
+
+  it('offers a free trial only with a recurring line, checks it, and sends it to the preview and chargeNow', async () => {
+    const { calls } = renderPortal(<CustomerActions customerId="cus_1" />, { respond: respondWith(() => transaction('PAID')), role: 'REP' });
+    const dialog = await openSale();
+    await lanternSale(dialog);
+    expect(within(dialog).queryByLabelText('Free trial (days, optional)')).toBeNull();
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add line' }));
+    await userEvent.type(line(dialog, 2).getByLabelText('Description'), 'Club');
+    await userEvent.type(line(dialog, 2).getByLabelText('Unit price (USD)'), '9.99');
+    await userEvent.selectOptions(line(dialog, 2).getByLabelText('Line type'), 'SUBSCRIPTION');
+    const trial = within(dialog).getByLabelText('Free trial (days, optional)');
+    await userEvent.type(trial, '731');
+    await waitFor(() => expect(chargeButton(dialog).hasAttribute('disabled')).toBe(false));
+    await userEvent.click(chargeButton(dialog));
+    expect(await within(dialog).findByText('Enter whole days from 0 to 730, or leave it empty.')).toBeTruthy();
+    expect(charges(calls)).toHaveLength(0);
+
+    await userEvent.clear(trial);
+    await userEvent.type(trial, '14');
+    await waitFor(() =>
+      expect(calls.filter((c) => c.operationName === 'SaleTotalPreview').some((c) => (c.variables.input as { trialDays?: number }).trialDays === 14)).toBe(true),
+    );
+    await waitFor(() => expect(chargeButton(dialog).hasAttribute('disabled')).toBe(false));
+    await userEvent.click(chargeButton(dialog));
+    await waitFor(() => expect(charges(calls)).toHaveLength(1));
+    expect((charges(calls)[0]?.variables.input as { trialDays: number }).trialDays).toBe(14);
   });
 
   it('fills the grid from a saved offer and charges the offer by id while it is unchanged', async () => {

@@ -81,7 +81,7 @@ interface SaleDialogProps {
   onDone: (outcome: Outcome) => void;
 }
 
-const SHOWN = ['currency', 'couponCode', 'discount', 'discount.amount', 'discount.currency', 'transactionDate', ...PAID_OUTSIDE_PATHS, ...choicePaths];
+const SHOWN = ['currency', 'couponCode', 'trialDays', 'discount', 'discount.amount', 'discount.currency', 'transactionDate', ...PAID_OUTSIDE_PATHS, ...choicePaths];
 
 /** An ISO instant for a picked day: now for today, else midday of that day in the browser's zone. */
 function dayToDateTime(day: string): string | null {
@@ -98,6 +98,7 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
   const [paid, setPaid] = usePaidOutside();
   const [discount, setDiscount] = useState('');
   const [couponCode, setCouponCode] = useState('');
+  const [trial, setTrial] = useState('');
   const [checked, setChecked] = useState<UserError[]>([]);
   const attempt = useChargeAttempt(onDone);
   const [offerNotice, setOfferNotice] = useState<string | null>(null);
@@ -109,7 +110,9 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
   const cards = data?.customer?.paymentMethods ?? [];
   const { rows, setRows, offer, setOffer, offerId, currency, setCurrency, applyOffer } = useSaleLines(products, offers, viewer.defaultCurrency);
   const cardChoice = choice ?? initialChoice(cards);
-  const total = useSaleTotal({ customerId, offerId, rows, products, currency, couponCode, discount });
+  const recurring = sentRows(rows).some(({ row }) => row.kind !== 'SINGLE');
+  const trialDays = mode === 'CHARGE' && recurring ? parseTrial(trial) : null;
+  const total = useSaleTotal({ customerId, offerId, rows, products, currency, couponCode, discount, trialDays: trialDays ?? null });
   const action = mode === 'CHARGE' ? charge : log;
   const errors = [...checked, ...action.errors, ...total.errors];
 
@@ -125,6 +128,9 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
       });
     } else {
       found.push(...choiceErrors(cardChoice));
+      if (recurring && trialDays === undefined) {
+        found.push({ field: ['input', 'trialDays'], code: 'INVALID', message: 'Enter whole days from 0 to 730, or leave it empty.' });
+      }
     }
     return found;
   };
@@ -146,7 +152,7 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
     attempt.clearDecline();
     if (found.length) return;
     if (mode === 'CHARGE') {
-      const input: ChargeNowInput = { ...common(), ...choiceInput(cardChoice, cards) };
+      const input: ChargeNowInput = { ...common(), ...choiceInput(cardChoice, cards), trialDays: trialDays || null };
       const payload = await charge.run({ input });
       if (payload?.transaction) attempt.settle(payload.transaction);
     } else {
@@ -223,6 +229,18 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
 
           {mode === 'CHARGE' ? (
             <>
+              {recurring ? (
+                <div className="form-grid">
+                  <TextField
+                    label="Free trial (days, optional)"
+                    inputMode="numeric"
+                    value={trial}
+                    onChange={(event) => setTrial(event.target.value)}
+                    error={errorFor(errors, 'trialDays')}
+                    hint="Subscriptions and plans start charging after the trial; one-off lines are charged now."
+                  />
+                </div>
+              ) : null}
               <DeclineNotice text={attempt.decline} />
               <CardChoice cards={cards} value={cardChoice} onChange={setChoice} errors={errors} />
             </>
@@ -238,6 +256,14 @@ export function SaleDialog({ customerId, onClose, onDone }: SaleDialogProps) {
       ) : null}
     </Dialog>
   );
+}
+
+/** Whole days 0 to 730 from the trial field: null when empty, undefined when it is not such a number. */
+function parseTrial(text: string): number | null | undefined {
+  const value = text.trim();
+  if (!value) return null;
+  if (!/^\d{1,3}$/.test(value) || Number(value) > 730) return undefined;
+  return Number(value);
 }
 
 function dedupe(errors: UserError[]): UserError[] {

@@ -78,6 +78,8 @@ export interface SaleTotalInput {
   currency: string;
   couponCode: string;
   discount: string;
+  /** Days of free trial for the recurring lines (null: none): they cost nothing now. */
+  trialDays?: number | null;
 }
 
 export interface SaleTotal {
@@ -107,6 +109,7 @@ function previewInput(input: SaleTotalInput): SalePreviewInput | null {
     currency,
     couponCode: input.couponCode.trim() || null,
     discount: input.discount.trim() ? { amount: input.discount.trim(), currency } : null,
+    ...(input.trialDays ? { trialDays: input.trialDays } : {}),
   };
 }
 
