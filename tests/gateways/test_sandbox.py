@@ -35,6 +35,8 @@ CARDS = {
     "4000000000000069": (ResultCode.BAD_DATA, "expired_card"),
     "4000000000009979": (ResultCode.BAD_DATA, "stolen_card"),
     "4000000000000119": (ResultCode.REMOTE_GATEWAY_ERROR, None),
+    "4000000000000127": (ResultCode.GATEWAY_ACCOUNT_ERROR, None),
+    "4000000000000135": (ResultCode.GATEWAY_CREDENTIALS_ERROR, None),
     "4000000000000341": (ResultCode.BAD_DATA, "generic_decline"),
 }
 

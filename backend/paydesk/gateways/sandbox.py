@@ -12,6 +12,8 @@ from the number when it tokenizes and remembered with the token.
     4000000000000069   declined expired_card (hard)
     4000000000009979   declined stolen_card (hard)
     4000000000000119   fails: REMOTE_GATEWAY_ERROR
+    4000000000000127   fails: GATEWAY_ACCOUNT_ERROR (classic result code 3)
+    4000000000000135   fails: GATEWAY_CREDENTIALS_ERROR (classic result code 6)
     4000000000000341   declined generic_decline, every time
     any other Luhn-valid number                           approved
 
@@ -56,12 +58,17 @@ from paydesk.payment_methods.cards import detect_brand
 SETTLEMENT_DELAY = timedelta(hours=24)
 APPROVE = "approve"
 FAIL = "fail"
+# Failures of the merchant's side rather than the sandbox's: its account, and the credentials it sent.
+ACCOUNT_FAULT = "fail:account_error"
+CREDENTIALS_FAULT = "fail:credentials_error"
 BEHAVIOURS = {
     "4000000000000002": "decline:generic_decline",
     "4000000000009995": "decline:insufficient_funds",
     "4000000000000069": "decline:expired_card",
     "4000000000009979": "decline:stolen_card",
     "4000000000000119": FAIL,
+    "4000000000000127": ACCOUNT_FAULT,
+    "4000000000000135": CREDENTIALS_FAULT,
     "4000000000000341": "decline:generic_decline",
 }
 ADVICE = {
@@ -199,6 +206,8 @@ class SandboxGateway:
             charge.status, charge.decline_code = ChargeStatus.FAILED.value, "invalid_amount"
         elif token.behaviour == FAIL:
             charge.status, charge.decline_code = ChargeStatus.FAILED.value, "processing_error"
+        elif token.behaviour.startswith("fail:"):
+            charge.status, charge.decline_code = ChargeStatus.FAILED.value, token.behaviour.split(":", 1)[1]
         elif token.behaviour.startswith("decline:"):
             charge.status, charge.decline_code = ChargeStatus.DECLINED.value, token.behaviour.split(":", 1)[1]
         db.add(charge)
@@ -299,6 +308,14 @@ def _charge_outcome(charge: SandboxCharge) -> Outcome:
         "no_such_token": (ResultCode.BAD_DATA, "The sandbox does not know this card token."),
         "currency_not_supported": (ResultCode.BAD_DATA, f"The sandbox does not accept {charge.currency}."),
         "invalid_amount": (ResultCode.BAD_DATA, "The amount must be positive."),
+        "account_error": (
+            ResultCode.GATEWAY_ACCOUNT_ERROR,
+            "The sandbox account cannot take this charge; check the gateway account.",
+        ),
+        "credentials_error": (
+            ResultCode.GATEWAY_CREDENTIALS_ERROR,
+            "The sandbox refused the gateway's credentials; check the gateway settings.",
+        ),
     }
     code, message = messages.get(
         charge.decline_code or "", (ResultCode.REMOTE_GATEWAY_ERROR, "The sandbox failed.")

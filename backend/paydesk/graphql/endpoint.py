@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
+from paydesk.auth import gate
 from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
 from paydesk.auth.ratelimit import Decision
@@ -35,7 +36,7 @@ from paydesk.graphql.schema import schema
 from paydesk.logs import get_logger, scrub
 from paydesk.requests import request_id
 from paydesk.resources import Resources
-from paydesk.unit_of_work import bind, unit_of_work
+from paydesk.unit_of_work import bind
 
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB: far above any real operation, small enough to parse safely.
@@ -77,7 +78,7 @@ async def graphql_endpoint(request: Request) -> Response:
         decision = await _rate_limit(request, resources, principal, operations)
     except HTTPAnswer as answer:
         return answer.response()
-    headers = _rate_headers(decision)
+    headers = gate.rate_headers(decision)
     try:
         outcomes, cookie = await _execute(request, resources, principal, operations, prices, decision)
     except HTTPAnswer as answer:
@@ -149,20 +150,11 @@ async def _authenticate(
 ) -> Principal | None:
     app_id, secret = request.headers.get("api-appid"), request.headers.get("api-key")
     principal: Principal | None = None
-    touch = False
-    async with resources.read_sessions() as db:
-        if app_id is not None or secret is not None:
-            try:
-                principal, touch = await auth.principal_for_api_key(
-                    db, resources.secret, app_id or "", secret or ""
-                )
-            except auth.Unauthenticated:
-                principal = None
-        elif token := request.cookies.get(SESSION_COOKIE):
+    if app_id is not None or secret is not None:
+        principal = await gate.api_key_caller(resources, app_id, secret)
+    elif token := request.cookies.get(SESSION_COOKIE):
+        async with resources.read_sessions() as db:
             principal = await auth.principal_for_session(db, token)
-    if touch and principal is not None and principal.api_key_id is not None:
-        async with unit_of_work(resources.sessions, "key used") as db:
-            await auth.touch_api_key(db, principal.api_key_id)
     runnable = [op for op in operations if isinstance(op, Operation)]
     if principal is None and not all(op.anonymous_ok for op in runnable):
         raise HTTPAnswer(
@@ -213,27 +205,12 @@ def _over_cost(price: int, maximum: int) -> GraphQLError:
 async def _rate_limit(
     request: Request, resources: Resources, principal: Principal | None, operations: Sequence[object]
 ) -> Decision:
-    settings = resources.settings
-    if principal is None:
-        key, rate = f"ip:{request.client.host if request.client else 'unknown'}", settings.session_rate_limit
-    elif principal.api_key_id is not None:
-        key, rate = principal.rate_limit_key, settings.rate_limit
-    else:
-        key, rate = principal.rate_limit_key, settings.session_rate_limit
     cost = sum(op.cost for op in operations if isinstance(op, Operation)) or 1
-    decision = await resources.limiter.hit(key, rate, cost)
+    host = request.client.host if request.client else None
+    decision = await gate.spend(resources, principal, host, cost)
     if not decision.allowed:
-        headers = {**_rate_headers(decision), "Retry-After": str(max(1, decision.reset_after))}
-        raise HTTPAnswer(429, "Rate limit reached; retry after the window resets.", "RATE_LIMITED", headers)
+        raise HTTPAnswer(429, gate.RATE_LIMITED, "RATE_LIMITED", gate.refusal_headers(decision))
     return decision
-
-
-def _rate_headers(decision: Decision) -> dict[str, str]:
-    return {
-        "X-Rate-Limit-Limit": str(decision.limit),
-        "X-Rate-Limit-Remaining": str(decision.remaining),
-        "X-Rate-Limit-Reset": str(decision.reset_after),
-    }
 
 
 async def _execute(
