@@ -14,6 +14,7 @@ index on (account_id, number) backs all of this on both databases.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import case, event, func, update
@@ -106,3 +107,18 @@ async def take(session: AsyncSession, account_id: str, kind: str, number: int, f
         raise fail(ErrorCode.NUMBER_TAKEN, f"Another {NAMES[kind]} has number {number}.", field)
     await session.exec(_bump(account_id, kind, number))
     return number
+
+
+async def ids_by_number(
+    session: AsyncSession, account_id: str, kind: str, wanted: Collection[int]
+) -> dict[int, str]:
+    """The ids of the account's rows of ``kind`` numbered ``wanted``: only those that exist, so another
+    account's number is missing exactly like one never used."""
+    usable = sorted({n for n in wanted if 1 <= n <= MAX_NUMBER})
+    if not usable:
+        return {}
+    model = next(m for m, k in NUMBERED.items() if k == kind)
+    query = select(model.number, model.id).where(
+        model.account_id == account_id, col(model.number).in_(usable)
+    )
+    return {int(number): str(row_id) for number, row_id in await session.exec(query)}

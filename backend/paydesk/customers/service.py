@@ -16,7 +16,7 @@ from paydesk import ids, numbers
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.customers import repository as repo
-from paydesk.errors import ErrorCode, Problems, not_found
+from paydesk.errors import ErrorCode, FieldPath, Problems, not_found
 from paydesk.events import data
 from paydesk.events.record import record_event
 from paydesk.models import Address, Comment, Customer
@@ -38,10 +38,13 @@ class AddressFields:
     postal_code: str | None = None
 
 
-def _clean_contact(problems: Problems, fields: Mapping[str, str | None]) -> dict[str, str | None]:
+def clean_contact(
+    problems: Problems, fields: Mapping[str, str | None], at: FieldPath = ()
+) -> dict[str, str | None]:
+    """The checks of every contact field given in ``fields``; problems at ``(*at, name)``."""
     cleaned: dict[str, str | None] = {}
     for name, value in fields.items():
-        field = (name,)
+        field = (*at, name)
         if name == "email":
             cleaned[name] = clean_email(problems, value, field)
         elif name == "phone":
@@ -65,7 +68,7 @@ async def create_customer(
     of the account has or had it); without it the customer gets the account's next number.
     """
     problems = Problems()
-    cleaned = _clean_contact(problems, {name: fields.get(name) for name in CONTACT_FIELDS})
+    cleaned = clean_contact(problems, {name: fields.get(name) for name in CONTACT_FIELDS})
     if not any(cleaned.get(name) for name in ("first_name", "last_name", "email")) and not problems.items:
         problems.add(
             ErrorCode.REQUIRED, "Give at least a first name, a last name or an email.", ("first_name",)
@@ -96,7 +99,7 @@ async def update_customer(
     if customer is None:
         raise not_found("customer", ("customer_id",))
     problems = Problems()
-    cleaned = _clean_contact(problems, {k: v for k, v in changes.items() if k in CONTACT_FIELDS})
+    cleaned = clean_contact(problems, {k: v for k, v in changes.items() if k in CONTACT_FIELDS})
     merged = {name: cleaned.get(name, getattr(customer, name)) for name in CONTACT_FIELDS}
     if not any(merged[name] for name in ("first_name", "last_name", "email")) and not problems.items:
         problems.add(
@@ -134,11 +137,13 @@ async def list_customers(
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
 
 
-def _clean_address(problems: Problems, fields: Mapping[str, str | None]) -> dict[str, str | None]:
+def clean_address(
+    problems: Problems, fields: Mapping[str, str | None], at: FieldPath = ()
+) -> dict[str, str | None]:
     """The checks of every address field given in ``fields`` (the same for adding and changing)."""
     cleaned: dict[str, str | None] = {}
     for name, value in fields.items():
-        field = (name,)
+        field = (*at, name)
         if name == "line1":
             cleaned[name] = clean_required(problems, value, field, max_length=200, label="Line 1")
         elif name == "line2":
@@ -161,7 +166,7 @@ async def add_address(
     if customer is None:
         raise not_found("customer", ("customer_id",))
     problems = Problems()
-    cleaned = _clean_address(problems, {name: getattr(fields, name) for name in ADDRESS_FIELDS})
+    cleaned = clean_address(problems, {name: getattr(fields, name) for name in ADDRESS_FIELDS})
     problems.raise_any()
     address = Address(
         id=ids.new_id(ids.ADDRESS),
@@ -190,7 +195,7 @@ async def update_address(
     if address is None:
         raise not_found("address", ("address_id",))
     problems = Problems()
-    cleaned = _clean_address(problems, {k: v for k, v in changes.items() if k in ADDRESS_FIELDS})
+    cleaned = clean_address(problems, {k: v for k, v in changes.items() if k in ADDRESS_FIELDS})
     problems.raise_any()
     for name, value in cleaned.items():
         setattr(address, name, value)

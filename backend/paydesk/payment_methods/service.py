@@ -59,6 +59,8 @@ class Tokenize:
     gateway_token: str | None = None
     gateway_id: str | None = None
     make_default: bool = True
+    # An address of the customer's that a new card bills to (a card already on file keeps its own).
+    billing_address_id: str | None = None
 
 
 def record(session: AsyncSession, method: PaymentMethod, change: str, by: Principal | None) -> None:
@@ -163,6 +165,7 @@ async def tokenize_card(
         exp_year=checked.details.exp_year if checked else result.exp_year,
         name_on_card=checked.details.name if checked else None,
         fingerprint=fingerprint,
+        billing_address_id=request.billing_address_id,
     )
     make_default = request.make_default or await repo.default_of(session, customer.id) is None
     await _store(session, method, make_default=make_default)

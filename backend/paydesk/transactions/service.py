@@ -17,7 +17,7 @@ asking the gateway what became of that key: never a second charge.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ from paydesk.billing.schedule import BillingUnit, today_in
 from paydesk.clock import utcnow
 from paydesk.coupons import service as coupons
 from paydesk.customers import repository as customers
+from paydesk.customers.fill import ContactDetails, fill_blanks
 from paydesk.db import SessionFactory
 from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.events import data
@@ -109,6 +110,8 @@ class ChargeInput:
     idempotency_key: str | None = None
     # The payer is at the keyboard (a hosted page), not staff charging a card on file.
     on_session: bool = False
+    # The cardholder's details sent with a card: they fill the customer's blanks (customers.fill).
+    contact: ContactDetails | None = None
 
 
 def status_for(outcome: Outcome) -> str:
@@ -147,6 +150,8 @@ async def charge_now(
             "last4": card.number.replace(" ", "").replace("-", "")[-4:],
             "exp": [card.exp_month, card.exp_year],
         }
+    if request.contact is not None:
+        payload["contact"] = asdict(request.contact)
     return await once_per_key(
         session,
         services,
@@ -183,7 +188,9 @@ def _fingerprint(request: LogInput | ChargeInput) -> dict[str, Any]:
     order = request.order
     lines = [vars(line) for line in order.lines] if order.lines is not None else None
     fields = {
-        k: v for k, v in vars(request).items() if k not in ("order", "card", "idempotency_key", "on_session")
+        k: v
+        for k, v in vars(request).items()
+        if k not in ("order", "card", "idempotency_key", "on_session", "contact")
     }
     return {**fields, **{k: v for k, v in vars(order).items() if k != "lines"}, "lines": lines}
 
@@ -270,9 +277,13 @@ async def _charge(
         raise fail(
             ErrorCode.CURRENCY_NOT_SUPPORTED, f"The gateway does not accept {order.currency}.", ("currency",)
         )
+    billing = None
+    if request.contact is not None:
+        billing = await fill_blanks(session, principal, request.order.customer_id, request.contact)
     new_card = False
     if method is None:
-        method, new_card = await _typed_card(session, services, principal, request, gateway.id)
+        billing_id = billing.id if billing else None
+        method, new_card = await _typed_card(session, services, principal, request, gateway.id, billing_id)
 
     # Phase 2: the PENDING sale, committed before the gateway hears of it.
     sale = _new_sale(
@@ -330,7 +341,12 @@ async def _card_on_file(session: AsyncSession, principal: Principal, request: Ch
 
 
 async def _typed_card(
-    session: AsyncSession, services: Services, principal: Principal, request: ChargeInput, gateway_id: str
+    session: AsyncSession,
+    services: Services,
+    principal: Principal,
+    request: ChargeInput,
+    gateway_id: str,
+    billing_address_id: str | None,
 ) -> tuple[PaymentMethod, bool]:
     """Put the card typed in on file with ``gateway_id``; whether it is new (not on file before)."""
     assert request.card is not None
@@ -346,7 +362,13 @@ async def _typed_card(
         services.gateways,
         services.secret,
         principal,
-        Tokenize(customer_id=customer_id, card=request.card, gateway_id=gateway_id, make_default=False),
+        Tokenize(
+            customer_id=customer_id,
+            card=request.card,
+            gateway_id=gateway_id,
+            make_default=False,
+            billing_address_id=billing_address_id,
+        ),
     )
     return method, method.id not in on_file
 
