@@ -36,7 +36,6 @@ from tests.classic.client import (
     Classic,
     Numbers,
     documented,
-    numbers_of,
     row_counts,
     simple_sale,
 )
@@ -62,16 +61,6 @@ query($id: ID!) {
   }
 }"""
 GATEWAY_NUMBER = "query($id: ID!) { node(id: $id) { ... on Gateway { number } } }"
-
-
-@pytest.fixture
-def classic(http: httpx.AsyncClient) -> Classic:
-    return Classic(http)
-
-
-@pytest.fixture
-async def numbers(app: Starlette, api: Api, world: World, classic: Classic) -> Numbers:
-    return await numbers_of(app, api, world, classic)
 
 
 async def today_of(app: Starlette, account_id: str) -> Any:

@@ -2,11 +2,16 @@
 
 Integrations written for the classic API post a form (urlencoded or
 multipart) with ``appid``, ``key``, ``reqType`` and ``data`` (a JSON
-object). This package translates: ``fields`` reads ``data``, ``references``
-turns per-account numbers into our ids, ``sale`` and ``lists`` call the
-same services as GraphQL, ``answers`` writes the classic JSON answers. It
-holds no business rule; the route (``paydesk.web.payments_php``) owns the
-unit of work.
+object). This package translates and holds no business rule:
+
+- ``auth``: the API key, from the form or the GraphQL API's headers;
+- ``catalog`` and ``requests``: the request types, the role each needs,
+  and their two steps (look up in a read-only session, then write);
+- ``fields``: reading ``data``; ``references``: per-account numbers to ids;
+- ``sale`` and ``lists``: calling the same services as GraphQL;
+- ``answers``: the classic JSON answers and result codes.
+
+The route (``paydesk.web.payments_php``) owns the unit of work.
 
 Every answer is JSON with a ``result_code`` (1 good, 2 bad data, 3 gateway
 account, 4 our API, 5 remote gateway API, 6 gateway credentials, 7
