@@ -9,7 +9,7 @@ httpx.MockTransport, and an internal failure injected into the service.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from paydesk.classic import sale as classic_sale
 from paydesk.models import Account
+from paydesk.transactions.service import RECONCILE_AFTER, Services, reconcile
 from tests.api.test_sales import (
     STRIPE_KEY,
     FakeStripe,
@@ -281,7 +282,27 @@ async def test_a_gateway_that_does_not_answer_is_code_7_with_the_pending_sale(
     sale = (await api.gql(SALE, world.a.caller("viewer"), id=answer["transaction_id"]))["transaction"]
     assert (sale["status"], sale["resultCode"]) == ("PENDING", "CONNECTION_ERROR")
     assert answer["invoice_number"] is None
-    assert len(await sandbox_charges(app, answer["transaction_id"])) == 1  # it settles later, once
+    assert len(await sandbox_charges(app, answer["transaction_id"])) == 1
+    # It settles later like any charge: reconciliation asks the gateway what became of it.
+    res = resources(app)
+    services = Services(res.sessions, res.gateways, res.secret, res.mailer, res.settings.public_url)
+    later = datetime.now(UTC) + RECONCILE_AFTER + timedelta(minutes=1)
+    assert await reconcile(services, now=later) == [(answer["transaction_id"], "PAID")]
+
+
+async def test_a_gateway_that_cannot_keep_the_new_card_is_code_5_and_charges_nothing(
+    app: Starlette, api: Api, world: World, classic: Classic, numbers: Numbers
+) -> None:
+    broken = await add_gateway(api, world.a.caller("admin"), "sandbox", fault="server_error")
+    body = simple_sale(numbers) | {"gateway_id": await gateway_number(api, world, broken)}
+
+    answer = await classic.call(world.a.caller("apikey"), "sale", body)
+
+    assert answer == {
+        "result_code": 5,
+        "message": "card_details.card_number: The sandbox answered 503 Service Unavailable.",
+    }
+    assert await sandbox_charges(app) == []
 
 
 async def test_an_internal_failure_is_code_4_with_a_request_id_and_no_detail(
