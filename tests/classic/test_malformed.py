@@ -276,13 +276,18 @@ async def test_numbers_as_strings_or_json_numbers_opaque_ids_and_unknown_keys_al
     }
     as_ids["products"][0].update(id=ids["products"][0]["id"], colour="blue")
 
+    at_its_own_price = simple_sale(numbers)
+    del at_its_own_price["products"][0]["price"]
+
     answers = [
         await classic.call(key, "sale", as_numbers),
         await classic.call(key, "sale", as_strings, return_id="1"),
         await classic.call(key, "sale", as_ids),
+        await classic.call(key, "sale", at_its_own_price),
     ]
 
     assert [(a["result_code"], a["contact_id"], a["invoice_id"]) for a in answers] == [
         (1, numbers.contact, numbers.invoice)
-    ] * 3
-    assert [charge.amount for charge in await sandbox_charges(app)] == [9800, 9800, 4900]
+    ] * 4
+    # 2 x 49.00 twice, 49.00, and the product's own 20.00.
+    assert [charge.amount for charge in await sandbox_charges(app)] == [9800, 9800, 4900, 2000]

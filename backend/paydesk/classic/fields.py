@@ -100,8 +100,8 @@ class Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise Malformed(self.key(name), "must be a string.")
-        text = str(value) if isinstance(value, int) and abs(value) < 10**40 else value
-        if not isinstance(text, str) or len(text) > MAX_TEXT:
+        text = str(value) if isinstance(value, int) else value
+        if len(text) > MAX_TEXT:
             raise Malformed(self.key(name), f"must be a string of at most {MAX_TEXT} characters.")
         return text
 
