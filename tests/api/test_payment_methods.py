@@ -267,6 +267,7 @@ async def test_invalid_cards_are_userErrors_on_the_exact_field(api: Api, world: 
         "4-digit CVC on a visa": card(VISA, cvc="1234"),
         "letters in CVC": card(VISA, cvc="12a"),
         "amex with a 3-digit CVC": card(AMEX, cvc="123"),
+        "a name longer than a card keeps": {**card(VISA), "nameOnCard": "A" * 101},
     }
     number = ["input", "card", "number"]
     cvc = ["input", "card", "cvc"]
@@ -289,6 +290,7 @@ async def test_invalid_cards_are_userErrors_on_the_exact_field(api: Api, world: 
         "4-digit CVC on a visa": [(cvc, "CARD_INVALID")],
         "letters in CVC": [(cvc, "CARD_INVALID")],
         "amex with a 3-digit CVC": [(cvc, "CARD_INVALID")],
+        "a name longer than a card keeps": [(["input", "card", "nameOnCard"], "INVALID")],
     }
     assert await cards_on_file(api, rep, world.a.customer_id, removed=True) == []
 

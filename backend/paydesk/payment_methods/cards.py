@@ -52,6 +52,10 @@ def full_year(year: int) -> int:
     return 2000 + year if 0 <= year < 100 else year
 
 
+# The longest cardholder name kept (PaymentMethod.name_on_card).
+MAX_NAME = 100
+
+
 def check_card(
     problems: Problems,
     field: FieldPath,
@@ -80,6 +84,13 @@ def check_card(
         problems.add(ErrorCode.CARD_INVALID, "The expiry year is not valid.", (*field, "exp_year"))
     elif (year, exp_month) < (now.year, now.month):
         problems.add(ErrorCode.CARD_EXPIRED, "This card has expired.", (*field, "exp_year"))
+    holder = (name or "").strip()
+    if len(holder) > MAX_NAME:
+        problems.add(
+            ErrorCode.INVALID,
+            f"The name on the card is at most {MAX_NAME} characters.",
+            (*field, "name_on_card"),
+        )
     brand = brand_of(card_number) if card_number is not None else None
     code = (cvc or "").strip()
     if code:
@@ -93,7 +104,7 @@ def check_card(
         exp_month=exp_month,
         exp_year=year,
         cvc=code or None,
-        name=(name or "").strip() or None,
+        name=holder or None,
     )
     return CheckedCard(details, brand, str(card_number)[-4:])
 
