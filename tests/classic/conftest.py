@@ -7,6 +7,7 @@ import pytest
 from starlette.applications import Starlette
 
 from tests.classic.client import Classic, Numbers, numbers_of
+from tests.classic.v1 import V1
 from tests.helpers import Api, World
 
 
@@ -19,3 +20,8 @@ def classic(http: httpx.AsyncClient) -> Classic:
 async def numbers(app: Starlette, api: Api, world: World, classic: Classic) -> Numbers:
     """The world's first account, with a product: the numbers its sales send."""
     return await numbers_of(app, api, world, classic)
+
+
+@pytest.fixture
+def v1(http: httpx.AsyncClient) -> V1:
+    return V1(http)

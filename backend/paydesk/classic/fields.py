@@ -55,18 +55,18 @@ def _no_constants(name: str) -> object:
     raise ValueError(f"{name} is not a number")
 
 
-def parse_data(raw: object) -> Reader:
-    """The ``data`` field: a JSON object (missing or blank is an empty one)."""
+def parse_data(raw: object, key: str = "data") -> Reader:
+    """A JSON object sent as text: the ``data`` field (missing or blank is an empty one), or a body."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Reader({})
     if not isinstance(raw, str):
-        raise Malformed("data", "send data as a JSON text field, not a file.")
+        raise Malformed(key, f"send {key} as a JSON text field, not a file.")
     try:
         value = json.loads(raw, parse_float=Decimal, parse_constant=_no_constants)
     except (ValueError, RecursionError):
-        raise Malformed("data", "is not valid JSON.") from None
+        raise Malformed(key, "is not valid JSON.") from None
     if not isinstance(value, dict):
-        raise Malformed("data", "must be a JSON object.")
+        raise Malformed(key, "must be a JSON object.")
     return Reader(value)
 
 

@@ -2,7 +2,8 @@
 
 Each object shows its number (the ``id`` a sale sends) beside our opaque id
 (``paydesk_id``); only the caller's account is listed, and never a
-gateway's credentials.
+gateway's credentials. ``GET /1/objects`` lists the same entries
+(``paydesk.classic.objects``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from paydesk.gateways.base import ResultCode
 from paydesk.invoices import service as invoices
 
 
-async def list_gateways(session: AsyncSession, call: Call) -> Body:
+async def gateways_of(session: AsyncSession, call: Call) -> list[Body]:
     """The account's gateways, the default first."""
     views = await gateways.list_gateways(session, call.services.gateways, call.principal.account_id)
-    listed = [
+    return [
         {
             "id": view.record.number,
             "paydesk_id": view.record.id,
@@ -30,11 +31,17 @@ async def list_gateways(session: AsyncSession, call: Call) -> Body:
         }
         for view in views
     ]
-    return {"result_code": int(ResultCode.GOOD), "gateways": listed}
+
+
+async def templates_of(session: AsyncSession, call: Call) -> list[Body]:
+    """The account's invoice templates (a sale's ``invoice_id``), the default first."""
+    templates = await invoices.list_templates(session, call.principal.account_id)
+    return [{"id": t.number, "paydesk_id": t.id, "name": t.name} for t in templates]
+
+
+async def list_gateways(session: AsyncSession, call: Call) -> Body:
+    return {"result_code": int(ResultCode.GOOD), "gateways": await gateways_of(session, call)}
 
 
 async def list_invoices(session: AsyncSession, call: Call) -> Body:
-    """The account's invoice templates (a sale's ``invoice_id``), the default first."""
-    templates = await invoices.list_templates(session, call.principal.account_id)
-    listed = [{"id": t.number, "paydesk_id": t.id, "name": t.name} for t in templates]
-    return {"result_code": int(ResultCode.GOOD), "invoices": listed}
+    return {"result_code": int(ResultCode.GOOD), "invoices": await templates_of(session, call)}

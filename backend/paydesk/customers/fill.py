@@ -26,7 +26,7 @@ from paydesk.models import Address
 
 AT = ("contact",)
 NAME_FIELDS = ("first_name", "last_name", "email")
-ADDRESS_PARTS = ("line1", "city", "state", "postal_code", "country")
+ADDRESS_PARTS = ("line1", "line2", "city", "state", "postal_code", "country")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class ContactDetails:
     last_name: str | None = None
     email: str | None = None
     line1: str | None = None
+    line2: str | None = None
     city: str | None = None
     state: str | None = None
     postal_code: str | None = None
@@ -57,6 +58,7 @@ def check(details: ContactDetails) -> tuple[dict[str, str | None], AddressFields
             line1=cleaned["line1"] or "",
             city=cleaned["city"] or "",
             country=cleaned["country"] or "",
+            line2=cleaned["line2"],
             state=cleaned["state"],
             postal_code=cleaned["postal_code"],
         )
