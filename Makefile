@@ -57,6 +57,7 @@ run: setup migrate
 	@echo "  paydesk    http://$(HOST):$(PORT)/"
 	@echo "  GraphiQL   http://$(HOST):$(PORT)/graphql"
 	@echo "  sign in    owner@demo.paydesk.test / paydesk-demo"
+	@echo "  API key    Api-Appid app_demo / Api-Key pdk_demo_development_only (demo only; docs/classic-api.md)"
 	@echo ""
 	$(BIN)/paydesk serve --host $(HOST) --port $(PORT)
 

@@ -217,10 +217,14 @@ def test_seed_demo_is_idempotent(installation: Installation) -> None:
     first = paydesk(installation.env, "seed-demo")
     second = paydesk(installation.env, "seed-demo")
 
+    key = "demo API key (development only): Api-Appid app_demo / Api-Key pdk_demo_development_only\n"
     assert (first.returncode, first.stdout) == (0, "")
-    assert first.stderr == "demo account created: sign in as owner@demo.paydesk.test / paydesk-demo\n"
+    assert first.stderr == "demo account created: sign in as owner@demo.paydesk.test / paydesk-demo\n" + key
     assert (second.returncode, second.stdout) == (0, "")
-    assert second.stderr == "demo account already there: sign in as owner@demo.paydesk.test / paydesk-demo\n"
+    assert (
+        second.stderr
+        == "demo account already there: sign in as owner@demo.paydesk.test / paydesk-demo\n" + key
+    )
 
 
 def test_export_schema_prints_the_committed_schema(tmp_path: Path) -> None:

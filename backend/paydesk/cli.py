@@ -287,7 +287,7 @@ def apikey_revoke(app_id: Annotated[str, typer.Argument(help="The key's app id (
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo account with a few customers, once."""
-    from paydesk.demo import DEMO_EMAIL, DEMO_PASSWORD
+    from paydesk.demo import DEMO_API_SECRET, DEMO_APP_ID, DEMO_EMAIL, DEMO_PASSWORD
     from paydesk.demo import seed_demo as seed
     from paydesk.transactions.service import Services
 
@@ -306,6 +306,9 @@ def seed_demo() -> None:
     created = _run(_settings(), work)
     state = "created" if created else "already there"
     typer.echo(f"demo account {state}: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}", err=True)
+    typer.echo(
+        f"demo API key (development only): Api-Appid {DEMO_APP_ID} / Api-Key {DEMO_API_SECRET}", err=True
+    )
 
 
 @app.command()

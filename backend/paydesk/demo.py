@@ -12,11 +12,12 @@ from paydesk.accounts.service import create_account
 from paydesk.auth import repository as auth_repo
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
+from paydesk.auth.tokens import api_secret_hash
 from paydesk.billing.runner import Runner
 from paydesk.billing.schedule import BillingUnit, today_in
 from paydesk.clock import utcnow
 from paydesk.customers.service import AddressFields, add_address, add_comment, create_customer
-from paydesk.models import Account, Product
+from paydesk.models import Account, ApiKey, Product
 from paydesk.offers.lines import LineInput, LineKind
 from paydesk.offers.service import save_offer
 from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card
@@ -31,6 +32,10 @@ from paydesk.unit_of_work import end_phase
 DEMO_EMAIL = "owner@demo.paydesk.test"
 DEMO_PASSWORD = "paydesk-demo"
 DEMO_ACCOUNT = "Demo Outdoor Supply Co."
+# The demo's API key (ADMIN), fixed so docs/classic-api.md's curl examples work as written. For
+# development only: it exists in the demo account alone, which nothing but `paydesk seed-demo` makes.
+DEMO_APP_ID = "app_demo"
+DEMO_API_SECRET = "pdk_demo_development_only"
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,10 @@ async def seed_demo(session: AsyncSession, services: Services) -> bool:
         session, services.secret, name=DEMO_ACCOUNT, owner_email=DEMO_EMAIL, owner_password=DEMO_PASSWORD
     )
     owner = Principal(created.account.id, Role.OWNER, user_id=created.owner.id)
+    secret_hash = api_secret_hash(services.secret, DEMO_API_SECRET)
+    session.add(
+        ApiKey(id=DEMO_APP_ID, account_id=owner.account_id, secret_hash=secret_hash, role=Role.ADMIN.value)
+    )
     customer_ids = []
     for demo, card in zip(CUSTOMERS, DEMO_CARDS, strict=True):
         fields: dict[str, str | None] = {

@@ -1,4 +1,4 @@
-"""The classic Payments API, ``POST /payments.php``: a thin adapter beside the GraphQL API.
+"""The classic Payments API (``POST /payments.php``, ``/1/``): a thin adapter beside the GraphQL API.
 
 Integrations written for the classic API post a form (urlencoded or
 multipart) with ``appid``, ``key``, ``reqType`` and ``data`` (a JSON
@@ -9,9 +9,12 @@ object). This package translates and holds no business rule:
   and their two steps (look up in a read-only session, then write);
 - ``fields``: reading ``data``; ``references``: per-account numbers to ids;
 - ``sale`` and ``lists``: calling the same services as GraphQL;
+- ``manual`` and ``objects``: ``POST /1/transaction/processManual`` (JSON,
+  charged or logged) and ``GET /1/objects`` (the lists by object type);
 - ``answers``: the classic JSON answers and result codes.
 
-The route (``paydesk.web.payments_php``) owns the unit of work.
+The routes (``paydesk.web.payments_php`` and ``classic_v1``, through
+``classic_door``) own the unit of work. docs/classic-api.md documents it all.
 
 Every answer is JSON with a ``result_code`` (1 good, 2 bad data, 3 gateway
 account, 4 our API, 5 remote gateway API, 6 gateway credentials, 7
