@@ -69,3 +69,14 @@ describe('ApiKeysSettings', () => {
     ]);
   });
 });
+
+describe('ClassicApiUrls', () => {
+  it('shows the classic API’s payments.php URL and /1/ base on this server', async () => {
+    renderPortal(<ApiKeysSettings />, { respond: respond([]) });
+    await screen.findByText('No API keys yet.');
+
+    expect(screen.getByLabelText('payments.php URL')).toHaveProperty('value', `${window.location.origin}/payments.php`);
+    expect(screen.getByLabelText('Classic API base URL')).toHaveProperty('value', `${window.location.origin}/1/`);
+    expect(screen.getByRole('button', { name: 'Copy base URL' })).toBeTruthy();
+  });
+});

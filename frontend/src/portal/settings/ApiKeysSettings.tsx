@@ -2,7 +2,8 @@
  * Partner API keys: list, create, revoke. A new key's secret is in the
  * createApiKey payload only; it is shown once, in the dialog that made it,
  * and lives only in that dialog's component: closing the dialog unmounts it,
- * so the secret is in no state, URL, storage or cache afterwards.
+ * so the secret is in no state, URL, storage or cache afterwards. The classic
+ * API's addresses are shown beside them, since the same keys call it.
  */
 import { useState } from 'react';
 import { useQuery } from 'urql';
@@ -83,6 +84,7 @@ export function ApiKeysSettings() {
       <p className="muted">
         Partners call the GraphQL API with an app id (the <code>Api-Appid</code> header) and its secret (the <code>Api-Key</code> header). A key acts with its role.
       </p>
+      <ClassicApiUrls origin={window.location.origin} />
       <QueryStates result={result} count={keys.length} empty="No API keys yet." />
       {keys.length ? (
         <SettingsTable columns={COLUMNS}>
@@ -166,6 +168,27 @@ function CreateApiKeyDialog({ onClose, onCreated }: { onClose: () => void; onCre
         <option value="VIEWER">Viewer: reads only</option>
       </SelectField>
     </FormDialog>
+  );
+}
+
+/**
+ * Where classic Payments API integrations post, on this server: the same keys work there
+ * (docs/classic-api.md). The origin is the portal's own, so it is the address partners reach.
+ */
+export function ClassicApiUrls({ origin }: { origin: string }) {
+  return (
+    <dl className="settings-classic-api">
+      <dt>Classic API, payments.php</dt>
+      <dd>
+        <SecretBox label="payments.php URL" value={`${origin}/payments.php`} copyLabel="Copy payments.php URL" />
+      </dd>
+      <dt>
+        Classic API base (<code>/1/transaction/processManual</code>, <code>/1/objects</code>)
+      </dt>
+      <dd>
+        <SecretBox label="Classic API base URL" value={`${origin}/1/`} copyLabel="Copy base URL" />
+      </dd>
+    </dl>
   );
 }
 
