@@ -84,11 +84,11 @@ def _next_number(session: Session, account_id: str, kind: str) -> int:
 
 @event.listens_for(Session, "before_flush")
 def _number_new_rows(session: Session, _context: Any, _instances: Any) -> None:
-    """Give each new numbered row without a number the account's next one, in the order they were added."""
-    for row in list(session.new):
-        kind = NUMBERED.get(type(row))
-        if kind is not None and not row.number:
-            row.number = _next_number(session, row.account_id, kind)
+    """Give each new numbered row without a number the account's next one, oldest first (the session's
+    new rows are a set: several flushed at once are numbered by their creation time, then id)."""
+    waiting = [row for row in session.new if type(row) in NUMBERED and not row.number]
+    for row in sorted(waiting, key=lambda r: (r.created_at, r.id)):
+        row.number = _next_number(session, row.account_id, NUMBERED[type(row)])
 
 
 async def take(session: AsyncSession, account_id: str, kind: str, number: int, field: FieldPath) -> int:

@@ -5,6 +5,7 @@ unique under concurrency, found by customers(search:), given to existing rows by
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alembic import command
@@ -13,7 +14,7 @@ from sqlmodel import col
 from starlette.applications import Starlette
 
 from paydesk.db import alembic_config
-from paydesk.models import InvoiceTemplate
+from paydesk.models import Customer, InvoiceTemplate
 from tests.api.test_sales import run
 from tests.helpers import Api, Caller, World, resources
 
@@ -181,3 +182,28 @@ async def test_every_account_has_a_default_invoice_template_from_its_creation(
         {"number": 2, "name": "Standard", "isDefault": True}
     ]
     assert len((await api.gql(TEMPLATES, world.b.caller("admin")))["invoiceTemplates"]) == 1
+
+
+async def test_rows_flushed_together_are_numbered_oldest_first(app: Starlette, world: World) -> None:
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    # Made newest first, with ids that sort the other way too: only creation time decides.
+    rows = [
+        Customer(
+            id=f"cus_{9 - k}",
+            account_id=world.a.account_id,
+            first_name=f"C{k}",
+            created_at=base + timedelta(k),
+        )
+        for k in reversed(range(5))
+    ]
+    async with resources(app).sessions() as db:
+        db.add_all(rows)
+        await db.flush()
+        assert [(r.first_name, r.number) for r in sorted(rows, key=lambda r: r.created_at)] == [
+            ("C0", 2),
+            ("C1", 3),
+            ("C2", 4),
+            ("C3", 5),
+            ("C4", 6),
+        ]
+        await db.rollback()
