@@ -20,16 +20,16 @@ taxes or shipping are charged here) and ignored otherwise (``owner``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.classic.answers import Body, Vocabulary
 from paydesk.classic.fields import Malformed, Reader
-from paydesk.classic.references import resolve, resolve_one
+from paydesk.classic.references import ClassicLine, resolve_sale
 from paydesk.classic.requests import Call
-from paydesk.classic.sale import KINDS, UNITS, ClassicLine, sale_answer
+from paydesk.classic.sale import KINDS, UNITS, sale_answer
 from paydesk.customers.fill import ContactDetails, fill_blanks
 from paydesk.offers.lines import LineInput, LineKind
 from paydesk.payment_methods.service import CardFields
@@ -194,36 +194,29 @@ def _date(data: Reader) -> datetime | None:
 async def prepare(session: AsyncSession, call: Call) -> ChargeInput | Logged:
     """The sale as chargeNow's or logTransaction's input, its numbers looked up in the account."""
     sale = read_manual(call.data)
-    account_id = call.principal.account_id
-    customer_id = await resolve_one(session, account_id, "customer", "contact_id", sale.contact)
-    product_ids = await resolve(
-        session, account_id, "product", [(line.key, line.product) for line in sale.lines]
+    ids = await resolve_sale(
+        session,
+        call.principal.account_id,
+        contact=sale.contact,
+        lines=sale.lines,
+        gateway=sale.gateway,
+        invoice=sale.invoice,
+        invoice_key="invoice_template",
     )
-    gateway_id = (
-        await resolve_one(session, account_id, "gateway", "gateway_id", sale.gateway)
-        if sale.gateway is not None
-        else None
-    )
-    template_id = (
-        await resolve_one(session, account_id, "invoice_template", "invoice_template", sale.invoice)
-        if sale.invoice is not None
-        else None
-    )
-    lines = [replace(line.line, product_id=pid) for line, pid in zip(sale.lines, product_ids, strict=True)]
-    order = OrderInput(customer_id=customer_id, lines=lines, trial_days=sale.delay)
+    order = OrderInput(customer_id=ids.customer_id, lines=ids.lines, trial_days=sale.delay)
     if not sale.charge:
         logged = LogInput(
             order=order,
             transaction_date=sale.date,
-            invoice_template_id=template_id,
+            invoice_template_id=ids.template_id,
             idempotency_key=call.idempotency_header,
         )
         return Logged(logged, sale.billing)
     return ChargeInput(
         order=order,
         card=sale.card,
-        gateway_id=gateway_id,
-        invoice_template_id=template_id,
+        gateway_id=ids.gateway_id,
+        invoice_template_id=ids.template_id,
         idempotency_key=call.idempotency_header,
         contact=sale.billing,
     )

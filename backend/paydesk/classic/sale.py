@@ -16,7 +16,7 @@ Defaults where the classic body leaves a product field out: ``quantity`` 1,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,7 +25,7 @@ from paydesk.auth.principal import Principal
 from paydesk.billing.schedule import BillingUnit
 from paydesk.classic.answers import Body, answer
 from paydesk.classic.fields import Malformed, Reader
-from paydesk.classic.references import resolve, resolve_one
+from paydesk.classic.references import ClassicLine, resolve_sale
 from paydesk.classic.requests import Call
 from paydesk.customers import service as customers
 from paydesk.customers.fill import ContactDetails
@@ -63,13 +63,6 @@ MESSAGES = {
     Status.FAILED: "The charge did not go through; nothing was taken.",
     Status.PENDING: "The gateway has not answered; the sale stays pending until its outcome is known.",
 }
-
-
-@dataclass(frozen=True)
-class ClassicLine:
-    key: str
-    product: int | str
-    line: LineInput
 
 
 @dataclass(frozen=True)
@@ -150,27 +143,20 @@ def _card(details: Reader) -> tuple[CardFields, ContactDetails | None]:
 async def prepare(session: AsyncSession, call: Call) -> ChargeInput:
     """The sale in the request's ``data`` as chargeNow's input, its numbers looked up in the account."""
     sale = read_sale(call.data, call.idempotency_header)
-    account_id = call.principal.account_id
-    customer_id = await resolve_one(session, account_id, "customer", "contact_id", sale.contact)
-    product_ids = await resolve(
-        session, account_id, "product", [(line.key, line.product) for line in sale.lines]
+    ids = await resolve_sale(
+        session,
+        call.principal.account_id,
+        contact=sale.contact,
+        lines=sale.lines,
+        gateway=sale.gateway,
+        invoice=sale.invoice,
+        invoice_key="invoice_id",
     )
-    gateway_id = (
-        await resolve_one(session, account_id, "gateway", "gateway_id", sale.gateway)
-        if sale.gateway is not None
-        else None
-    )
-    template_id = (
-        await resolve_one(session, account_id, "invoice_template", "invoice_id", sale.invoice)
-        if sale.invoice is not None
-        else None
-    )
-    lines = [replace(line.line, product_id=pid) for line, pid in zip(sale.lines, product_ids, strict=True)]
     return ChargeInput(
-        order=OrderInput(customer_id=customer_id, lines=lines),
+        order=OrderInput(customer_id=ids.customer_id, lines=ids.lines),
         card=sale.card,
-        gateway_id=gateway_id,
-        invoice_template_id=template_id,
+        gateway_id=ids.gateway_id,
+        invoice_template_id=ids.template_id,
         idempotency_key=sale.idempotency_key,
         contact=sale.contact_details,
     )
