@@ -71,15 +71,17 @@ async def clear_default_template(session: AsyncSession, account_id: str) -> None
     )
 
 
-async def next_sequence(session: AsyncSession, account_id: str) -> int:
-    """The account's next invoice number, taken in the caller's transaction.
+async def next_sequences(session: AsyncSession, account_id: str, count: int) -> range:
+    """The account's next ``count`` invoice numbers, consecutive, taken in the caller's transaction.
 
     The counter row is made on first need (a concurrent first insert waits
     on the key and then does nothing), then held with FOR UPDATE, so that
-    concurrent issuers queue and each reads the number the one before it
-    committed. A rollback gives the number back: numbers have no gaps.
-    On SQLite a writer's BEGIN IMMEDIATE already serializes the same way.
+    concurrent issuers queue and each reads the numbers the one before it
+    committed. One update takes the whole batch's numbers; a rollback gives
+    them back: numbers have no gaps. On SQLite a writer's BEGIN IMMEDIATE
+    already serializes the same way.
     """
+    assert count > 0, "take at least one number"
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = InvoiceCounter.__table__  # type: ignore[attr-defined]
     await session.exec(
@@ -93,10 +95,11 @@ async def next_sequence(session: AsyncSession, account_id: str) -> int:
     bumped = await session.exec(
         update(InvoiceCounter)
         .where(col(InvoiceCounter.account_id) == account_id)
-        .values(last=col(InvoiceCounter.last) + 1)
+        .values(last=col(InvoiceCounter.last) + count)
         .returning(col(InvoiceCounter.last))
     )
-    return int(bumped.scalar_one())
+    last = int(bumped.scalar_one())
+    return range(last - count + 1, last + 1)
 
 
 async def invoice(session: AsyncSession, account_id: str, invoice_id: str) -> Invoice | None:

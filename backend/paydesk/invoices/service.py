@@ -149,34 +149,63 @@ async def issue_invoice(
     account's default. A sale that has its invoice already gets it back,
     and no number is taken.
     """
-    assert transaction.account_id == account.id, "a sale belongs to its account"
-    existing = await repo.of_transactions(session, account.id, [transaction.id])
-    if existing:
-        return existing[0]
-    chosen = template_id if template_id is not None else transaction.invoice_template_id
-    template = (
-        await get_template_or_fail(session, account.id, chosen)
-        if chosen is not None
-        else await ensure_default_template(session, account.id)
-    )
-    sequence = await repo.next_sequence(session, account.id)
-    token = secrets.token_urlsafe(32)
-    invoice = Invoice(
-        id=ids.new_id(ids.INVOICE),
-        account_id=account.id,
-        transaction_id=transaction.id,
-        customer_id=transaction.customer_id,
-        sequence=sequence,
-        number=number_for(sequence),
-        total=transaction.total,
-        currency=transaction.currency,
-        template_id=template.id,
-        token_hash=session_token_hash(token),
-        token_encrypted=encrypt_text(secret, INVOICE_TOKENS, token),
-    )
-    session.add(invoice)
-    await session.flush()
+    (invoice,) = await issue_invoices(session, secret, account, [transaction], template_id=template_id)
     return invoice
+
+
+async def issue_invoices(
+    session: AsyncSession,
+    secret: bytes,
+    account: Account,
+    transactions: Sequence[Transaction],
+    *,
+    template_id: str | None = None,
+) -> list[Invoice]:
+    """The invoices of an account's sales, in their order, numbered in the caller's transaction.
+
+    As ``issue_invoice`` for each sale, with a batch's statements: one read
+    of the invoices they have, one of their templates, and one counter
+    update for all the new numbers, which are consecutive in the sales'
+    order (and given back together if the transaction rolls back).
+    """
+    assert all(sale.account_id == account.id for sale in transactions), "sales belong to their account"
+    sale_ids = [sale.id for sale in transactions]
+    existing = {
+        invoice.transaction_id: invoice
+        for invoice in await repo.of_transactions(session, account.id, sale_ids)
+    }
+    new = [sale for sale in transactions if sale.id not in existing]
+    if new:
+        chosen = {
+            sale.id: template_id if template_id is not None else sale.invoice_template_id for sale in new
+        }
+        templates = {
+            named: await get_template_or_fail(session, account.id, named)
+            for named in sorted({named for named in chosen.values() if named is not None})
+        }
+        default = await ensure_default_template(session, account.id) if None in chosen.values() else None
+        sequences = await repo.next_sequences(session, account.id, len(new))
+        for sale, sequence in zip(new, sequences, strict=True):
+            named = chosen[sale.id]
+            template = templates[named] if named is not None else default
+            assert template is not None
+            token = secrets.token_urlsafe(32)
+            existing[sale.id] = Invoice(
+                id=ids.new_id(ids.INVOICE),
+                account_id=account.id,
+                transaction_id=sale.id,
+                customer_id=sale.customer_id,
+                sequence=sequence,
+                number=number_for(sequence),
+                total=sale.total,
+                currency=sale.currency,
+                template_id=template.id,
+                token_hash=session_token_hash(token),
+                token_encrypted=encrypt_text(secret, INVOICE_TOKENS, token),
+            )
+        session.add_all([existing[sale.id] for sale in new])
+        await session.flush()
+    return [existing[sale_id] for sale_id in sale_ids]
 
 
 def invoice_url(invoice: Invoice, secret: bytes, public_url: str) -> str:

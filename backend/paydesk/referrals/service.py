@@ -12,7 +12,7 @@ changed. Nothing here commits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -195,6 +195,25 @@ async def record(session: AsyncSession, sale: Transaction, refunded: int) -> Com
     session.add(commission)
     await session.flush()
     return commission
+
+
+async def record_paid(
+    session: AsyncSession,
+    account_id: str,
+    sales: Sequence[Transaction],
+    customers_by_id: Mapping[str, Customer],
+) -> dict[str, Commission]:
+    """``record`` for a batch of an account's newly paid sales: one read finds which of them can have a
+    commission (their customer has a partner, or one was recorded before); only those are computed."""
+    having = {c.transaction_id for c in await repo.commissions_of(session, account_id, [s.id for s in sales])}
+    recorded = {}
+    for sale in sales:
+        customer = customers_by_id.get(sale.customer_id)
+        if sale.id in having or (customer is not None and customer.referred_by_partner_id):
+            commission = await record(session, sale, refunded=0)
+            if commission is not None:
+                recorded[sale.id] = commission
+    return recorded
 
 
 async def follow_refunds(session: AsyncSession, sale: Transaction, refunded: int) -> None:

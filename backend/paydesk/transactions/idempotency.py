@@ -20,7 +20,7 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -188,10 +188,12 @@ async def release(sessions: SessionFactory, record_id: str, *, force: bool = Fal
         await db.exec(delete(IdempotencyRecord).where(*where))
 
 
-async def complete_for(session: AsyncSession, result_id: str) -> None:
-    """Mark answered every claim waiting on ``result_id`` (e.g. a sale settled by reconciliation)."""
+async def complete_for(session: AsyncSession, result_ids: Sequence[str]) -> None:
+    """Mark answered every claim waiting on one of ``result_ids`` (e.g. sales settled by reconciliation)."""
     await session.exec(
         update(IdempotencyRecord)
-        .where(col(IdempotencyRecord.result_id) == result_id, col(IdempotencyRecord.completed_at).is_(None))
+        .where(
+            col(IdempotencyRecord.result_id).in_(result_ids), col(IdempotencyRecord.completed_at).is_(None)
+        )
         .values(completed_at=utcnow())
     )

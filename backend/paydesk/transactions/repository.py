@@ -145,6 +145,18 @@ async def fresh(session: AsyncSession, transaction_id: str) -> Transaction | Non
     return (await session.exec(query.execution_options(populate_existing=True))).first()
 
 
+async def lock_many(session: AsyncSession, transaction_ids: Sequence[str]) -> list[Transaction]:
+    """``lock`` for a batch of sales, in id order (so concurrent lockers queue rather than deadlock)."""
+    query = (
+        select(Transaction)
+        .where(col(Transaction.id).in_(transaction_ids))
+        .order_by(col(Transaction.id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(await session.exec(query))
+
+
 async def lock(
     session: AsyncSession, transaction_id: str, account_id: str | None = None
 ) -> Transaction | None:

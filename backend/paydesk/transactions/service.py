@@ -16,7 +16,7 @@ asking the gateway what became of that key: never a second charge.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -471,17 +471,36 @@ def add_event(
     amount: int | None = None,
     note: str | None = None,
 ) -> None:
-    session.add(
-        TransactionEvent(
-            id=ids.new_id(ids.TRANSACTION_EVENT),
-            transaction_id=transaction_id,
-            kind=kind,
-            actor_user_id=principal.user_id if principal else None,
-            actor_api_key_id=principal.api_key_id if principal else None,
-            amount=amount,
-            note=note,
-        )
+    session.add(new_event(transaction_id, kind, principal=principal, amount=amount, note=note))
+
+
+def new_event(
+    transaction_id: str,
+    kind: str,
+    *,
+    principal: Principal | None = None,
+    amount: int | None = None,
+    note: str | None = None,
+) -> TransactionEvent:
+    """A line of the sale's history (not added to a session)."""
+    return TransactionEvent(
+        id=ids.new_id(ids.TRANSACTION_EVENT),
+        transaction_id=transaction_id,
+        kind=kind,
+        actor_user_id=principal.user_id if principal else None,
+        actor_api_key_id=principal.api_key_id if principal else None,
+        amount=amount,
+        note=note,
     )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A gateway's answer to the charge of one PENDING sale."""
+
+    transaction_id: str
+    outcome: Outcome
+    external_id: str | None
 
 
 async def settle(
@@ -498,42 +517,69 @@ async def settle(
     A PAID sale gets its invoice and open orders; a sale that did not go
     through gives back its coupon and forgets a card typed in for it.
     """
-    sale = await repo.lock(session, transaction_id)
-    assert sale is not None
-    if sale.status != Status.PENDING:
-        return sale  # settled already, by the charge itself or by reconciliation
-    status = status_for(outcome)
-    sale.result_code = outcome.code.name
-    sale.decline_code = outcome.decline_code
-    sale.result_message = (outcome.advice or outcome.message or None) and (outcome.advice or outcome.message)[
-        :500
-    ]
-    sale.external_id = external_id or sale.external_id
-    sale.updated_at = utcnow()
-    session.add(sale)
-    if status == Status.PENDING:
-        add_event(session, sale.id, "outcome_unknown", note=outcome.message[:1000] or None)
-        await session.flush()
-        return sale
-    sale.status = status
-    add_event(session, sale.id, status.lower(), amount=sale.total, note=sale.decline_code)
-    await idempotency.complete_for(session, sale.id)
-    await session.flush()
-    if status != Status.PAID:
-        lines = await repo.lines_of(session, [sale.id])
-        kind = "transaction.declined" if status == Status.DECLINED else "transaction.failed"
-        record_event(session, sale.account_id, kind, data.transaction(sale, lines), actor=cause_of(sale))
-    if status == Status.PAID:
-        account = await session.get(Account, sale.account_id)
-        assert account is not None
-        await after_paid(session, services, account, sale)
-        return sale
-    if sale.coupon_id is not None:
-        await coupons.release(session, sale.coupon_id, transaction_id=sale.id)
-    if new_card and sale.payment_method_id is not None:
-        await payment_methods.forget(session, sale.payment_method_id)
-    await session.flush()
+    (sale,) = await settle_many(
+        session, services, [Answer(transaction_id, outcome, external_id)], new_card=new_card
+    )
     return sale
+
+
+async def settle_many(
+    session: AsyncSession, services: Services, answers: Sequence[Answer], *, new_card: bool = False
+) -> list[Transaction]:
+    """``settle`` for a batch of sales (the billing runner's), with a batch's statements; the sales in
+    the answers' order. A sale that is no longer PENDING was settled already (by its charge or by
+    reconciliation) and is left as it is."""
+    locked = {sale.id: sale for sale in await repo.lock_many(session, [a.transaction_id for a in answers])}
+    settled: list[Transaction] = []
+    for answer in answers:
+        sale = locked[answer.transaction_id]
+        if sale.status != Status.PENDING:
+            continue
+        outcome, status = answer.outcome, status_for(answer.outcome)
+        sale.result_code = outcome.code.name
+        sale.decline_code = outcome.decline_code
+        message = outcome.advice or outcome.message
+        sale.result_message = message[:500] if message else None
+        sale.external_id = answer.external_id or sale.external_id
+        sale.updated_at = utcnow()
+        session.add(sale)
+        if status == Status.PENDING:
+            add_event(session, sale.id, "outcome_unknown", note=outcome.message[:1000] or None)
+            continue
+        sale.status = status
+        add_event(session, sale.id, status.lower(), amount=sale.total, note=sale.decline_code)
+        settled.append(sale)
+    if settled:
+        await idempotency.complete_for(session, [sale.id for sale in settled])
+    await session.flush()
+    lines = await _lines_by_sale(session, [sale.id for sale in settled])
+    paid: dict[str, list[Transaction]] = {}
+    for sale in settled:
+        if sale.status == Status.PAID:
+            paid.setdefault(sale.account_id, []).append(sale)
+            continue
+        kind = "transaction.declined" if sale.status == Status.DECLINED else "transaction.failed"
+        record_event(
+            session, sale.account_id, kind, data.transaction(sale, lines[sale.id]), actor=cause_of(sale)
+        )
+        if sale.coupon_id is not None:
+            await coupons.release(session, sale.coupon_id, transaction_id=sale.id)
+        if new_card and sale.payment_method_id is not None:
+            await payment_methods.forget(session, sale.payment_method_id)
+    for account_id, sales in paid.items():
+        account = await session.get(Account, account_id)
+        assert account is not None
+        await after_paid_many(session, services, account, sales, lines=lines)
+    await session.flush()
+    return [locked[answer.transaction_id] for answer in answers]
+
+
+async def _lines_by_sale(session: AsyncSession, sale_ids: Sequence[str]) -> dict[str, list[TransactionLine]]:
+    grouped: dict[str, list[TransactionLine]] = {sale_id: [] for sale_id in sale_ids}
+    if sale_ids:
+        for line in await repo.lines_of(session, sale_ids):
+            grouped[line.transaction_id].append(line)
+    return grouped
 
 
 async def after_paid(
@@ -546,39 +592,58 @@ async def after_paid(
 ) -> None:
     """What follows every paid sale: its invoice (emailed when the account says so), its open orders
     and the ``transaction.paid`` event (charged, logged or marked paid alike; ``by`` marked it paid)."""
-    invoice = await invoices.issue_invoice(
-        session, services.secret, account, sale, template_id=sale.invoice_template_id
-    )
-    add_event(session, sale.id, "invoice_issued", note=invoice.number)
-    rows = await repo.lines_of(session, [sale.id])
-    record_event(
-        session, account.id, "transaction.paid", data.transaction(sale, rows), actor=by or cause_of(sale)
-    )
-    if sale.subscription_id is None:
-        # A sale's recurring lines open orders; an installment of an order opens none.
-        lines = [line_of(row) for row in rows]
-        today = today_in(account.timezone, sale.transaction_date)
-        await subscriptions.open_orders(
-            session,
-            sale,
-            lines,
-            payment_method_id=sale.payment_method_id,
-            today=today,
-            timezone=account.timezone,
-            trial_days=sale.trial_days or 0,
+    await after_paid_many(session, services, account, [sale], by=by)
+
+
+async def after_paid_many(
+    session: AsyncSession,
+    services: Services,
+    account: Account,
+    sales: Sequence[Transaction],
+    *,
+    by: Principal | None = None,
+    lines: Mapping[str, Sequence[TransactionLine]] | None = None,
+) -> None:
+    """``after_paid`` for a batch of an account's paid sales: their invoices numbered by one counter
+    update, and one read each of their lines (unless given) and customers."""
+    issued = await invoices.issue_invoices(session, services.secret, account, sales)
+    if lines is None:
+        lines = await _lines_by_sale(session, [sale.id for sale in sales])
+    customers_by_id = {
+        c.id: c for c in await customers.get_many(session, account.id, list({s.customer_id for s in sales}))
+    }
+    for sale, invoice in zip(sales, issued, strict=True):
+        add_event(session, sale.id, "invoice_issued", note=invoice.number)
+        rows = lines[sale.id]
+        record_event(
+            session, account.id, "transaction.paid", data.transaction(sale, rows), actor=by or cause_of(sale)
         )
-    commission = await referrals.record(session, sale, refunded=0)
-    if commission is not None:
-        add_event(session, sale.id, "commission_recorded", amount=commission.amount)
+        if sale.subscription_id is None:
+            # A sale's recurring lines open orders; an installment of an order opens none.
+            today = today_in(account.timezone, sale.transaction_date)
+            await subscriptions.open_orders(
+                session,
+                sale,
+                [line_of(row) for row in rows],
+                payment_method_id=sale.payment_method_id,
+                today=today,
+                timezone=account.timezone,
+                trial_days=sale.trial_days or 0,
+            )
+    commissions = await referrals.record_paid(session, account.id, sales, customers_by_id)
+    for sale_id, commission in commissions.items():
+        add_event(session, sale_id, "commission_recorded", amount=commission.amount)
     await session.flush()
-    customer = await customers.get(session, account.id, sale.customer_id)
-    if account.email_invoices and customer is not None and normalize_email(customer.email or ""):
-        # Sent by the outbox job once the sale commits: never while its row is locked.
-        await invoices.queue_invoice_email(session, services.secret, services.public_url, invoice)
-    if customer is not None:
+    for sale, invoice in zip(sales, issued, strict=True):
+        customer = customers_by_id.get(sale.customer_id)
+        if customer is None:
+            continue
+        if account.email_invoices and normalize_email(customer.email or ""):
+            # Sent by the outbox job once the sale commits: never while its row is locked.
+            await invoices.queue_invoice_email(session, services.secret, services.public_url, invoice)
         # What the buyer gets for the products bought (logged and marked-paid sales too).
         await delivery.queue_deliveries(
-            session, services.secret, account=account, customer=customer, sale=sale, lines=rows
+            session, services.secret, account=account, customer=customer, sale=sale, lines=lines[sale.id]
         )
 
 
