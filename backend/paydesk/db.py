@@ -3,12 +3,16 @@
 SQLite runs in WAL mode with ``synchronous=FULL`` (a committed PENDING
 payment row must survive a power cut after the gateway charged), foreign
 keys on and a busy timeout so concurrent writers wait instead of failing.
-PostgreSQL goes through asyncpg.
+Within one process, writers queue on an asyncio lock before they touch the
+file (``WriterGate``), so they wake the moment the writer before them
+commits instead of sleeping in SQLite's busy handler; the busy timeout still
+queues writers of different processes. PostgreSQL goes through asyncpg.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -67,6 +72,45 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+# Session.info key of the SQLite writers' gate (set by ``session_factory`` on a writer's sessions).
+WRITER_GATE = "paydesk_writer_gate"
+
+
+class WriterGate:
+    """One SQLite write transaction at a time in this process, queued in order on the event loop.
+
+    A writer session takes the gate at its first statement and gives it back when its transaction
+    ends (commit, rollback, close): the same span as SQLite's own write lock under BEGIN IMMEDIATE,
+    waited for without sleeping. Like the busy timeout, a wait longer than it fails.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+    async def acquire(self) -> None:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        try:
+            await asyncio.wait_for(lock.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
+        except TimeoutError:
+            raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked")) from None
+
+    def release(self) -> None:
+        self._locks[asyncio.get_running_loop()].release()
+
+
+_GATES: weakref.WeakKeyDictionary[Any, WriterGate] = weakref.WeakKeyDictionary()
+
+
+def _writer_gate(engine: AsyncEngine) -> WriterGate:
+    gate = _GATES.get(engine.sync_engine)
+    if gate is None:
+        gate = _GATES[engine.sync_engine] = WriterGate()
+    return gate
+
+
 class SerialSession(AsyncSession):
     """An AsyncSession whose statements queue instead of overlapping.
 
@@ -79,33 +123,65 @@ class SerialSession(AsyncSession):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lock = asyncio.Lock()
+        self._gate: WriterGate | None = self.info.get(WRITER_GATE)
+        self._holding = False
+
+    async def _enter(self) -> None:
+        if self._gate is not None and not self._holding:
+            await self._gate.acquire()
+            self._holding = True
+
+    def _leave(self) -> None:
+        if self._holding:
+            self._holding = False
+            assert self._gate is not None
+            self._gate.release()
 
     async def exec(self, *args: Any, **kwargs: Any) -> Any:
         async with self._lock:
+            await self._enter()
             return await super().exec(*args, **kwargs)
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
         async with self._lock:
+            await self._enter()
             return await super().execute(*args, **kwargs)
 
     async def get(self, *args: Any, **kwargs: Any) -> Any:
         async with self._lock:
+            await self._enter()
             return await super().get(*args, **kwargs)
 
     async def flush(self, objects: Sequence[Any] | None = None) -> None:
         async with self._lock:
+            await self._enter()
             await super().flush(objects)
 
     async def commit(self) -> None:
         async with self._lock:
-            await super().commit()
+            await self._enter()
+            try:
+                await super().commit()
+            finally:
+                self._leave()
 
     async def rollback(self) -> None:
         async with self._lock:
-            await super().rollback()
+            try:
+                await super().rollback()
+            finally:
+                self._leave()
+
+    async def close(self) -> None:
+        async with self._lock:
+            try:
+                await super().close()
+            finally:
+                self._leave()
 
     async def refresh(self, *args: Any, **kwargs: Any) -> None:
         async with self._lock:
+            await self._enter()
             await super().refresh(*args, **kwargs)
 
 
@@ -117,6 +193,8 @@ def session_factory(
     ``info`` starts each session's ``Session.info`` (the outbox bell).
     """
     bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    if engine.dialect.name == "sqlite" and not read_only:
+        info = {**(info or {}), WRITER_GATE: _writer_gate(engine)}
     return async_sessionmaker(bind, class_=SerialSession, expire_on_commit=False, info=info)
 
 
