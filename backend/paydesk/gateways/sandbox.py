@@ -25,13 +25,14 @@ For fault tests a sandbox gateway can be configured (``latency_ms`` and a
 from __future__ import annotations
 
 import asyncio
+import weakref
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from paydesk import ids
 from paydesk.clock import utcnow
@@ -171,55 +172,13 @@ class SandboxGateway:
     async def charge(self, request: ChargeRequest) -> ChargeResult:
         if fault := await self._enter():
             return ChargeResult(fault)
-        async with self.sessions() as db:
-            previous = await self._charge_by_key(db, request.idempotency_key)
-            if previous is None:
-                previous = await self._new_charge(db, request)
+        previous = await ChargeLedger.of(self.sessions).charge(self.gateway_id, request)
         if self._lost_answer():
             return ChargeResult(Outcome(ResultCode.CONNECTION_ERROR, "The sandbox's answer was lost."))
         return ChargeResult(_charge_outcome(previous), previous.id)
 
     async def _charge_by_key(self, db: Any, key: str) -> SandboxCharge | None:
-        query = select(SandboxCharge).where(
-            SandboxCharge.gateway_id == self.gateway_id, SandboxCharge.idempotency_key == key
-        )
-        result: SandboxCharge | None = (await db.exec(query)).first()
-        return result
-
-    async def _new_charge(self, db: Any, request: ChargeRequest) -> SandboxCharge:
-        token = await db.get(SandboxToken, request.token)
-        charge = SandboxCharge(
-            id=ids.new_id(ids.SANDBOX_CHARGE),
-            gateway_id=self.gateway_id,
-            idempotency_key=request.idempotency_key,
-            reference=request.reference,
-            token_id=request.token,
-            amount=request.amount.minor_units,
-            currency=request.amount.currency,
-            status=ChargeStatus.SUCCEEDED.value,
-        )
-        if token is None or token.gateway_id != self.gateway_id:
-            charge.status, charge.decline_code = ChargeStatus.FAILED.value, "no_such_token"
-        elif not _sandbox_currency(request.amount.currency):
-            charge.status, charge.decline_code = ChargeStatus.FAILED.value, "currency_not_supported"
-        elif request.amount.minor_units <= 0:
-            charge.status, charge.decline_code = ChargeStatus.FAILED.value, "invalid_amount"
-        elif token.behaviour == FAIL:
-            charge.status, charge.decline_code = ChargeStatus.FAILED.value, "processing_error"
-        elif token.behaviour.startswith("fail:"):
-            charge.status, charge.decline_code = ChargeStatus.FAILED.value, token.behaviour.split(":", 1)[1]
-        elif token.behaviour.startswith("decline:"):
-            charge.status, charge.decline_code = ChargeStatus.DECLINED.value, token.behaviour.split(":", 1)[1]
-        db.add(charge)
-        try:
-            await db.commit()
-        except IntegrityError:
-            # Another process charged with this key at the same moment: its charge stands.
-            await db.rollback()
-            existing = await self._charge_by_key(db, request.idempotency_key)
-            assert existing is not None
-            return existing
-        return charge
+        return await _charge_by_key(db, self.gateway_id, key)
 
     async def find_charge(self, idempotency_key: str, reference: str) -> ChargeLookup:
         if fault := await self._enter():
@@ -292,6 +251,150 @@ class SandboxGateway:
             db.add(charge)
             await db.commit()
         return VoidResult(GOOD)
+
+
+async def _charge_by_key(db: Any, gateway_id: str, key: str) -> SandboxCharge | None:
+    query = select(SandboxCharge).where(
+        SandboxCharge.gateway_id == gateway_id, SandboxCharge.idempotency_key == key
+    )
+    result: SandboxCharge | None = (await db.exec(query)).first()
+    return result
+
+
+def _new_charge(gateway_id: str, request: ChargeRequest, token: SandboxToken | None) -> SandboxCharge:
+    """What the sandbox makes of a charge it has not seen: approved, declined or failed by the card."""
+    charge = SandboxCharge(
+        id=ids.new_id(ids.SANDBOX_CHARGE),
+        gateway_id=gateway_id,
+        idempotency_key=request.idempotency_key,
+        reference=request.reference,
+        token_id=request.token,
+        amount=request.amount.minor_units,
+        currency=request.amount.currency,
+        status=ChargeStatus.SUCCEEDED.value,
+    )
+    if token is None or token.gateway_id != gateway_id:
+        charge.status, charge.decline_code = ChargeStatus.FAILED.value, "no_such_token"
+    elif not _sandbox_currency(request.amount.currency):
+        charge.status, charge.decline_code = ChargeStatus.FAILED.value, "currency_not_supported"
+    elif request.amount.minor_units <= 0:
+        charge.status, charge.decline_code = ChargeStatus.FAILED.value, "invalid_amount"
+    elif token.behaviour == FAIL:
+        charge.status, charge.decline_code = ChargeStatus.FAILED.value, "processing_error"
+    elif token.behaviour.startswith("fail:"):
+        charge.status, charge.decline_code = ChargeStatus.FAILED.value, token.behaviour.split(":", 1)[1]
+    elif token.behaviour.startswith("decline:"):
+        charge.status, charge.decline_code = ChargeStatus.DECLINED.value, token.behaviour.split(":", 1)[1]
+    return charge
+
+
+_Pending = tuple[str, ChargeRequest, "asyncio.Future[SandboxCharge]"]
+
+
+class ChargeLedger:
+    """The sandbox's book of charges, written in group commits.
+
+    A remote gateway's bookkeeping costs its caller nothing but the wait; the
+    sandbox keeps its books in paydesk's database, so each charge would cost a
+    transaction (and on SQLite an fsync). Charges that arrive while one
+    transaction is being written queue and go in the next one together: one
+    read of the keys seen before, one of the tokens, one insert, one commit.
+    Each call still returns only once its charge is durable, and a key is
+    charged once: a key seen before (or twice in one group) gets the first
+    charge; a key another process wrote meanwhile makes that group go one
+    charge at a time.
+    """
+
+    _ledgers: weakref.WeakKeyDictionary[Any, dict[asyncio.AbstractEventLoop, ChargeLedger]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+        self._queue: list[_Pending] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    @classmethod
+    def of(cls, sessions: SessionFactory) -> ChargeLedger:
+        """The ledger of these sessions on the running event loop."""
+        per_loop = cls._ledgers.setdefault(sessions, {})
+        loop = asyncio.get_running_loop()
+        if (ledger := per_loop.get(loop)) is None:
+            ledger = per_loop[loop] = cls(sessions)
+        return ledger
+
+    async def charge(self, gateway_id: str, request: ChargeRequest) -> SandboxCharge:
+        """The charge under the request's key: made now, or the one made before. The writing is a
+        task of the ledger's own, so a caller that stops waiting does not stop its group's commit."""
+        done: asyncio.Future[SandboxCharge] = asyncio.get_running_loop().create_future()
+        self._queue.append((gateway_id, request, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain(), name="paydesk-sandbox-ledger")
+        return await done
+
+    async def _drain(self) -> None:
+        while self._queue:
+            group, self._queue = self._queue, []
+            await self._write(group)
+
+    async def _write(self, group: list[_Pending]) -> None:
+        try:
+            try:
+                charges = await self._write_together(group)
+            except IntegrityError:
+                charges = [await self._write_one(gateway_id, request) for gateway_id, request, _done in group]
+        except BaseException as error:
+            for _gateway_id, _request, done in group:
+                if not done.done():
+                    done.set_exception(error)
+            if not isinstance(error, Exception):
+                raise
+            return
+        for (_gateway_id, _request, done), charge in zip(group, charges, strict=True):
+            if not done.done():
+                done.set_result(charge)
+
+    async def _write_together(self, group: list[_Pending]) -> list[SandboxCharge]:
+        keys = sorted({request.idempotency_key for _gateway_id, request, _done in group})
+        token_ids = sorted({request.token for _gateway_id, request, _done in group})
+        async with self.sessions() as db:
+            seen = {
+                (charge.gateway_id, charge.idempotency_key): charge
+                for charge in await db.exec(
+                    select(SandboxCharge).where(col(SandboxCharge.idempotency_key).in_(keys))
+                )
+            }
+            tokens = {
+                token.id: token
+                for token in await db.exec(select(SandboxToken).where(col(SandboxToken.id).in_(token_ids)))
+            }
+            new = []
+            for gateway_id, request, _done in group:
+                if (gateway_id, request.idempotency_key) not in seen:
+                    charge = _new_charge(gateway_id, request, tokens.get(request.token))
+                    seen[(gateway_id, request.idempotency_key)] = charge
+                    new.append(charge)
+            if new:
+                db.add_all(new)
+                await db.commit()
+        return [seen[(gateway_id, request.idempotency_key)] for gateway_id, request, _done in group]
+
+    async def _write_one(self, gateway_id: str, request: ChargeRequest) -> SandboxCharge:
+        async with self.sessions() as db:
+            previous = await _charge_by_key(db, gateway_id, request.idempotency_key)
+            if previous is not None:
+                return previous
+            charge = _new_charge(gateway_id, request, await db.get(SandboxToken, request.token))
+            db.add(charge)
+            try:
+                await db.commit()
+            except IntegrityError:
+                # Another process charged with this key at the same moment: its charge stands.
+                await db.rollback()
+                existing = await _charge_by_key(db, gateway_id, request.idempotency_key)
+                assert existing is not None
+                return existing
+            return charge
 
 
 def _charge_outcome(charge: SandboxCharge) -> Outcome:
