@@ -77,9 +77,19 @@ PREFIXES = frozenset(
 )
 
 
+# Random bytes become characters by one table lookup each: the 248 values below 4 * 62 map evenly onto
+# the alphabet (so no character is likelier than another), the eight above are dropped.
+_EVEN = 4 * len(ALPHABET)
+_TO_ALPHABET = bytes(ord(ALPHABET[value % len(ALPHABET)]) if value < _EVEN else 0 for value in range(256))
+_DROPPED = bytes(range(_EVEN, 256))
+
+
 def new_id(prefix: str) -> str:
-    """A fresh id of the kind ``prefix``."""
-    return f"{prefix}_{''.join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))}"
+    """A fresh id of the kind ``prefix`` (from the operating system's randomness, as ``secrets``)."""
+    drawn = b""
+    while len(drawn) < RANDOM_LENGTH:
+        drawn += secrets.token_bytes(RANDOM_LENGTH + 8).translate(_TO_ALPHABET, _DROPPED)
+    return f"{prefix}_{drawn[:RANDOM_LENGTH].decode()}"
 
 
 def prefix_of(value: str) -> str | None:
