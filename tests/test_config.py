@@ -228,3 +228,19 @@ def test_settings_are_frozen() -> None:
 
     with pytest.raises(ValueError, match="frozen"):
         settings.rate_limit = "1/second"  # type: ignore[misc]
+
+
+def test_the_billing_runner_takes_its_concurrency_from_the_settings() -> None:
+    from paydesk.billing.jobs import runner_for
+    from paydesk.gateways.registry import GatewayRegistry
+    from paydesk.transactions.service import Services
+
+    assert (load_settings({}).worker_concurrency, load_settings({}).gateway_concurrency) == (32, 32)
+    settings = load_settings({"PAYDESK_WORKER_CONCURRENCY": "8", "PAYDESK_GATEWAY_CONCURRENCY": "4"})
+    registry = GatewayRegistry(None, None, b"", "", concurrency=settings.gateway_concurrency)  # type: ignore[arg-type]
+    runner = runner_for(Services(None, registry, b"", None, ""), concurrency=settings.worker_concurrency)  # type: ignore[arg-type]
+    assert runner.concurrency == 8
+    # Each gateway gets a limit of its own, the same one every time it is asked for.
+    assert registry.limit("gw_a") is registry.limit("gw_a") is not registry.limit("gw_b")
+    assert registry.limit("gw_a")._value == 4
+    assert "PAYDESK_WORKER_CONCURRENCY: " in settings_error({"PAYDESK_WORKER_CONCURRENCY": "0"})

@@ -125,7 +125,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     resources.secret,
                     resources.mailer,
                     settings.public_url,
-                )
+                ),
+                concurrency=settings.worker_concurrency,
             )
             jobs = asyncio.create_task(
                 run_forever(

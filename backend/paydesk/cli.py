@@ -139,7 +139,7 @@ def worker(
         services = Services(
             resources.sessions, resources.gateways, resources.secret, resources.mailer, settings.public_url
         )
-        runner = runner_for(services, lease_seconds=lease_seconds)
+        runner = runner_for(services, lease_seconds=lease_seconds, concurrency=settings.worker_concurrency)
         if once:
             done = await run_pass(runner, webhook_sender(resources, lease_seconds))
             return {**vars(done.billing), "reconciled": done.charges + done.refunds + done.voids}

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     jobs: bool = True
     # Seconds between two passes of the jobs, in `serve` and in `paydesk worker`.
     jobs_interval: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    # Gateway calls the billing runner of one process keeps in flight at once, in all.
+    worker_concurrency: Annotated[int, Field(ge=1, le=1000)] = 32
+    # Calls one process keeps in flight to any one gateway (the billing runner's charges).
+    gateway_concurrency: Annotated[int, Field(ge=1, le=1000)] = 32
 
     @field_validator("database_url")
     @classmethod

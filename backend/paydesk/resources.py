@@ -57,7 +57,9 @@ class Resources:
             limiter=make_limiter(settings.rate_limit_storage, engine),
             secret=secret,
             http=http,
-            gateways=GatewayRegistry(sessions, http, secret, settings.stripe_api_base),
+            gateways=GatewayRegistry(
+                sessions, http, secret, settings.stripe_api_base, concurrency=settings.gateway_concurrency
+            ),
             mailer=mailer_for(settings),
             webhook_http=httpx.AsyncClient(trust_env=False, follow_redirects=False),
             outbox_bell=bell,

@@ -11,7 +11,8 @@ installment charged twice.
 - ``test_four_workers_charge_every_installment_once``: four workers, and
   their JSON summaries add up to the 2,000 charged.
 - ``test_a_worker_killed_mid_run_charges_nothing_twice``: four workers with
-  two-second leases; one is SIGKILLed while it has a sale in flight. Once
+  two-second leases, the sandbox answering after 25 ms and after 100 ms; one
+  is SIGKILLed while it has a sale in flight. Once
   its leases run out the others, or a later pass, take its orders over, and
   the sales it left PENDING are sent again under their own gateway key and
   settled: the same totals, no PENDING left, no second charge.
@@ -343,12 +344,14 @@ async def test_four_workers_charge_every_installment_once(
 
 
 @postgresql_only
+@pytest.mark.parametrize("latency_ms", [25, 100])
 async def test_a_worker_killed_mid_run_charges_nothing_twice(
-    app: Starlette, database_url: str, tmp_path: Path
+    app: Starlette, database_url: str, tmp_path: Path, latency_ms: int
 ) -> None:
     seeded = await seed(app, INSTALLMENTS)
-    # A little latency keeps every worker's charges in flight long enough to be cut off mid-charge.
-    await set_latency(app, seeded.gateway_id, 25)
+    # Latency keeps every worker's charges in flight long enough to be cut off mid-charge; at 100 ms
+    # a worker has a whole batch's charges (32 at a time) at the gateway when it dies.
+    await set_latency(app, seeded.gateway_id, latency_ms)
     env = worker_env(database_url, tmp_path)
 
     workers = await start_workers(env, WORKERS, "--lease-seconds", "2")

@@ -11,6 +11,7 @@ gateway again with the same key: never a second charge.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,11 +21,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from paydesk import ids
 from paydesk.gateways import service as gateways
 from paydesk.gateways.base import Outcome, ResultCode
-from paydesk.models import Account, PaymentMethod, Subscription, Transaction, TransactionLine
+from paydesk.models import (
+    Account,
+    PaymentMethod,
+    Subscription,
+    Transaction,
+    TransactionEvent,
+    TransactionLine,
+)
 from paydesk.payment_methods import service as payment_methods
 from paydesk.transactions import repository as sales
 from paydesk.transactions.rules import Origin, Status
-from paydesk.transactions.service import Services, add_event, send_charge, settle
+from paydesk.transactions.service import Services, new_event, send_charge, settle
 from paydesk.unit_of_work import end_phase
 
 
@@ -83,8 +91,16 @@ async def usable_card(session: AsyncSession, sub: Subscription) -> PaymentMethod
     return method
 
 
-async def start(
-    session: AsyncSession,
+@dataclass
+class NewSale:
+    """A PENDING sale of an order with its lines and its first event, not yet added to a session."""
+
+    sale: Transaction
+    lines: list[TransactionLine]
+    event: TransactionEvent
+
+
+def new_sale(
     sub: Subscription,
     lines: list[ChargeLine],
     method: PaymentMethod | None,
@@ -93,8 +109,8 @@ async def start(
     when: datetime,
     event: str,
     note: str | None = None,
-) -> Transaction:
-    """The sale, PENDING (or FAILED at once when there is no usable card); the caller commits."""
+) -> NewSale:
+    """The sale of ``lines`` for the order, PENDING, with its gateway key; nothing written yet."""
     total = sum(line.total for line in lines)
     sale = Transaction(
         id=ids.new_id(ids.TRANSACTION),
@@ -113,28 +129,49 @@ async def start(
         gateway_id=method.gateway_id if method else None,
     )
     sale.gateway_key = f"paydesk:charge:{sale.id}"
-    session.add(sale)
-    await session.flush()
-    for position, line in enumerate(lines):
-        session.add(
-            TransactionLine(
-                transaction_id=sale.id,
-                position=position,
-                product_id=line.product_id,
-                description=line.description,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                subtotal=line.total,
-                discount=0,
-                total=line.total,
-                kind=line.kind,
-                unit=line.unit,
-                payment_count=line.payment_count,
-            )
+    rows = [
+        TransactionLine(
+            transaction_id=sale.id,
+            position=position,
+            product_id=line.product_id,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            subtotal=line.total,
+            discount=0,
+            total=line.total,
+            kind=line.kind,
+            unit=line.unit,
+            payment_count=line.payment_count,
         )
-    add_event(session, sale.id, event, amount=total, note=note)
+        for position, line in enumerate(lines)
+    ]
+    return NewSale(sale, rows, new_event(sale.id, event, amount=total, note=note))
+
+
+async def write(session: AsyncSession, new: Sequence[NewSale]) -> None:
+    """Add the sales, then their lines and events (a flush each: the lines need their sale first)."""
+    session.add_all([one.sale for one in new])
     await session.flush()
-    return sale
+    session.add_all([row for one in new for row in (*one.lines, one.event)])
+    await session.flush()
+
+
+async def start(
+    session: AsyncSession,
+    sub: Subscription,
+    lines: list[ChargeLine],
+    method: PaymentMethod | None,
+    *,
+    installment_key: str | None,
+    when: datetime,
+    event: str,
+    note: str | None = None,
+) -> Transaction:
+    """The sale, PENDING (or FAILED at once when there is no usable card); the caller commits."""
+    one = new_sale(sub, lines, method, installment_key=installment_key, when=when, event=event, note=note)
+    await write(session, [one])
+    return one.sale
 
 
 async def send(session: AsyncSession, services: Services, sale: Transaction) -> Transaction:

@@ -128,5 +128,8 @@ def webhook_sender(resources: Resources, lease_seconds: float | None = None) -> 
     return WebhookSender(resources.webhook_http, allow_private=allow_private, claim_for=claim_for)
 
 
-def runner_for(services: Services, *, lease_seconds: float = 300.0) -> Runner:
-    return Runner(services, clock=services.clock, lease=timedelta(seconds=lease_seconds))
+def runner_for(services: Services, *, lease_seconds: float = 300.0, concurrency: int = 32) -> Runner:
+    """The runner of ``serve`` and ``worker``: ``concurrency`` gateway calls in flight at most."""
+    return Runner(
+        services, clock=services.clock, lease=timedelta(seconds=lease_seconds), concurrency=concurrency
+    )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -30,8 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
-from paydesk.billing import charges, dunning, reminders
-from paydesk.billing.charges import ChargeLine
+from paydesk.billing import batches, charges, dunning, reminders
 from paydesk.billing.schedule import BillingUnit, charge_date, start_of_day, today_in
 from paydesk.card_links import service as card_links
 from paydesk.clock import utcnow
@@ -50,7 +49,7 @@ from paydesk.subscriptions import service as orders
 from paydesk.subscriptions.service import Status
 from paydesk.transactions import repository as sales
 from paydesk.transactions.rules import Status as SaleStatus
-from paydesk.transactions.service import Services, add_event
+from paydesk.transactions.service import Answer, Services, add_event, settle_many
 from paydesk.unit_of_work import bind, discard_phase, end_phase, unit_of_work
 from paydesk.validation import normalize_email
 
@@ -88,52 +87,134 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+@dataclass(frozen=True)
+class Batch:
+    """What one claim took: how many orders, the plain installments started, and the other orders."""
+
+    claimed: int
+    started: list[batches.Started]
+    others: list[str]
+
+
 @dataclass
 class Runner:
     services: Services
     clock: Callable[[], datetime] = utcnow
     worker_id: str = field(default_factory=default_worker_id)
-    batch: int = 50
+    batch: int = 100
     lease: timedelta = timedelta(minutes=5)
-    concurrency: int = 4
+    # Gateway calls in flight at once (PAYDESK_WORKER_CONCURRENCY); each gateway bounds its own too.
+    concurrency: int = 32
+    # Batches worked on at once: one's database work overlaps the other's gateway calls.
+    lanes: int = 2
+    # Orders billed the one-order way at once (each holds a connection through its gateway call).
+    one_by_one: int = 4
 
     async def run_once(self) -> PassResult:
         """Claim and bill until nothing is due; what was done."""
         result = PassResult()
-        gate = asyncio.Semaphore(self.concurrency)
+        in_flight = asyncio.Semaphore(self.concurrency)
+        one_by_one = asyncio.Semaphore(self.one_by_one)
 
-        async def one(sub_id: str) -> None:
-            async with gate:
+        async def alone(sub_id: str) -> None:
+            async with one_by_one:
                 result.add(await self.bill(sub_id))
 
-        while ids := await self.claim():
-            result.claimed += len(ids)
-            await asyncio.gather(*(one(sub_id) for sub_id in ids))
+        async def lane() -> None:
+            while (taken := await self.start_batch()) is not None:
+                result.claimed += taken.claimed
+                for outcome in await self.finish_batch(taken, in_flight):
+                    result.add(outcome)
+                await asyncio.gather(*(alone(sub_id) for sub_id in taken.others))
+
+        await asyncio.gather(*(lane() for _ in range(self.lanes)))
         return result
 
     async def claim(self) -> list[str]:
         """Lease a batch of due orders to this worker; their ids."""
-        now = self.clock()
         async with unit_of_work(self.services.sessions, "claimed") as db:
-            query = (
-                select(Subscription.id)
-                .where(
-                    col(Subscription.status).in_(BILLABLE),
-                    col(Subscription.due_at) <= now,
-                    or_(col(Subscription.lease_until).is_(None), col(Subscription.lease_until) < now),
-                )
-                .order_by(col(Subscription.due_at))
-                .limit(self.batch)
-                .with_for_update(skip_locked=True)
+            return await self._claim(db, self.clock())
+
+    async def _claim(self, db: AsyncSession, now: datetime) -> list[str]:
+        query = (
+            select(Subscription.id)
+            .where(
+                col(Subscription.status).in_(BILLABLE),
+                col(Subscription.due_at) <= now,
+                or_(col(Subscription.lease_until).is_(None), col(Subscription.lease_until) < now),
             )
-            ids = list(await db.exec(query))
-            if ids:
-                await db.exec(
-                    update(Subscription)
-                    .where(col(Subscription.id).in_(ids))
-                    .values(lease_owner=self.worker_id, lease_until=now + self.lease)
-                )
+            .order_by(col(Subscription.due_at))
+            .limit(self.batch)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list(await db.exec(query))
+        if ids:
+            await db.exec(
+                update(Subscription)
+                .where(col(Subscription.id).in_(ids))
+                .values(lease_owner=self.worker_id, lease_until=now + self.lease)
+            )
         return ids
+
+    async def start_batch(self) -> Batch | None:
+        """Claim a batch and start its plain installments, in one transaction (committed before any
+        gateway call); None when nothing is due."""
+        now = self.clock()
+        async with unit_of_work(self.services.sessions, "started") as db:
+            ids = await self._claim(db, now)
+            if not ids:
+                return None
+            subs = list(await db.exec(select(Subscription).where(col(Subscription.id).in_(ids))))
+            accounts = await _accounts_of(db, subs)
+            started, others = await batches.start_plain(db, subs, accounts, now)
+        return Batch(len(ids), started, others)
+
+    async def finish_batch(self, taken: Batch, in_flight: asyncio.Semaphore) -> list[str]:
+        """Charge the batch's started installments and settle them together; their outcomes. If the
+        settling fails, each is billed the one-order way instead (asking its gateway again, same key)."""
+        if not taken.started:
+            return []
+        answers = await batches.charge_all(self.services, taken.started, in_flight)
+        answered = [item for item in taken.started if item.sub_id in answers]
+        if not answered:
+            return ["error"] * len(taken.started)
+        async with self.services.sessions() as db:
+            bind(db)
+            try:
+                outcomes = await self._settle_batch(db, answered, answers)
+            except Exception:
+                await discard_phase(db)
+                log.exception("billing.batch_settle_failed", orders=len(answered))
+                outcomes = None
+        if outcomes is None:
+            outcomes = [await self.bill(item.sub_id) for item in answered]
+        return outcomes + ["error"] * (len(taken.started) - len(answered))
+
+    async def _settle_batch(
+        self, db: AsyncSession, answered: list[batches.Started], answers: dict[str, Answer]
+    ) -> list[str]:
+        now = self.clock()
+        locked = await db.exec(
+            select(Subscription)
+            .where(col(Subscription.id).in_([item.sub_id for item in answered]))
+            .order_by(col(Subscription.id))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        subs = {sub.id: sub for sub in locked}
+        accounts = await _accounts_of(db, list(subs.values()))
+        sales = await settle_many(db, self.services, [answers[item.sub_id] for item in answered])
+        for item, sale in zip(answered, sales, strict=True):
+            sub = subs.get(item.sub_id)
+            if sub is None or sub.lease_owner != self.worker_id or sub.status not in BILLABLE:
+                # Our lease ran out meanwhile: the outcome is kept, and whoever bills the order next
+                # applies it (a paid installment is never charged again).
+                continue
+            await self._after(db, sub, accounts[sub.account_id], sale, now, credit_used=0)
+            sub.lease_owner, sub.lease_until, sub.updated_at = None, None, utcnow()
+            db.add(sub)
+        await end_phase(db, "settled")
+        return [sale.status for sale in sales]
 
     async def bill(self, sub_id: str) -> str:
         """Do what the order needs now; the sale's status, or what happened instead."""
@@ -212,43 +293,36 @@ class Runner:
         method = await charges.usable_card(db, sub)
         if method is None and sub.dunning_attempts > 0 and policy_of(account).try_other_cards:
             method = await self._other_card(db, sub, tried=set())
-        lines = [
-            ChargeLine(
-                description=sub.description,
-                quantity=sub.quantity,
-                unit_price=sub.unit_price,
-                kind=sub.kind,
-                unit=sub.unit,
-                payment_count=sub.payment_count,
-                product_id=sub.product_id,
-            )
-        ]
-        credit = min(sub.credit, orders.installment_amount(sub))
-        if credit > 0:
-            lines.append(ChargeLine("Credit from an earlier change", 1, -credit, "SINGLE"))
-        left = orders.installments_left(sub)
-        note = f"Installment {n + 1} of {sub.payment_count}" if left is not None else f"Period {n + 1}"
         sale = await charges.start(
             db,
             sub,
-            lines,
+            batches.order_lines(sub),
             method,
             installment_key=f"{sub.id}:{n}:{attempt}",
             when=now,
             event="installment_started",
-            note=note if attempt == 0 else f"{note}, retry {attempt}",
+            note=batches.installment_note(sub, attempt),
         )
         return sale
 
     async def _after(
-        self, db: AsyncSession, sub: Subscription, account: Account, sale: Transaction, now: datetime
+        self,
+        db: AsyncSession,
+        sub: Subscription,
+        account: Account,
+        sale: Transaction,
+        now: datetime,
+        *,
+        credit_used: int | None = None,
     ) -> None:
-        """Move the order on after its installment's answer."""
+        """Move the order on after its installment's answer (``credit_used``: the credit its sale took,
+        when the caller knows it; else read from the sale's lines)."""
         if sale.installment_key is not None and ":balance:" in sale.installment_key:
             await finish_balance(db, sub, account, sale, now, self.services.secret)
             return
         if sale.status == SaleStatus.PAID:
-            credit_used = -sum(line for line in await _credit_lines(db, sale))
+            if credit_used is None:
+                credit_used = -sum(line for line in await _credit_lines(db, sale))
             sub.credit = max(sub.credit - credit_used, 0)
             sub.periods_billed += 1
             orders.clear_dunning(sub)
@@ -417,6 +491,11 @@ def policy_of(account: Account) -> dunning.Policy:
         try_other_cards=account.dunning_try_other_cards,
         email_card_link=account.dunning_email_card_link,
     )
+
+
+async def _accounts_of(db: AsyncSession, subs: Sequence[Subscription]) -> dict[str, Account]:
+    query = select(Account).where(col(Account.id).in_(sorted({sub.account_id for sub in subs})))
+    return {account.id: account for account in await db.exec(query)}
 
 
 async def _credit_lines(db: AsyncSession, sale: Transaction) -> list[int]:

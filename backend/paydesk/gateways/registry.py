@@ -7,6 +7,7 @@ the code path.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -27,12 +28,26 @@ class UnknownGatewayKind(Exception):
 
 class GatewayRegistry:
     def __init__(
-        self, sessions: SessionFactory, http: httpx.AsyncClient, secret: bytes, stripe_api_base: str
+        self,
+        sessions: SessionFactory,
+        http: httpx.AsyncClient,
+        secret: bytes,
+        stripe_api_base: str,
+        *,
+        concurrency: int = 32,
     ) -> None:
         self.sessions = sessions
         self.http = http
         self.secret = secret
         self.stripe_api_base = stripe_api_base
+        self.concurrency = concurrency
+        self._limits: dict[str, asyncio.Semaphore] = {}
+
+    def limit(self, gateway_id: str) -> asyncio.Semaphore:
+        """What bounds this process's calls in flight to one gateway (``gateway_concurrency``)."""
+        if (found := self._limits.get(gateway_id)) is None:
+            found = self._limits[gateway_id] = asyncio.Semaphore(self.concurrency)
+        return found
 
     def credentials(self, record: GatewayRecord) -> dict[str, Any]:
         return decrypt_json(self.secret, record.credentials) if record.credentials else {}

@@ -1,0 +1,177 @@
+"""A batch of plain installments: started together, charged many at a time, settled together.
+
+Most orders the runner claims need nothing but their next installment
+charged to the card they have: ACTIVE, not in dunning, no credit, no cancel
+day reached, no sale of the installment started before. Those are started
+in the claim's own transaction with a few batched reads and one insert per
+table (the PENDING sales committed before any gateway hears of them), sent
+with many calls in flight, and settled in one transaction. Every other
+order (paused, resuming, cancelling, in dunning, with credit, with a sale a
+crash left, without a usable card) goes the one-order way
+(``Runner.bill``), which has a rule for each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from paydesk.billing import charges
+from paydesk.billing.charges import ChargeLine
+from paydesk.billing.schedule import today_in
+from paydesk.gateways import service as gateways
+from paydesk.logs import get_logger
+from paydesk.models import Account, Gateway, PaymentMethod, Subscription, Transaction
+from paydesk.payment_methods import service as payment_methods
+from paydesk.subscriptions import service as orders
+from paydesk.subscriptions.service import Status
+from paydesk.transactions.rules import Status as SaleStatus
+from paydesk.transactions.service import Answer, Services, send_charge
+
+log = get_logger("paydesk.billing")
+
+
+@dataclass(frozen=True)
+class Started:
+    """An installment started in a batch: its PENDING sale and what charging it takes."""
+
+    sub_id: str
+    sale: Transaction
+    method: PaymentMethod
+    gateway: Gateway
+    merchant: str
+
+
+def order_lines(sub: Subscription) -> list[ChargeLine]:
+    """What an installment of the order charges: its line, and any credit it has (up to the amount)."""
+    lines = [
+        ChargeLine(
+            description=sub.description,
+            quantity=sub.quantity,
+            unit_price=sub.unit_price,
+            kind=sub.kind,
+            unit=sub.unit,
+            payment_count=sub.payment_count,
+            product_id=sub.product_id,
+        )
+    ]
+    credit = min(sub.credit, orders.installment_amount(sub))
+    if credit > 0:
+        lines.append(ChargeLine("Credit from an earlier change", 1, -credit, "SINGLE"))
+    return lines
+
+
+def installment_note(sub: Subscription, attempt: int) -> str:
+    """The note on an installment's first event: which installment (or period), which retry."""
+    n = sub.periods_billed
+    left = orders.installments_left(sub)
+    note = f"Installment {n + 1} of {sub.payment_count}" if left is not None else f"Period {n + 1}"
+    return note if attempt == 0 else f"{note}, retry {attempt}"
+
+
+def first_attempt_key(sub: Subscription) -> str:
+    return f"{sub.id}:{sub.periods_billed}:0"
+
+
+async def start_plain(
+    db: AsyncSession, subs: Sequence[Subscription], accounts: Mapping[str, Account], now: datetime
+) -> tuple[list[Started], list[str]]:
+    """Start the installment of each plain order among ``subs`` (written, not committed); the
+    started ones, and the ids of the others, left to the one-order way."""
+    sub_ids = [sub.id for sub in subs]
+    begun = set(
+        await db.exec(
+            select(Transaction.subscription_id).where(
+                col(Transaction.subscription_id).in_(sub_ids),
+                or_(
+                    col(Transaction.status) == SaleStatus.PENDING,
+                    col(Transaction.installment_key).in_([first_attempt_key(sub) for sub in subs]),
+                ),
+            )
+        )
+    )
+    method_ids = sorted({sub.payment_method_id for sub in subs if sub.payment_method_id})
+    methods = {
+        method.id: method
+        for method in (
+            await db.exec(select(PaymentMethod).where(col(PaymentMethod.id).in_(method_ids)))
+            if method_ids
+            else []
+        )
+    }
+    gateway_ids = sorted({method.gateway_id for method in methods.values() if method.gateway_id})
+    records = {record.id: record for record in await gateways.gateways_by_ids(db, gateway_ids)}
+    started: list[Started] = []
+    new: list[charges.NewSale] = []
+    others: list[str] = []
+    for sub in subs:
+        account = accounts[sub.account_id]
+        method = methods.get(sub.payment_method_id or "")
+        record = records.get(method.gateway_id or "") if method is not None else None
+        if (
+            method is None
+            or record is None
+            or record.account_id != sub.account_id
+            or payment_methods.status_of(method) != payment_methods.Status.ACTIVE
+            or not _plain(sub, account, now)
+            or sub.id in begun
+        ):
+            others.append(sub.id)
+            continue
+        one = charges.new_sale(
+            sub,
+            order_lines(sub),
+            method,
+            installment_key=first_attempt_key(sub),
+            when=now,
+            event="installment_started",
+            note=installment_note(sub, 0),
+        )
+        new.append(one)
+        started.append(Started(sub.id, one.sale, method, record, account.name))
+    if new:
+        await charges.write(db, new)
+    return started, others
+
+
+def _plain(sub: Subscription, account: Account, now: datetime) -> bool:
+    """Nothing but a charge of the card is due: no pause, dunning, credit or cancel day to handle."""
+    return (
+        sub.status == Status.ACTIVE
+        and sub.dunning_attempts == 0
+        and sub.credit == 0
+        and orders.installment_amount(sub) > 0
+        and (sub.cancel_at is None or sub.cancel_at > today_in(account.timezone, now))
+    )
+
+
+async def charge_all(
+    services: Services, started: Sequence[Started], in_flight: asyncio.Semaphore
+) -> dict[str, Answer]:
+    """Ask the gateways to charge every started sale, ``in_flight`` and each gateway's own limit
+    bounding the calls at once; the answers by order id. A call that raised has no answer: its sale
+    stays PENDING and its order leased, to be sent again (same key) once the lease runs out."""
+
+    async def one(item: Started) -> Answer:
+        async with in_flight, services.gateways.limit(item.gateway.id):
+            outcome, external_id = await send_charge(
+                services, item.gateway, item.method, item.sale, item.merchant, off_session=True
+            )
+        return Answer(item.sale.id, outcome, external_id)
+
+    results = await asyncio.gather(*(one(item) for item in started), return_exceptions=True)
+    answers: dict[str, Answer] = {}
+    for item, result in zip(started, results, strict=True):
+        if isinstance(result, Answer):
+            answers[item.sub_id] = result
+        elif isinstance(result, Exception):
+            log.error("billing.charge_failed", subscription_id=item.sub_id, exc_info=result)
+        else:
+            raise result
+    return answers
