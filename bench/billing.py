@@ -10,10 +10,14 @@ What is measured, in this process, on a fresh migrated database per measurement:
   changes (three sale events, the invoice, the sandbox's charge, the order's
   update), still Core ``executemany``;
 - ``runner``: one ``Runner.run_once()`` pass, with the settings `paydesk
-  worker` uses (batches of 50, four at a time), charging the same number of
-  due installments through the sandbox gateway at zero latency, every rule
-  and every phase commit included (the PENDING sale committed before the
-  gateway hears of it, the answer, the invoice, the order moved on).
+  worker` uses (batches of 100, two at a time, 32 gateway calls in flight),
+  charging the same number of due installments through the sandbox gateway
+  at zero latency, every rule and every phase commit included (the PENDING
+  sales committed before the gateway hears of them, the answers, the
+  invoices, the orders moved on);
+- ``runner 100ms`` (with ``--latency-ms 100``): the same pass with the
+  sandbox answering after that long, also as a ratio to concurrency /
+  latency, what the calls in flight allow.
 
 Why ratios: the machine is shared and noisy, so absolute rates mean little
 from one run to the next. The raw inserts run three times before the runner
@@ -71,10 +75,12 @@ from paydesk.auth.roles import Role  # noqa: E402
 from paydesk.billing.runner import Runner  # noqa: E402
 from paydesk.billing.schedule import today_in  # noqa: E402
 from paydesk.config import Settings  # noqa: E402
+from paydesk.crypto import encrypt_json  # noqa: E402
 from paydesk.customers.service import create_customer  # noqa: E402
 from paydesk.db import alembic_config  # noqa: E402
 from paydesk.logs import configure_logging  # noqa: E402
 from paydesk.models import (  # noqa: E402
+    Gateway,
     Invoice,
     SandboxCharge,
     Subscription,
@@ -86,12 +92,14 @@ from paydesk.payment_methods.service import CardFields, Tokenize, tokenize_card 
 from paydesk.resources import Resources  # noqa: E402
 from paydesk.subscriptions import service as orders  # noqa: E402
 from paydesk.transactions.service import Services  # noqa: E402
+from paydesk.unit_of_work import bind  # noqa: E402
 
 # PAYDESK_SECRET_KEY needs 32+ characters; 40 leaves a margin.
 SECRET_KEY = "bench-secret-key-0123456789abcdefghijklm"
 CUSTOMERS = 20
 VISA = "4242424242424242"
 RAW_REPEATS = 3  # before the runner pass, and as many after it
+CONCURRENCY = 32  # the runner's gateway calls in flight (PAYDESK_WORKER_CONCURRENCY's default)
 
 
 class BenchError(Exception):
@@ -238,6 +246,7 @@ async def seed(resources: Resources, installments: int) -> Seeded:
     anchor = today_in("UTC", now) - timedelta(days=40)
     year = now.year + 3
     async with resources.sessions() as db:
+        bind(db)  # the seed is this command's unit of work (card checks commit in phases)
         created = await create_account(
             db, resources.secret, name="Bench", owner_email="owner@bench.test", owner_password="bench-pw-123"
         )
@@ -378,12 +387,22 @@ async def raw_insert(resources: Resources, seeded: Seeded, *, all_rows: bool) ->
     return measured
 
 
+async def set_latency(resources: Resources, gateway_id: str, latency_ms: int) -> None:
+    """Make the sandbox gateway answer after ``latency_ms`` (its fault-injection setting)."""
+    async with resources.sessions() as db:
+        gateway = await db.get(Gateway, gateway_id)
+        assert gateway is not None
+        gateway.credentials = encrypt_json(resources.secret, {"fault": None, "latency_ms": latency_ms})
+        db.add(gateway)
+        await db.commit()
+
+
 async def runner_pass(resources: Resources, installments: int) -> tuple[Measurement, dict[str, int]]:
     """One pass of the runner `paydesk worker` would build, over ``installments`` due orders; checked."""
     services = Services(
         resources.sessions, resources.gateways, resources.secret, resources.mailer, "http://127.0.0.1:8000"
     )
-    runner = Runner(services)
+    runner = Runner(services, concurrency=CONCURRENCY)
     with counting_statements(resources) as statements:
         started, cpu = time.perf_counter(), time.process_time()
         result = await runner.run_once()
@@ -406,7 +425,7 @@ async def runner_pass(resources: Resources, installments: int) -> tuple[Measurem
 
 
 async def measure_backend(
-    backend: str, workdir: Path, installments: int, pg_base: str | None = None
+    backend: str, workdir: Path, installments: int, latency_ms: int = 0, pg_base: str | None = None
 ) -> dict[str, Any]:
     """Raw inserts before and after the runner pass, each on its own copy of the seeded database."""
     databases = Databases(backend, workdir, pg_base)
@@ -427,9 +446,48 @@ async def measure_backend(
     say(f"{backend}: runner pass over {installments} due installments")
     async with databases.copy() as resources:
         runner, checks = await runner_pass(resources, installments)
+    slow = None
+    if latency_ms:
+        say(f"{backend}: runner pass with the sandbox answering after {latency_ms} ms")
+        async with databases.copy() as resources:
+            await set_latency(resources, seeded.gateway_id, latency_ms)
+            slow = await runner_pass(resources, installments)
     say(f"{backend}: raw inserts again")
     raw_after, raw_all_after = await raw_inserts()
-    return summarize(backend, raw + raw_after, raw_all + raw_all_after, runner, checks)
+    summary = summarize(backend, raw + raw_after, raw_all + raw_all_after, runner, checks)
+    if slow is not None:
+        summary["rows"]["runner_latency"] = latency_row(summary["rows"]["raw"], *slow, latency_ms)
+    return summary
+
+
+def latency_row(
+    raw: dict[str, Any], runner: Measurement, checks: dict[str, int], latency_ms: int
+) -> dict[str, Any]:
+    """The runner's pass with a slow gateway, against what its calls in flight allow (concurrency /
+    latency)."""
+    ceiling = CONCURRENCY * 1000 / latency_ms
+    return {
+        "description": (
+            f"Runner.run_once() with the sandbox answering after {latency_ms} ms, {CONCURRENCY} in flight"
+        ),
+        "name": f"runner {latency_ms}ms",
+        "rows": runner.rows,
+        "repeats": 1,
+        "latency_ms": latency_ms,
+        "concurrency": CONCURRENCY,
+        "per_s_median": round(runner.per_s, 1),
+        "per_s_min": round(runner.per_s, 1),
+        "per_s_max": round(runner.per_s, 1),
+        "cpu_us_median": round(runner.cpu_us, 1),
+        "statements": runner.statements,
+        "statements_per_installment": round(runner.statements / runner.rows, 1) if runner.rows else None,
+        "runs": [{"seconds": round(runner.seconds, 3), "cpu_s": round(runner.cpu_s, 3)}],
+        "checks": checks,
+        "ceiling_per_s": ceiling,
+        "ratio_ceiling": round(runner.per_s / ceiling, 4),
+        "ratio_per_s": round(runner.per_s / raw["per_s_median"], 5),
+        "ratio_cpu": round(raw["cpu_us_median"] / runner.cpu_us, 5) if runner.cpu_us else None,
+    }
 
 
 def summarize(
@@ -502,6 +560,13 @@ def table(backends: Sequence[dict[str, Any]]) -> str:
                 "-" if row["ratio_cpu"] is None else f"{row['ratio_cpu']:.4f}",
             )  # fmt: skip
             lines.append(" ".join(f"{cell:{align}}" for cell, (_, align) in zip(cells, columns, strict=True)))
+    for result in backends:
+        for row in result["rows"].values():
+            if "ceiling_per_s" in row:
+                lines.append(
+                    f"{result['backend']}: {row['name']} at {row['per_s_median']:.0f}/s is "
+                    f"{row['ratio_ceiling']:.2f} of concurrency / latency ({row['ceiling_per_s']:.0f}/s)"
+                )
     return "\n".join(lines)
 
 
@@ -529,19 +594,29 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--postgresql", action="store_true", help="measure a throwaway PostgreSQL cluster too"
     )
+    parser.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="also run the runner with the sandbox answering after this many ms (0: not)",
+    )
     args = parser.parse_args(argv)
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must be 0 or more")
     if args.installments < 1:
         parser.error("--installments must be at least 1")
     return args
 
 
 async def measure_all(args: argparse.Namespace, workdir: Path) -> list[dict[str, Any]]:
-    results = [await measure_backend("sqlite", workdir, args.installments)]
+    results = [await measure_backend("sqlite", workdir, args.installments, args.latency_ms)]
     if args.postgresql:
         from tests.postgres import cluster
 
         with cluster() as pg_base:
-            results.append(await measure_backend("postgresql", workdir, args.installments, pg_base))
+            results.append(
+                await measure_backend("postgresql", workdir, args.installments, args.latency_ms, pg_base)
+            )
     return results
 
 
