@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -373,11 +373,26 @@ async def _typed_card(
     return method, method.id not in on_file
 
 
+class Chargeable(Protocol):
+    """What charging a PENDING sale reads of it: a ``Transaction``, or the billing runner's row."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def gateway_key(self) -> str | None: ...
+    @property
+    def trial_days(self) -> int | None: ...
+
+
 async def send_charge(
     services: Services,
     gateway: Gateway,
     method: PaymentMethod,
-    sale: Transaction,
+    sale: Chargeable,
     merchant: str,
     *,
     off_session: bool,
