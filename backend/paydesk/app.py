@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import paydesk.models  # noqa: F401  (registers the tables)
 from paydesk.billing.jobs import run_forever, runner_for, webhook_sender
 from paydesk.config import Settings, load_settings
+from paydesk.db import refresh_statistics
 from paydesk.graphql.endpoint import graphql_endpoint
 from paydesk.graphql.graphiql import static_dir
 from paydesk.logs import configure_logging, get_logger
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         resources = Resources.open(settings)
         app.state.resources = resources
+        await refresh_statistics(resources.engine)
         stop = asyncio.Event()
         jobs = None
         if settings.jobs:

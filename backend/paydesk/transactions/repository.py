@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk.models import Refund, Transaction, TransactionEvent, TransactionLine
+from paydesk.models import Customer, Refund, Transaction, TransactionEvent, TransactionLine
 from paydesk.pagination import PageRequest, Position, newer_first_after
 
 
@@ -30,26 +30,26 @@ async def get_many(
 async def newest_of_customers(
     session: AsyncSession, account_id: str, customer_ids: Sequence[str], statuses: Sequence[str]
 ) -> list[Transaction]:
-    """Each customer's newest sale (by transaction date) in one of ``statuses``, in one query."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=col(Transaction.customer_id),
-            order_by=(col(Transaction.transaction_date).desc(), col(Transaction.id).desc()),
-        )
-        .label("rank")
-    )
-    ranked = (
-        select(col(Transaction.id), rank)
+    """Each customer's newest sale (by transaction date) in one of ``statuses``, in one query.
+
+    One index probe per customer, newest first down ``ix_sale_customer_date`` until the first sale in
+    ``statuses``: ranking every sale of the page's customers instead let SQLite's planner read the
+    whole account's sales by ``ix_sale_status`` (280 ms for 100 customers with 500,000 sales).
+    """
+    newest = (
+        select(col(Transaction.id))
         .where(
-            col(Transaction.customer_id).in_(customer_ids),
+            col(Transaction.customer_id) == col(Customer.id),
             col(Transaction.account_id) == account_id,
             col(Transaction.status).in_(statuses),
         )
-        .subquery()
+        .order_by(col(Transaction.transaction_date).desc(), col(Transaction.id).desc())
+        .limit(1)
+        .correlate(Customer)
+        .scalar_subquery()
     )
-    query = select(Transaction).join(ranked, col(Transaction.id) == ranked.c.id).where(ranked.c.rank == 1)
-    return list(await session.exec(query))
+    wanted = select(newest).where(col(Customer.id).in_(customer_ids), col(Customer.account_id) == account_id)
+    return list(await session.exec(select(Transaction).where(col(Transaction.id).in_(wanted))))
 
 
 async def page(
