@@ -8,6 +8,7 @@ sent over GET, and how many operations it counts for the rate limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -71,7 +72,7 @@ def read_operation(payload: object) -> Operation:
         raise RequestProblem("variables must be a JSON object.")
     if name is not None and not isinstance(name, str):
         raise RequestProblem("operationName must be a string.")
-    document = parse(query, max_tokens=MAX_TOKENS)
+    document = parsed(query)
     definition = get_operation_ast(document, name)
     if definition is None:
         which = f"named {name!r}" if name else "to run (name one with operationName)"
@@ -79,6 +80,19 @@ def read_operation(payload: object) -> Operation:
     return Operation(
         query, variables, name, definition, root_field_names(document, definition.selection_set), document
     )
+
+
+# Distinct query strings kept parsed: clients send a handful of fixed operations (the portal a few
+# dozen), so 256 holds them all and bounds the memory of anyone sending many.
+PARSED_QUERIES = 256
+
+
+@lru_cache(maxsize=PARSED_QUERIES)
+def parsed(query: str) -> DocumentNode:
+    """The query's document, parsed once per distinct string (graphql-core never changes a document);
+    Strawberry's ParserCache does the same for its own parse, so each string is parsed twice in all,
+    not twice per request. A query that fails to parse raises each time, never cached."""
+    return parse(query, max_tokens=MAX_TOKENS)
 
 
 def root_field_names(document: DocumentNode, selection: SelectionSetNode) -> tuple[str, ...]:
