@@ -466,15 +466,27 @@ def latency_row(
     """The runner's pass with a slow gateway, against what its calls in flight allow (concurrency /
     latency)."""
     ceiling = CONCURRENCY * 1000 / latency_ms
+    description = (
+        f"Runner.run_once() with the sandbox answering after {latency_ms} ms, {CONCURRENCY} in flight"
+    )
+    row = runner_row(f"runner {latency_ms}ms", description, runner, checks)
     return {
-        "description": (
-            f"Runner.run_once() with the sandbox answering after {latency_ms} ms, {CONCURRENCY} in flight"
-        ),
-        "name": f"runner {latency_ms}ms",
-        "rows": runner.rows,
-        "repeats": 1,
+        **row,
         "latency_ms": latency_ms,
         "concurrency": CONCURRENCY,
+        "ceiling_per_s": ceiling,
+        "ratio_ceiling": round(runner.per_s / ceiling, 4),
+        "ratio_per_s": round(runner.per_s / raw["per_s_median"], 5),
+        "ratio_cpu": round(raw["cpu_us_median"] / runner.cpu_us, 5) if runner.cpu_us else None,
+    }
+
+
+def runner_row(name: str, description: str, runner: Measurement, checks: dict[str, int]) -> dict[str, Any]:
+    """One runner pass as a row of the table (a single run: its median, min and max are its rate)."""
+    return {
+        "description": description,
+        "rows": runner.rows,
+        "repeats": 1,
         "per_s_median": round(runner.per_s, 1),
         "per_s_min": round(runner.per_s, 1),
         "per_s_max": round(runner.per_s, 1),
@@ -483,10 +495,7 @@ def latency_row(
         "statements_per_installment": round(runner.statements / runner.rows, 1) if runner.rows else None,
         "runs": [{"seconds": round(runner.seconds, 3), "cpu_s": round(runner.cpu_s, 3)}],
         "checks": checks,
-        "ceiling_per_s": ceiling,
-        "ratio_ceiling": round(runner.per_s / ceiling, 4),
-        "ratio_per_s": round(runner.per_s / raw["per_s_median"], 5),
-        "ratio_cpu": round(raw["cpu_us_median"] / runner.cpu_us, 5) if runner.cpu_us else None,
+        "name": name,
     }
 
 
@@ -517,20 +526,12 @@ def summarize(
         "raw_all": pooled(
             "raw all", raw_all, "the same plus events, invoice, sandbox charge and order update"
         ),
-        "runner": {
-            "description": "Runner.run_once() charging every due installment (sandbox, zero latency)",
-            "rows": runner.rows,
-            "repeats": 1,
-            "per_s_median": round(runner.per_s, 1),
-            "per_s_min": round(runner.per_s, 1),
-            "per_s_max": round(runner.per_s, 1),
-            "cpu_us_median": round(runner.cpu_us, 1),
-            "statements": runner.statements,
-            "statements_per_installment": round(runner.statements / runner.rows, 1) if runner.rows else None,
-            "runs": [{"seconds": round(runner.seconds, 3), "cpu_s": round(runner.cpu_s, 3)}],
-            "checks": checks,
-            "name": "runner",
-        },
+        "runner": runner_row(
+            "runner",
+            "Runner.run_once() charging every due installment (sandbox, zero latency)",
+            runner,
+            checks,
+        ),
     }
     base = rows["raw"]
     for row in rows.values():
