@@ -1,0 +1,609 @@
+"""``make bench``: every hot path against its baseline in one run, and bench/RESULTS.md from the results.
+
+Measuring and reporting are separate. The measuring half runs each bench
+as a subprocess, one after the other so they never share the machine:
+
+- ``customer_details.py --seconds 20`` (customer details and, once it measures
+  it, the customers list, each against its hand-written endpoint);
+- ``charge_now.py`` (chargeNow at zero and 100 ms sandbox latency);
+- ``billing.py --installments`` 1,000 and 10,000, at zero latency and with
+  ``--latency-ms 100`` (skipped, and said so, while billing.py has no such
+  option).
+
+With ``--postgresql`` each bench is given ``--postgresql`` too when its
+``--help`` offers it. Every step has a time limit within the whole run's
+budget (15 minutes on SQLite), so ``make bench`` ends on time even when a
+path is slow: a step over its limit is stopped and reported as such. Each
+bench writes its own JSON in bench/results/ (charge_now.py to the ``--output``
+given; the others' newest new file is picked up); the run's manifest,
+``bench/results/run-<date>.json``, lists them with each step's status,
+duration and the machine and versions.
+
+The reporting half reads only that manifest and the files it names, prints
+one table and writes bench/RESULTS.md: every figure, every ratio against the
+issue's target (met or missed, and by how much), and the engineers' profile
+notes (bench/notes-*.md). ``--report-only`` regenerates it from the newest
+manifest (or ``--manifest``) without measuring anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+REPORT = BENCH_DIR / "RESULTS.md"
+# Profile notes the engineers of each path keep beside the benches, pulled into the report when present.
+NOTES = ("notes-reads.md", "notes-billing.md", "notes-charge.md")
+# The issue's acceptance: 15 minutes for `make bench` on SQLite. PostgreSQL doubles the database work.
+BUDGET_S = 15 * 60
+POSTGRESQL_BUDGET_S = 30 * 60
+# What a bench may take after its limit to stop its servers and remove its files after SIGINT.
+GRACE_S = 20.0
+PACKAGES = {"SQLAlchemy": "sqlalchemy", "Strawberry": "strawberry-graphql", "graphql-core": "graphql-core"}
+
+# The issue's targets (issue 19, Acceptance).
+DETAILS_TARGET = 0.5  # customer details: req/s and server CPU, against the hand-written endpoint
+LIST_TARGET = 0.4  # the customers list, 100 a page
+CHARGE_TARGET = 0.8  # chargeNow at 100 ms: of min(concurrency / latency, its zero-latency rate)
+BILLING_TARGET = 0.1  # the billing run at 0 ms: of the raw insert of the same rows
+BILLING_LATENCY_TARGET = 0.7  # the billing run at 100 ms: of concurrency / latency
+TAIL_TARGET = 2.0  # reads: p99 at most twice p50
+# The runner's default in-flight charges (PAYDESK_WORKER_CONCURRENCY), when the result does not say.
+BILLING_CONCURRENCY = 32
+
+
+# --- the plan -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One bench invocation: its script, arguments, result file stem and share of the time budget."""
+
+    name: str
+    script: str
+    args: tuple[str, ...]
+    stem: str
+    limit_s: float
+    needs_option: str | None = None  # skipped unless the script's --help offers it
+    output_option: bool = False  # the script takes --output PATH
+
+
+def plan(args: argparse.Namespace) -> list[Step]:
+    """The steps in order: quick ones first, so a slow billing run cannot crowd them out."""
+    steps = [
+        Step("charge_now", "charge_now.py", ("--seconds", str(args.charge_seconds)), "charge_now", 240,
+             output_option=True),
+        Step("customer_details", "customer_details.py", ("--seconds", str(args.details_seconds)),
+             "customer_details", 300),
+    ]  # fmt: skip
+    for installments in args.installments:
+        for latency in (0, args.latency_ms):
+            extra = ("--latency-ms", str(latency)) if latency else ()
+            steps.append(
+                Step(f"billing {installments} {latency}ms", "billing.py",
+                     ("--installments", str(installments), *extra), "billing",
+                     60 + installments * 0.03, needs_option="--latency-ms" if latency else None)
+            )  # fmt: skip
+    return steps
+
+
+# --- measuring ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What became of one step."""
+
+    name: str
+    command: list[str]
+    status: str  # ok, failed (exit status), timeout, skipped
+    seconds: float = 0.0
+    result: str | None = None  # the JSON results file, relative to the repository
+    note: str | None = None
+    returncode: int | None = None
+
+
+def help_text(script: str) -> str:
+    done = subprocess.run(  # noqa: S603 (our interpreter, our scripts)
+        [sys.executable, str(BENCH_DIR / script), "--help"], capture_output=True, text=True, check=False
+    )
+    return done.stdout
+
+
+def result_files(stem: str) -> dict[Path, float]:
+    """The results files of a bench (``<stem>-<date>[-n].json``) and their modification times."""
+    return {p: p.stat().st_mtime for p in RESULTS_DIR.glob(f"{stem}-*.json")}
+
+
+def new_result(before: dict[Path, float], after: dict[Path, float]) -> Path | None:
+    """The newest file that appeared or changed between two listings; None when there is none."""
+    fresh = [p for p, mtime in after.items() if before.get(p) != mtime]
+    return max(fresh, key=lambda p: (after[p], p.name)) if fresh else None
+
+
+def command_for(step: Step, postgresql: bool, offered: str, output: Path | None) -> list[str]:
+    command = [sys.executable, str(BENCH_DIR / step.script), *step.args]
+    if postgresql and "--postgresql" in offered:
+        command.append("--postgresql")
+    if output is not None:
+        command += ["--output", str(output)]
+    return command
+
+
+def run_step(step: Step, postgresql: bool, limit_s: float, stamp: str) -> Outcome:
+    """Run one bench with a time limit; its results file, or why there is none."""
+    offered = help_text(step.script)
+    if step.needs_option and step.needs_option not in offered:
+        return Outcome(step.name, [], "skipped", note=f"{step.script} has no {step.needs_option} option yet")
+    if limit_s <= 0:
+        return Outcome(step.name, [], "skipped", note="no time left in the run's budget")
+    output = RESULTS_DIR / f"{step.stem}-{stamp}.json" if step.output_option else None
+    command = command_for(step, postgresql, offered, output)
+    say(f"\n=== {step.name}: {' '.join(command[1:])} (limit {limit_s:.0f} s)")
+    before = result_files(step.stem)
+    started = time.monotonic()
+    returncode = supervised(command, limit_s)
+    outcome = Outcome(step.name, command, "ok", time.monotonic() - started, returncode=returncode)
+    if returncode is None:
+        outcome.status, outcome.note = "timeout", f"stopped after its limit of {limit_s:.0f} s"
+    elif returncode != 0:
+        outcome.status, outcome.note = "failed", f"exit status {returncode}"
+    found = output if output is not None and output.exists() else new_result(before, result_files(step.stem))
+    outcome.result = str(found.relative_to(REPO_DIR)) if found else None
+    return outcome
+
+
+def supervised(command: Sequence[str], limit_s: float) -> int | None:
+    """Its exit status; None when it outran ``limit_s`` and was stopped (SIGINT, then SIGKILL)."""
+    # A session of its own, so that its servers go with it if it must be killed.
+    process = subprocess.Popen(list(command), cwd=REPO_DIR, start_new_session=True)  # noqa: S603
+    try:
+        return process.wait(timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGINT)  # the benches clean up on Ctrl-C
+        try:
+            process.wait(timeout=GRACE_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        return None
+    finally:
+        if process.poll() is None:  # interrupted ourselves: take the bench down too
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def measure(args: argparse.Namespace) -> Path:
+    """Run the plan within the budget; the manifest's path."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
+    RESULTS_DIR.mkdir(exist_ok=True)
+    manifest: dict[str, Any] = {
+        "benchmark": "run",
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": {k: v for k, v in vars(args).items() if k not in ("manifest",)},
+        "paydesk": git_state(),
+        "machine": machine(),
+        "versions": versions(args.postgresql),
+        "steps": [],
+    }
+    budget = args.budget if args.budget else (POSTGRESQL_BUDGET_S if args.postgresql else BUDGET_S)
+    scale = 2.0 if args.postgresql else 1.0  # each bench measures SQLite, then PostgreSQL
+    deadline = time.monotonic() + budget
+    for step in plan(args):
+        limit = min(step.limit_s * scale, deadline - time.monotonic() - GRACE_S)
+        outcome = run_step(step, args.postgresql, limit, stamp)
+        manifest["steps"].append(asdict(outcome))
+        say(f"=== {step.name}: {outcome.status} in {outcome.seconds:.0f} s {outcome.note or ''}")
+    manifest["seconds"] = round(budget - (deadline - time.monotonic()), 1)
+    manifest["machine"]["loadavg_at_end"] = list(os.getloadavg())
+    path = RESULTS_DIR / f"run-{stamp}.json"
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
+    return path
+
+
+# --- machine and versions -------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_model": model,
+        "platform": platform.platform(),
+        "loadavg_at_start": list(os.getloadavg()),
+    }
+
+
+def versions(postgresql: bool) -> dict[str, str]:
+    found = {"Python": platform.python_version(), "SQLite": sqlite3.sqlite_version}
+    for name, package in PACKAGES.items():
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[name] = metadata.version(package)
+    if postgresql:
+        found["PostgreSQL"] = postgres_version()
+    return found
+
+
+def postgres_version() -> str:
+    """``postgres --version`` of the newest server installed (tests/postgres.py starts the same one)."""
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    if not binaries:
+        return "not installed"
+    done = subprocess.run([str(binaries[-1]), "--version"], capture_output=True, text=True, check=False)  # noqa: S603
+    return done.stdout.strip().removeprefix("postgres (PostgreSQL) ") or "unknown"
+
+
+def git_state() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        done = subprocess.run(  # noqa: S603 (fixed arguments)
+            ["git", *args],  # noqa: S607 (git from PATH, like any developer's shell)
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "subject": git("log", "-1", "--format=%s"),
+        "uncommitted": git("status", "--porcelain", "--", "backend", "bench").splitlines(),
+    }
+
+
+# --- reporting ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """One figure against the issue's target."""
+
+    measure: str
+    value: float | None
+    target: float
+    at_most: bool = False  # the target is a ceiling (p99 / p50), not a floor
+    note: str = ""
+
+    @property
+    def met(self) -> bool | None:
+        if self.value is None:
+            return None
+        return self.value <= self.target if self.at_most else self.value >= self.target
+
+    def verdict(self) -> str:
+        """met or missed and by how much, relative to the target; "no result" without a figure."""
+        if self.value is None:
+            return "no result" + (f" ({self.note})" if self.note else "")
+        margin = (self.value / self.target - 1) * 100
+        if self.met:
+            return f"met ({abs(margin):.0f}% {'under' if self.at_most else 'over'})"
+        return f"missed by {abs(margin):.0f}%"
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+
+def load_json(path: str | None) -> dict[str, Any] | None:
+    if path is None or not (REPO_DIR / path).exists():
+        return None
+    loaded: dict[str, Any] = json.loads((REPO_DIR / path).read_text())
+    return loaded
+
+
+def by_backend(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(backend, its targets) of a reads or charge result, old single-backend files (SQLite) included."""
+    if "backends" in result:
+        return [(b.get("backend", "sqlite"), b) for b in result["backends"]]
+    return [("sqlite", result)]
+
+
+def read_checks(result: dict[str, Any]) -> list[Check]:
+    """Customer details and the customers list: req/s and CPU ratios, and p99 within 2x p50."""
+    checks = []
+    for backend, data in by_backend(result):
+        targets: dict[str, Any] = data.get("targets", {})
+        reads = [("customer details", "paydesk", DETAILS_TARGET)]
+        reads += [(f"customers list ({name})", name, LIST_TARGET) for name in targets if is_list_target(name)]
+        for label, name, target in reads:
+            row = targets.get(name, {})
+            checks += [
+                Check(f"{backend}: {label}, req/s x baseline", row.get("ratio_req_per_s"), target),
+                Check(f"{backend}: {label}, server CPU x baseline", row.get("ratio_server_cpu"), target),
+                Check(f"{backend}: {label}, p99 / p50", tail(row), TAIL_TARGET, at_most=True),
+            ]
+    return checks
+
+
+def is_list_target(name: str) -> bool:
+    """The customers-list target of customer_details.py, whatever it is called, not its baseline."""
+    return "list" in name and "base" not in name
+
+
+def tail(row: dict[str, Any]) -> float | None:
+    p50, p99 = row.get("p50_ms"), row.get("p99_ms")
+    return round(p99 / p50, 2) if p50 and p99 else None
+
+
+def charge_checks(result: dict[str, Any]) -> list[Check]:
+    checks = []
+    for backend, data in by_backend(result):
+        slow = data.get("latency", {})
+        note = f"{slow.get('req_per_s')} req/s of min({slow.get('concurrency_over_latency')}, "
+        note += f"{slow.get('zero_latency_req_per_s')})"
+        label = f"{backend}: chargeNow at {slow.get('latency_ms')} ms, {slow.get('concurrency')} in flight"
+        checks.append(Check(label, slow.get("ratio"), CHARGE_TARGET, note=note))
+    return checks
+
+
+def billing_checks(result: dict[str, Any]) -> list[Check]:
+    """At 0 ms: the runner against the raw insert; with --latency-ms: against concurrency / latency."""
+    settings = result.get("settings", {})
+    latency = settings.get("latency_ms") or 0
+    checks = []
+    for backend in result.get("backends", []):
+        runner = backend["rows"]["runner"]
+        label = f"{backend['backend']}: billing {runner['rows']} installments at {latency} ms"
+        if not latency:
+            checks.append(Check(f"{label}, x raw insert", runner.get("ratio_per_s"), BILLING_TARGET))
+            continue
+        concurrency = runner.get("concurrency") or settings.get("concurrency") or BILLING_CONCURRENCY
+        ceiling = concurrency * 1000 / latency
+        value = round(runner["per_s_median"] / ceiling, 3)
+        note = f"{runner['per_s_median']}/s of {ceiling:.0f}/s"
+        checks.append(Check(f"{label}, x concurrency / latency", value, BILLING_LATENCY_TARGET, note=note))
+    return checks
+
+
+def build_report(manifest: dict[str, Any]) -> Report:
+    """Every check and every bench's full table, from the manifest and the files it names."""
+    report = Report()
+    for step in manifest["steps"]:
+        result = load_json(step.get("result"))
+        if result is None:
+            note = step.get("note") or f"{step['status']}, no results file"
+            report.checks += [
+                Check(label, None, target, note=note) for label, target in expected_checks(step)
+            ]
+        elif step["name"] == "customer_details":
+            report.checks += read_checks(result)
+            report.sections.append(reads_section(result, step))
+        elif step["name"] == "charge_now":
+            report.checks += charge_checks(result)
+            report.sections.append(charge_section(result, step))
+        else:
+            report.checks += billing_checks(result)
+            report.sections.append(billing_section(result, step))
+    return report
+
+
+def expected_checks(step: dict[str, Any]) -> list[tuple[str, float]]:
+    """The checks a step that produced nothing would have answered, so a missing one shows as missed."""
+    name = step["name"]
+    if name == "customer_details":
+        return [("customer details, req/s x baseline", DETAILS_TARGET), ("customers list", LIST_TARGET)]
+    if name == "charge_now":
+        return [("chargeNow at 100 ms, 32 in flight", CHARGE_TARGET)]
+    latency = name.rsplit(" ", 1)[-1]
+    target = BILLING_TARGET if latency == "0ms" else BILLING_LATENCY_TARGET
+    return [(name, target)]
+
+
+def rows_table(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> str:
+    """A markdown table: (title, key) columns over rows of cells."""
+    head = "| " + " | ".join(title for title, _ in columns) + " |"
+    rule = "|" + "|".join("---" for _ in columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join([head, rule, *body])
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def target_rows(targets: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [name, row.get("req_per_s"), row.get("p50_ms"), row.get("p99_ms"), row.get("ratio_req_per_s"),
+         row.get("server_cpu_us_per_request"), row.get("ratio_server_cpu"), row.get("errors")]
+        for name, row in targets.items()
+    ]  # fmt: skip
+
+
+TARGET_COLUMNS = (
+    ("target", ""), ("req/s", ""), ("p50 ms", ""), ("p99 ms", ""), ("x base", ""),
+    ("srv CPU us/req", ""), ("x CPU", ""), ("errors", ""),
+)  # fmt: skip
+
+
+def reads_section(result: dict[str, Any], step: dict[str, Any]) -> str:
+    parts = [f"### Reads (`{step['result']}`)"]
+    for backend, data in by_backend(result):
+        parts += [f"{backend}:", rows_table(TARGET_COLUMNS, target_rows(data.get("targets", {})))]
+        if "statements" in data:
+            parts.append(f"SQL statements per request by page size: `{json.dumps(data['statements'])}`")
+    return "\n\n".join(parts)
+
+
+def charge_section(result: dict[str, Any], step: dict[str, Any]) -> str:
+    parts = [f"### chargeNow (`{step['result']}`)"]
+    for backend, data in by_backend(result):
+        rss = ", ".join(f"{k} {v / 1024:.0f} MB" for k, v in data.get("peak_rss_kb", {}).items())
+        parts += [f"{backend} (peak RSS: {rss}):", rows_table(TARGET_COLUMNS, target_rows(data["targets"]))]
+    return "\n\n".join(parts)
+
+
+def billing_section(result: dict[str, Any], step: dict[str, Any]) -> str:
+    columns = (("backend", ""), ("measure", ""), ("rows", ""), ("rows/s", ""), ("CPU us/row", ""),
+               ("stmts", ""), ("x raw", ""), ("x raw CPU", ""))  # fmt: skip
+    rows = [
+        [b["backend"], row.get("name", key), row.get("rows"), row.get("per_s_median"),
+         row.get("cpu_us_median"), row.get("statements"), row.get("ratio_per_s"), row.get("ratio_cpu")]
+        for b in result.get("backends", []) for key, row in b["rows"].items()
+    ]  # fmt: skip
+    return f"### {step['name']} (`{step['result']}`)\n\n" + rows_table(columns, rows)
+
+
+def checks_table(checks: Sequence[Check]) -> str:
+    rows = [[c.measure, c.value, ("<= " if c.at_most else ">= ") + str(c.target), c.verdict(), c.note]
+            for c in checks]  # fmt: skip
+    columns = (("measure", ""), ("figure", ""), ("target", ""), ("verdict", ""), ("detail", ""))
+    return rows_table(columns, rows)
+
+
+def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> str:
+    """bench/RESULTS.md as text."""
+    m, git = manifest["machine"], manifest["paydesk"]
+    load = f"{m['loadavg_at_start'][0]:.2f} at start, {m.get('loadavg_at_end', [float('nan')])[0]:.2f} at end"
+    steps = [
+        [s["name"], s["status"], round(s["seconds"]), s.get("result"), s.get("note")]
+        for s in manifest["steps"]
+    ]
+    missed = [c for c in report.checks if not c.met]
+    parts = [
+        "# Benchmark results",
+        f"Written by `bench/run.py` from `{manifest.get('path', 'the run manifest')}` (run started "
+        f"{manifest['started_at']}, {manifest.get('seconds', 0):.0f} s in all). Regenerate with "
+        "`bench/run.py --report-only`; measure again with `make bench` "
+        "(`BENCH_POSTGRESQL=1` for PostgreSQL).",
+        f"- machine: {m['nproc']} CPUs, {m['cpu_model']}, {m.get('platform', '')}; load average {load}",
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()),
+        f"- commit: {git['commit'][:12]} {git.get('subject', '')}"
+        + (f" (uncommitted: {', '.join(git['uncommitted'])})" if git.get("uncommitted") else ""),
+        "## Targets (issue 19)",
+        f"{len(report.checks) - len(missed)} of {len(report.checks)} met.",
+        checks_table(report.checks),
+        "## Steps",
+        rows_table((("step", ""), ("status", ""), ("seconds", ""), ("result", ""), ("note", "")), steps),
+        "## Figures",
+        *report.sections,
+    ]
+    if notes:
+        parts.append("## Profile notes")
+        parts += [f"### {name}\n\n{text.strip()}" for name, text in notes.items()]
+    return "\n\n".join(parts) + "\n"
+
+
+def read_notes() -> dict[str, str]:
+    return {name: (BENCH_DIR / name).read_text() for name in NOTES if (BENCH_DIR / name).exists()}
+
+
+def newest_manifest() -> Path:
+    found = sorted(RESULTS_DIR.glob("run-*.json"), key=lambda p: (p.stat().st_mtime, p.name))
+    if not found:
+        raise SystemExit("bench/run.py: no bench/results/run-*.json yet: run `make bench` first")
+    return found[-1]
+
+
+def write_report(manifest_path: Path) -> Report:
+    manifest = json.loads(manifest_path.read_text())
+    manifest["path"] = str(manifest_path.resolve().relative_to(REPO_DIR))
+    report = build_report(manifest)
+    REPORT.write_text(render(manifest, report, read_notes()))
+    print("\n" + checks_text(report.checks))
+    print(f"\nwritten to {REPORT.relative_to(REPO_DIR)} from {manifest['path']}")
+    return report
+
+
+def checks_text(checks: Sequence[Check]) -> str:
+    """The combined table for the terminal."""
+    width = max((len(c.measure) for c in checks), default=10)
+    lines = [f"{'measure':<{width}}  {'figure':>8}  {'target':>8}  verdict", "-" * (width + 40)]
+    for c in checks:
+        figure = "-" if c.value is None else f"{c.value:.3f}"
+        lines.append(
+            f"{c.measure:<{width}}  {figure:>8}  {('<=' if c.at_most else '>=')}{c.target:>6}  {c.verdict()}"
+        )
+    return "\n".join(lines)
+
+
+# --- the command ------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--postgresql", action="store_true", help="measure PostgreSQL too (each bench's option)"
+    )
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite RESULTS.md from JSON, measure nothing"
+    )
+    parser.add_argument("--manifest", type=Path, help="with --report-only: this run-*.json, not the newest")
+    parser.add_argument(
+        "--details-seconds", type=float, default=20.0, help="customer_details.py --seconds (20)"
+    )
+    parser.add_argument("--charge-seconds", type=float, default=12.0, help="charge_now.py --seconds (12)")
+    parser.add_argument(
+        "--installments", type=lambda s: [int(n) for n in s.split(",")], default=[1000, 10000],
+        help="billing.py --installments, comma-separated (1000,10000)",
+    )  # fmt: skip
+    parser.add_argument("--latency-ms", type=int, default=100, help="billing's slow-gateway latency (100)")
+    parser.add_argument(
+        "--budget", type=float, help="seconds for the whole run (900; 1800 with --postgresql)"
+    )
+    return parser.parse_args(argv)
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C, so the running bench is stopped with us."""
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.report_only:
+        write_report(args.manifest or newest_manifest())
+        return 0
+    try:
+        with sigterm_as_interrupt():
+            manifest = measure(args)
+    except KeyboardInterrupt:
+        say("bench/run.py: interrupted")
+        return 130
+    write_report(manifest)
+    statuses = [step["status"] for step in json.loads(manifest.read_text())["steps"]]
+    return 1 if {"failed", "timeout"} & set(statuses) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
