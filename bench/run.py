@@ -37,7 +37,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -56,6 +58,7 @@ BUDGET_S = 15 * 60
 POSTGRESQL_BUDGET_S = 30 * 60
 # What a bench may take after its limit to stop its servers and remove its files after SIGINT.
 GRACE_S = 20.0
+LOG_TAIL_LINES = 15
 PACKAGES = {"SQLAlchemy": "sqlalchemy", "Strawberry": "strawberry-graphql", "graphql-core": "graphql-core"}
 
 # The issue's targets (issue 19, Acceptance).
@@ -118,6 +121,7 @@ class Outcome:
     result: str | None = None  # the JSON results file, relative to the repository
     note: str | None = None
     returncode: int | None = None
+    log_tail: list[str] = field(default_factory=list)  # its last lines of output
 
 
 def help_text(script: str) -> str:
@@ -159,8 +163,10 @@ def run_step(step: Step, postgresql: bool, limit_s: float, stamp: str) -> Outcom
     say(f"\n=== {step.name}: {' '.join(command[1:])} (limit {limit_s:.0f} s)")
     before = result_files(step.stem)
     started = time.monotonic()
-    returncode = supervised(command, limit_s)
+    tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
+    returncode = supervised(command, limit_s, tail)
     outcome = Outcome(step.name, command, "ok", time.monotonic() - started, returncode=returncode)
+    outcome.log_tail = list(tail)
     if returncode is None:
         outcome.status, outcome.note = "timeout", f"stopped after its limit of {limit_s:.0f} s"
     elif returncode != 0:
@@ -170,10 +176,18 @@ def run_step(step: Step, postgresql: bool, limit_s: float, stamp: str) -> Outcom
     return outcome
 
 
-def supervised(command: Sequence[str], limit_s: float) -> int | None:
-    """Its exit status; None when it outran ``limit_s`` and was stopped (SIGINT, then SIGKILL)."""
+def supervised(command: Sequence[str], limit_s: float, tail: deque[str]) -> int | None:
+    """Its exit status; None when it outran ``limit_s`` and was stopped (SIGINT, then SIGKILL).
+
+    Its output goes on to our stderr as it comes; its last lines stay in ``tail``.
+    """
     # A session of its own, so that its servers go with it if it must be killed.
-    process = subprocess.Popen(list(command), cwd=REPO_DIR, start_new_session=True)  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603 (our interpreter, our scripts)
+        list(command), cwd=REPO_DIR, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, errors="replace",
+    )  # fmt: skip
+    echo = threading.Thread(target=relay, args=(process, tail), daemon=True)
+    echo.start()
     try:
         return process.wait(timeout=limit_s)
     except subprocess.TimeoutExpired:
@@ -188,6 +202,14 @@ def supervised(command: Sequence[str], limit_s: float) -> int | None:
         if process.poll() is None:  # interrupted ourselves: take the bench down too
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        echo.join(timeout=5)
+
+
+def relay(process: subprocess.Popen[str], tail: deque[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        sys.stderr.write(line)
+        tail.append(line.rstrip("\n"))
 
 
 def measure(args: argparse.Namespace) -> Path:
@@ -295,7 +317,7 @@ class Check:
     def verdict(self) -> str:
         """met or missed and by how much, relative to the target; "no result" without a figure."""
         if self.value is None:
-            return "no result" + (f" ({self.note})" if self.note else "")
+            return "no result"
         margin = (self.value / self.target - 1) * 100
         if self.met:
             return f"met ({abs(margin):.0f}% {'under' if self.at_most else 'over'})"
@@ -329,6 +351,8 @@ def read_checks(result: dict[str, Any]) -> list[Check]:
         targets: dict[str, Any] = data.get("targets", {})
         reads = [("customer details", "paydesk", DETAILS_TARGET)]
         reads += [(f"customers list ({name})", name, LIST_TARGET) for name in targets if is_list_target(name)]
+        if len(reads) == 1:
+            checks.append(Check(f"{backend}: customers list", None, LIST_TARGET, note="not measured"))
         for label, name, target in reads:
             row = targets.get(name, {})
             checks += [
@@ -493,8 +517,8 @@ def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> s
         f"{manifest['started_at']}, {manifest.get('seconds', 0):.0f} s in all). Regenerate with "
         "`bench/run.py --report-only`; measure again with `make bench` "
         "(`BENCH_POSTGRESQL=1` for PostgreSQL).",
-        f"- machine: {m['nproc']} CPUs, {m['cpu_model']}, {m.get('platform', '')}; load average {load}",
-        "- versions: " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()),
+        f"- machine: {m['nproc']} CPUs, {m['cpu_model']}, {m.get('platform', '')}; load average {load}\n"
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()) + "\n"
         f"- commit: {git['commit'][:12]} {git.get('subject', '')}"
         + (f" (uncommitted: {', '.join(git['uncommitted'])})" if git.get("uncommitted") else ""),
         "## Targets (issue 19)",
@@ -502,6 +526,7 @@ def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> s
         checks_table(report.checks),
         "## Steps",
         rows_table((("step", ""), ("status", ""), ("seconds", ""), ("result", ""), ("note", "")), steps),
+        *failure_logs(manifest["steps"]),
         "## Figures",
         *report.sections,
     ]
@@ -509,6 +534,15 @@ def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> s
         parts.append("## Profile notes")
         parts += [f"### {name}\n\n{text.strip()}" for name, text in notes.items()]
     return "\n\n".join(parts) + "\n"
+
+
+def failure_logs(steps: Sequence[dict[str, Any]]) -> list[str]:
+    """The last lines a failed or stopped step printed: why it has no figures."""
+    return [
+        f"{s['name']} ({s['status']}), its last lines:\n\n```\n" + "\n".join(s["log_tail"]) + "\n```"
+        for s in steps
+        if s["status"] in ("failed", "timeout") and s.get("log_tail")
+    ]
 
 
 def read_notes() -> dict[str, str]:
@@ -538,9 +572,9 @@ def checks_text(checks: Sequence[Check]) -> str:
     lines = [f"{'measure':<{width}}  {'figure':>8}  {'target':>8}  verdict", "-" * (width + 40)]
     for c in checks:
         figure = "-" if c.value is None else f"{c.value:.3f}"
-        lines.append(
-            f"{c.measure:<{width}}  {figure:>8}  {('<=' if c.at_most else '>=')}{c.target:>6}  {c.verdict()}"
-        )
+        verdict = c.verdict() + (f" ({c.note})" if c.value is None and c.note else "")
+        bound = "<=" if c.at_most else ">="
+        lines.append(f"{c.measure:<{width}}  {figure:>8}  {bound}{c.target:>6}  {verdict}")
     return "\n".join(lines)
 
 

@@ -100,6 +100,6 @@ def test_a_step_without_results_reports_its_targets_as_missing(run: ModuleType) 
 
     report = run.build_report(manifest)
 
-    assert [(c.measure, c.value, c.target, c.verdict()) for c in report.checks] == [
-        ("billing 10000 100ms", None, 0.7, "no result (stopped after its limit of 360 s)")
+    assert [(c.measure, c.value, c.target, c.verdict(), c.note) for c in report.checks] == [
+        ("billing 10000 100ms", None, 0.7, "no result", "stopped after its limit of 360 s")
     ]
