@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
+from collections import deque
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -103,3 +105,18 @@ def test_a_step_without_results_reports_its_targets_as_missing(run: ModuleType) 
     assert [(c.measure, c.value, c.target, c.verdict(), c.note) for c in report.checks] == [
         ("billing 10000 100ms", None, 0.7, "no result", "stopped after its limit of 360 s")
     ]
+
+
+def test_a_step_over_its_limit_is_stopped_and_its_last_lines_kept(run: ModuleType) -> None:
+    # given: a step that prints, then would sleep far past its limit
+    script = "import time; print('seeding', flush=True); time.sleep(60)"
+    tail: deque[str] = deque(maxlen=5)
+
+    # when
+    started = time.monotonic()
+    returncode = run.supervised([sys.executable, "-c", script], 1.0, tail)
+
+    # then: stopped by SIGINT well before its sleep ended
+    assert returncode is None
+    assert time.monotonic() - started < 10
+    assert tail[0] == "seeding"
