@@ -8,7 +8,7 @@ SQLite pragmas and ``BEGIN IMMEDIATE``), and none of GraphQL, the ORM,
 authentication or rate limiting:
 
 1. the card: one select of the customer's default card and the account's
-   default invoice template;
+   default invoice template, in the transaction of
 2. PENDING, committed: the idempotency record, the sale, its line, its
    ``charge_started`` event;
 3. the "gateway": ``latencyMs`` of sleep, then the sandbox's own committed
@@ -119,11 +119,11 @@ def parse(body: dict[str, Any]) -> Charge:
     )
 
 
-async def default_card(app: App, customer_id: str) -> Card | None:
+async def default_card(conn: AsyncConnection, account_id: str, customer_id: str) -> Card | None:
     """Phase 1: the customer's default card and the account's default template, one select."""
     template = (
         select(TEMPLATE.c.id)
-        .where(TEMPLATE.c.account_id == app.account_id, TEMPLATE.c.is_default)
+        .where(TEMPLATE.c.account_id == account_id, TEMPLATE.c.is_default)
         .scalar_subquery()
     )
     query = (
@@ -131,13 +131,12 @@ async def default_card(app: App, customer_id: str) -> Card | None:
         .join(CUSTOMER, CUSTOMER.c.id == CARD.c.customer_id)
         .where(
             CUSTOMER.c.id == customer_id,
-            CUSTOMER.c.account_id == app.account_id,
+            CUSTOMER.c.account_id == account_id,
             CARD.c.is_default,
             CARD.c.removed_at.is_(None),
         )
     )
-    async with app.engine.connect() as conn:
-        row = (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
     return Card(row.id, row.gateway_id, row.gateway_token, row.template_id) if row else None
 
 
@@ -146,8 +145,10 @@ def sale_event(sale_id: str, kind: str, now: datetime, **fields: Any) -> dict[st
             "created_at": now, **fields}  # fmt: skip
 
 
-async def write_pending(app: App, charge: Charge, card: Card, sale_id: str, now: datetime) -> dict[str, Any]:
-    """Phase 2: the idempotency record, the PENDING sale, its line and its first event, committed."""
+async def write_pending(
+    conn: AsyncConnection, app: App, charge: Charge, card: Card, sale_id: str, now: datetime
+) -> dict[str, Any]:
+    """Phase 2: the idempotency record, the PENDING sale, its line and its first event."""
     amount = charge.unit_price
     sale = {
         "id": sale_id, "account_id": app.account_id, "customer_id": charge.customer_id, "status": "PENDING",
@@ -155,24 +156,21 @@ async def write_pending(app: App, charge: Charge, card: Card, sale_id: str, now:
         "transaction_date": now, "gateway_id": card.gateway_id, "payment_method_id": card.id,
         "gateway_key": f"paydesk:charge:{sale_id}", "created_at": now, "updated_at": now,
     }  # fmt: skip
-    async with app.engine.begin() as conn:
-        await conn.execute(
-            insert(IDEMPOTENCY).values(
-                id=ids.new_id(ids.IDEMPOTENCY), account_id=app.account_id, scope="chargeNow",
-                key=charge.idempotency_key, request_hash=session_token_hash(json.dumps(vars(charge))),
-                result_id=sale_id, created_at=now,
-            )
-        )  # fmt: skip
-        await conn.execute(insert(SALE).values(sale))
-        await conn.execute(
-            insert(LINE).values(
-                transaction_id=sale_id, position=0, description=charge.description, quantity=1,
-                unit_price=amount, subtotal=amount, discount=0, total=amount, kind="SINGLE",
-            )
-        )  # fmt: skip
-        await conn.execute(
-            insert(SALE_EVENT).values(sale_event(sale_id, "charge_started", now, amount=amount))
+    await conn.execute(
+        insert(IDEMPOTENCY).values(
+            id=ids.new_id(ids.IDEMPOTENCY), account_id=app.account_id, scope="chargeNow",
+            key=charge.idempotency_key, request_hash=session_token_hash(json.dumps(vars(charge))),
+            result_id=sale_id, created_at=now,
         )
+    )  # fmt: skip
+    await conn.execute(insert(SALE).values(sale))
+    await conn.execute(
+        insert(LINE).values(
+            transaction_id=sale_id, position=0, description=charge.description, quantity=1,
+            unit_price=amount, subtotal=amount, discount=0, total=amount, kind="SINGLE",
+        )
+    )  # fmt: skip
+    await conn.execute(insert(SALE_EVENT).values(sale_event(sale_id, "charge_started", now, amount=amount)))
     return sale
 
 
@@ -274,12 +272,13 @@ def answer(sale: dict[str, Any]) -> dict[str, Any]:
 async def charge_now(request: Request) -> Response:
     app: App = request.app.state.bench
     charge = parse(await request.json())
-    card = await default_card(app, charge.customer_id)
-    if card is None:
-        return JSONResponse(
-            {"data": {"chargeNow": {"transaction": None, "userErrors": [{"code": "NOT_FOUND"}]}}}
-        )
-    sale = await write_pending(app, charge, card, ids.new_id(ids.TRANSACTION), utcnow())
+    async with app.engine.begin() as conn:  # phases 1 and 2 in one transaction, committed, as paydesk's
+        card = await default_card(conn, app.account_id, charge.customer_id)
+        if card is None:
+            return JSONResponse(
+                {"data": {"chargeNow": {"transaction": None, "userErrors": [{"code": "NOT_FOUND"}]}}}
+            )
+        sale = await write_pending(conn, app, charge, card, ids.new_id(ids.TRANSACTION), utcnow())
     sale["external_id"] = await sandbox_charge(app, card, sale, charge.latency_ms)
     await settle_paid(app, charge, card, sale)
     return JSONResponse(answer(sale))
