@@ -58,8 +58,6 @@ sys.path.insert(0, str(REPO_DIR))  # tests/postgres.py, for --postgresql
 
 from customer_details import (  # noqa: E402 (the sibling benchmark's process and machine helpers)
     HOST,
-    OWNER_EMAIL,
-    OWNER_PASSWORD,
     REQUEST_TIMEOUT_S,
     RESULTS_DIR,
     VENV_BIN,
@@ -67,14 +65,20 @@ from customer_details import (  # noqa: E402 (the sibling benchmark's process an
     Server,
     free_port,
     git_state,
-    graphql,
     machine_info,
-    paydesk_env,
     percentile_ms,
     process_cpu_s,
     run_cli,
     sigterm_as_exit,
 )
+
+# The account's owner and the server's secret (32+ characters); customer_details.py keeps its own
+# in its data set, so chargeNow's are here and the two benches do not depend on each other's setup.
+OWNER_EMAIL = "owner@bench.paydesk.test"
+OWNER_PASSWORD = "bench-password-123"
+SECRET_KEY = "bench-secret-key-0123456789abcdefghijklm"
+# High enough that the limiter counts every request but never refuses one.
+UNLIMITED = "1000000/minute"
 
 CHARGE_NOW = (
     "mutation($input: ChargeNowInput!) { chargeNow(input: $input) { "
@@ -257,10 +261,34 @@ class Backend:
 
 
 def backend_env(workdir: Path, database_url: str) -> dict[str, str]:
-    """paydesk's production settings, jobs off; the rate limits from customer_details are raised already."""
-    env = paydesk_env(workdir)
-    env.update(PAYDESK_DATABASE_URL=database_url, PAYDESK_ENV="production", PAYDESK_JOBS="false")
+    """The caller's environment without its PAYDESK_ settings, plus paydesk's production settings,
+    jobs off and the rate limits raised so that they never refuse the load."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYDESK_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # byte-compiled files make each start faster
+    env.update(
+        PAYDESK_DATABASE_URL=database_url,
+        PAYDESK_DATA_DIR=str(workdir),
+        PAYDESK_SECRET_KEY=SECRET_KEY,
+        PAYDESK_RATE_LIMIT=UNLIMITED,
+        PAYDESK_SESSION_RATE_LIMIT=UNLIMITED,
+        PAYDESK_LOG_LEVEL="WARNING",
+        PAYDESK_ENV="production",
+        PAYDESK_JOBS="false",
+    )
     return env
+
+
+def graphql(client: httpx.Client, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The data of a GraphQL call that must succeed, mutations' userErrors included."""
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}})
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise BenchError(f"GraphQL call failed ({response.status_code}): {body}")
+    data: dict[str, Any] = body["data"]
+    for payload in data.values():
+        if isinstance(payload, dict) and payload.get("userErrors"):
+            raise BenchError(f"GraphQL mutation refused: {payload['userErrors']}")
+    return data
 
 
 def start_servers(
