@@ -6,9 +6,9 @@ as a subprocess, one after the other so they never share the machine:
 - ``customer_details.py --seconds 20`` (customer details and, once it measures
   it, the customers list, each against its hand-written endpoint);
 - ``charge_now.py`` (chargeNow at zero and 100 ms sandbox latency);
-- ``billing.py --installments`` 1,000 and 10,000, at zero latency and with
-  ``--latency-ms 100`` (skipped, and said so, while billing.py has no such
-  option).
+- ``billing.py --installments`` 1,000 and 10,000, each ``--latency-ms 100``:
+  one run measures the raw insert, the runner at zero latency and the runner
+  with the sandbox answering after 100 ms.
 
 With ``--postgresql`` each bench is given ``--postgresql`` too when its
 ``--help`` offers it. Every step has a time limit within the whole run's
@@ -21,8 +21,14 @@ duration and the machine and versions.
 
 The reporting half reads only that manifest and the files it names, prints
 one table and writes bench/RESULTS.md: every figure, every ratio against the
-issue's target (met or missed, and by how much), and the engineers' profile
-notes (bench/notes-*.md). ``--report-only`` regenerates it from the newest
+issue's target (met, missed and by how much, or not measured by this run), and
+the engineers' profile notes (bench/notes-*.md). The fields it reads:
+customer_details.py's ``backends[].targets`` (``paydesk`` against ``baseline``,
+``customers_list`` against ``list_baseline``: ``ratio_req_per_s``,
+``ratio_server_cpu``, ``p50_ms``, ``p99_ms``, ``peak_server_rss_mb``,
+``sql_statements_per_request`` by page size); charge_now.py's
+``backends[].latency.ratio``; billing.py's ``backends[].rows.runner.ratio_per_s``
+and ``rows.runner_latency.ratio_ceiling``. ``--report-only`` regenerates it from the newest
 manifest (or ``--manifest``) without measuring anything.
 """
 
@@ -51,8 +57,6 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
 REPORT = BENCH_DIR / "RESULTS.md"
-# Profile notes the engineers of each path keep beside the benches, pulled into the report when present.
-NOTES = ("notes-reads.md", "notes-billing.md", "notes-charge.md")
 # The issue's acceptance: 15 minutes for `make bench` on SQLite. PostgreSQL doubles the database work.
 BUDGET_S = 15 * 60
 POSTGRESQL_BUDGET_S = 30 * 60
@@ -305,6 +309,12 @@ def git_state() -> dict[str, Any]:
 
 # --- reporting ------------------------------------------------------------------------------------------
 
+# The reads of customer_details.py's results: (label, target, its baseline's target, the issue's ratio).
+READS = (
+    ("customer details", "paydesk", "baseline", DETAILS_TARGET),
+    ("customers list", "customers_list", "list_baseline", LIST_TARGET),
+)
+
 
 @dataclass
 class Check:
@@ -315,6 +325,10 @@ class Check:
     target: float
     at_most: bool = False  # the target is a ceiling (p99 / p50), not a floor
     note: str = ""
+    target_text: str | None = None  # the target in words, where it is no one figure
+
+    def bound(self) -> str:
+        return self.target_text or ("<= " if self.at_most else ">= ") + f"{self.target:g}"
 
     @property
     def met(self) -> bool | None:
@@ -323,13 +337,17 @@ class Check:
         return self.value <= self.target if self.at_most else self.value >= self.target
 
     def verdict(self) -> str:
-        """met or missed and by how much, relative to the target; "no result" without a figure."""
+        """met (and by what margin) or missed by how much, absolute and relative to the target."""
         if self.value is None:
-            return "no result"
+            return "not measured"
         margin = (self.value / self.target - 1) * 100
         if self.met:
-            return f"met ({abs(margin):.0f}% {'under' if self.at_most else 'over'})"
-        return f"missed by {abs(margin):.0f}%"
+            return (
+                "met"
+                if round(margin) == 0
+                else f"met ({abs(margin):.0f}% {'under' if self.at_most else 'over'})"
+            )
+        return f"missed by {abs(self.value - self.target):.3g} ({abs(margin):.0f}%)"
 
 
 @dataclass
@@ -346,34 +364,56 @@ def load_json(path: str | None) -> dict[str, Any] | None:
 
 
 def by_backend(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(backend, its targets) of a reads or charge result, old single-backend files (SQLite) included."""
+    """(backend, its part) of a result, old single-backend files (SQLite, targets at the top) included."""
     if "backends" in result:
         return [(b.get("backend", "sqlite"), b) for b in result["backends"]]
     return [("sqlite", result)]
 
 
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def statements(row: dict[str, Any]) -> dict[int, int]:
+    """SQL statements per request by page size (JSON keeps the sizes as strings)."""
+    return {int(size): count for size, count in row.get("sql_statements_per_request", {}).items()}
+
+
+def statements_text(counts: dict[int, int]) -> str:
+    sizes = sorted(counts)
+    return " / ".join(str(counts[s]) for s in sizes) + " at page sizes " + " / ".join(map(str, sizes))
+
+
 def read_checks(result: dict[str, Any]) -> list[Check]:
-    """Customer details and the customers list: req/s and CPU ratios, and p99 within 2x p50."""
+    """Each read: req/s and server CPU against its baseline, p99 within 2x p50, statements by page size."""
+    seconds = result.get("settings", {}).get("seconds")
+    run = f", {seconds:g} s run" if seconds else ""
     checks = []
     for backend, data in by_backend(result):
         targets: dict[str, Any] = data.get("targets", {})
-        reads = [("customer details", "paydesk", DETAILS_TARGET)]
-        reads += [(f"customers list ({name})", name, LIST_TARGET) for name in targets if is_list_target(name)]
-        if len(reads) == 1:
-            checks.append(Check(f"{backend}: customers list", None, LIST_TARGET, note="not measured"))
-        for label, name, target in reads:
-            row = targets.get(name, {})
+        for label, name, base_name, target in READS:
+            row, base = targets.get(name), targets.get(base_name, {})
+            prefix = f"{backend}: {label}"
+            if row is None:
+                missing = f"no `{name}` in customer_details.py's results"
+                checks += [Check(f"{prefix}, req/s x baseline", None, target, note=missing)]
+                continue
+            counts = statements(row)
+            growth = ratio(counts[max(counts)], counts[min(counts)]) if counts else None
             checks += [
-                Check(f"{backend}: {label}, req/s x baseline", row.get("ratio_req_per_s"), target),
-                Check(f"{backend}: {label}, server CPU x baseline", row.get("ratio_server_cpu"), target),
-                Check(f"{backend}: {label}, p99 / p50", tail(row), TAIL_TARGET, at_most=True),
-            ]
+                Check(f"{prefix}, req/s x baseline{run}", row.get("ratio_req_per_s"), target,
+                      note=f"{row.get('req_per_s')} vs {base.get('req_per_s')} req/s; by round "
+                      f"{row.get('ratio_req_per_s_rounds')}"),
+                Check(f"{prefix}, server CPU x baseline{run}", row.get("ratio_server_cpu"), target,
+                      note=f"{row.get('server_cpu_us_per_request')} vs "
+                      f"{base.get('server_cpu_us_per_request')} us a request"),
+                Check(f"{prefix}, p99 / p50", tail(row), TAIL_TARGET, at_most=True,
+                      note=f"p50 {row.get('p50_ms')} ms, p99 {row.get('p99_ms')} ms (baseline "
+                      f"{base.get('p50_ms')} / {base.get('p99_ms')} ms, {tail(base)})"),
+                Check(f"{prefix}, statements at page size 100 x at 10", growth, 1.0, at_most=True,
+                      note=statements_text(counts) if counts else "not counted"),
+            ]  # fmt: skip
     return checks
-
-
-def is_list_target(name: str) -> bool:
-    """The customers-list target of customer_details.py, whatever it is called, not its baseline."""
-    return "list" in name and "base" not in name
 
 
 def tail(row: dict[str, Any]) -> float | None:
@@ -382,32 +422,37 @@ def tail(row: dict[str, Any]) -> float | None:
 
 
 def charge_checks(result: dict[str, Any]) -> list[Check]:
+    """chargeNow at 100 ms and 32 in flight: of the lower of concurrency / latency and its 0 ms rate."""
     checks = []
     for backend, data in by_backend(result):
         slow = data.get("latency", {})
         note = f"{slow.get('req_per_s')} req/s of min({slow.get('concurrency_over_latency')}, "
         note += f"{slow.get('zero_latency_req_per_s')})"
         label = f"{backend}: chargeNow at {slow.get('latency_ms')} ms, {slow.get('concurrency')} in flight"
-        checks.append(Check(label, slow.get("ratio"), CHARGE_TARGET, note=note))
+        checks.append(
+            Check(f"{label}, x min(c / latency, 0 ms rate)", slow.get("ratio"), CHARGE_TARGET, note=note)
+        )
     return checks
 
 
 def billing_checks(result: dict[str, Any]) -> list[Check]:
-    """At 0 ms: the runner against the raw insert; with --latency-ms: against concurrency / latency."""
-    settings = result.get("settings", {})
-    latency = settings.get("latency_ms") or 0
+    """The runner at 0 ms against the raw insert; with --latency-ms, against concurrency / latency."""
     checks = []
-    for backend in result.get("backends", []):
-        runner = backend["rows"]["runner"]
-        label = f"{backend['backend']}: billing {runner['rows']} installments at {latency} ms"
-        if not latency:
-            checks.append(Check(f"{label}, x raw insert", runner.get("ratio_per_s"), BILLING_TARGET))
-            continue
-        concurrency = runner.get("concurrency") or settings.get("concurrency") or BILLING_CONCURRENCY
-        ceiling = concurrency * 1000 / latency
-        value = round(runner["per_s_median"] / ceiling, 3)
-        note = f"{runner['per_s_median']}/s of {ceiling:.0f}/s"
-        checks.append(Check(f"{label}, x concurrency / latency", value, BILLING_LATENCY_TARGET, note=note))
+    for backend, data in by_backend(result):
+        rows = data.get("rows", {})
+        raw, runner, slow = rows.get("raw", {}), rows.get("runner", {}), rows.get("runner_latency")
+        label = f"{backend}: billing {runner.get('rows')} installments"
+        checks.append(
+            Check(f"{label} at 0 ms, x raw insert", runner.get("ratio_per_s"), BILLING_TARGET,
+                  note=f"{runner.get('per_s_median')}/s vs {raw.get('per_s_median')}/s raw; "
+                  f"{runner.get('statements_per_installment')} statements an installment")
+        )  # fmt: skip
+        if slow is not None:
+            checks.append(
+                Check(f"{label} at {slow.get('latency_ms')} ms, {slow.get('concurrency')} in flight, "
+                      "x concurrency / latency", slow.get("ratio_ceiling"), BILLING_LATENCY_TARGET,
+                      note=f"{slow.get('per_s_median')}/s of {slow.get('ceiling_per_s')}/s")
+            )  # fmt: skip
     return checks
 
 
@@ -430,24 +475,55 @@ def build_report(manifest: dict[str, Any]) -> Report:
         else:
             report.checks += billing_checks(result)
             report.sections.append(billing_section(result, step))
+    report.checks += unmeasured_checks(manifest)
     return report
 
 
 def expected_checks(step: dict[str, Any]) -> list[tuple[str, float]]:
-    """The checks a step that produced nothing would have answered, so a missing one shows as missed."""
+    """The checks a step that produced nothing would have answered, so a missing one shows."""
     name = step["name"]
     if name == "customer_details":
-        return [("customer details, req/s x baseline", DETAILS_TARGET), ("customers list", LIST_TARGET)]
+        return [(f"{label}, req/s and server CPU x baseline", target) for label, _, _, target in READS]
     if name == "charge_now":
         return [("chargeNow at 100 ms, 32 in flight", CHARGE_TARGET)]
-    latency = name.rsplit(" ", 1)[-1]
-    target = BILLING_TARGET if latency == "0ms" else BILLING_LATENCY_TARGET
-    return [(name, target)]
+    return [(f"{name} installments at 0 ms, x raw insert", BILLING_TARGET),
+            (f"{name} installments at 100 ms, x concurrency / latency", BILLING_LATENCY_TARGET)]  # fmt: skip
 
 
-def rows_table(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> str:
-    """A markdown table: (title, key) columns over rows of cells."""
-    head = "| " + " | ".join(title for title, _ in columns) + " |"
+def unmeasured_checks(manifest: dict[str, Any]) -> list[Check]:
+    """The acceptance items this run does not answer, so that none is silently left out."""
+    settings = manifest.get("settings", {})
+    checks = []
+    if manifest.get("seconds") is not None and not settings.get("postgresql"):
+        checks.append(
+            Check("make bench (SQLite), seconds in all", manifest["seconds"], BUDGET_S, at_most=True)
+        )
+    if not settings.get("postgresql"):
+        checks += [
+            Check(
+                "postgresql: every target above",
+                None,
+                1.0,
+                note="`make bench BENCH_POSTGRESQL=1`",
+                target_text="as on SQLite",
+            ),
+        ]
+    if settings.get("details_seconds") != 6:
+        checks.append(
+            Check("customer details at 0.5 also in a 6 s run", None, DETAILS_TARGET,
+                  note=f"this run measured {settings.get('details_seconds')} s; "
+                  "`bench/customer_details.py --seconds 6`")
+        )  # fmt: skip
+    checks.append(
+        Check("exactly-once under crash, takeover, 4 workers, 100 ms + SIGKILL", None, 1.0,
+              note="tests, not timings: `make test` (tests/billing/)", target_text="all pass")
+    )  # fmt: skip
+    return checks
+
+
+def rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A markdown table: titled columns over rows of cells."""
+    head = "| " + " | ".join(columns) + " |"
     rule = "|" + "|".join("---" for _ in columns) + "|"
     body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join([head, rule, *body])
@@ -458,57 +534,85 @@ def cell(value: Any) -> str:
         return "-"
     if isinstance(value, float):
         return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"
-    return str(value)
+    return str(value).replace("|", "\\|")
+
+
+def peak_rss_mb(row: dict[str, Any]) -> float | None:
+    """A target's peak server RSS: customer_details.py gives MB, charge_now.py kB."""
+    if row.get("peak_server_rss_mb") is not None:
+        return float(row["peak_server_rss_mb"])
+    kb = row.get("server_rss_kb_max")
+    return round(kb / 1024, 1) if kb else None
+
+
+TARGET_COLUMNS = (
+    "target", "req/s", "p50 ms", "p99 ms", "p99 / p50", "x base", "srv CPU us/req", "x CPU",
+    "peak RSS MB", "statements", "errors",
+)  # fmt: skip
 
 
 def target_rows(targets: dict[str, Any]) -> list[list[Any]]:
     return [
-        [name, row.get("req_per_s"), row.get("p50_ms"), row.get("p99_ms"), row.get("ratio_req_per_s"),
-         row.get("server_cpu_us_per_request"), row.get("ratio_server_cpu"), row.get("errors")]
+        [name, row.get("req_per_s"), row.get("p50_ms"), row.get("p99_ms"), tail(row),
+         row.get("ratio_req_per_s"), row.get("server_cpu_us_per_request"), row.get("ratio_server_cpu"),
+         peak_rss_mb(row), statements_text(statements(row)) if statements(row) else None, row.get("errors")]
         for name, row in targets.items()
     ]  # fmt: skip
 
 
-TARGET_COLUMNS = (
-    ("target", ""), ("req/s", ""), ("p50 ms", ""), ("p99 ms", ""), ("x base", ""),
-    ("srv CPU us/req", ""), ("x CPU", ""), ("errors", ""),
-)  # fmt: skip
+def provenance(result: dict[str, Any]) -> str:
+    """The commit a bench measured, and its uncommitted backend changes if any."""
+    git = result.get("paydesk", {})
+    changes = git.get("backend_changes") or []
+    extra = f" + uncommitted {', '.join(changes)}" if changes else ""
+    settings = json.dumps(result.get("settings", {}))
+    return f"commit {str(git.get('commit', '?'))[:12]}{extra}; settings `{settings}`"
 
 
 def reads_section(result: dict[str, Any], step: dict[str, Any]) -> str:
-    parts = [f"### Reads (`{step['result']}`)"]
+    parts = [f"### Reads (`{step['result']}`)", provenance(result)]
     for backend, data in by_backend(result):
-        parts += [f"{backend}:", rows_table(TARGET_COLUMNS, target_rows(data.get("targets", {})))]
-        # Statements per request by page size, under whatever name customer_details.py gives them.
-        for key in sorted(k for k in data if "statement" in k):
-            parts.append(f"`{key}`: `{json.dumps(data[key])}`")
+        size = data.get("data", {})
+        parts += [f"{backend} ({size.get('customers', '?')} customers, migrations at "
+                  f"{size.get('revision', '?')}):",
+                  rows_table(TARGET_COLUMNS, target_rows(data.get("targets", {})))]  # fmt: skip
     return "\n\n".join(parts)
 
 
 def charge_section(result: dict[str, Any], step: dict[str, Any]) -> str:
-    parts = [f"### chargeNow (`{step['result']}`)"]
+    parts = [f"### chargeNow (`{step['result']}`)", provenance(result)]
     for backend, data in by_backend(result):
         rss = ", ".join(f"{k} {v / 1024:.0f} MB" for k, v in data.get("peak_rss_kb", {}).items())
-        parts += [f"{backend} (peak RSS: {rss}):", rows_table(TARGET_COLUMNS, target_rows(data["targets"]))]
+        parts += [
+            f"{backend} (peak RSS: {rss}):",
+            rows_table(TARGET_COLUMNS, target_rows(data.get("targets", {}))),
+        ]
     return "\n\n".join(parts)
 
 
+BILLING_COLUMNS = (
+    "backend", "measure", "rows", "rows/s", "CPU us/row", "statements", "stmts/installment", "x raw",
+    "x raw CPU", "latency ms", "in flight", "c / latency /s", "x c / latency",
+)  # fmt: skip
+
+
 def billing_section(result: dict[str, Any], step: dict[str, Any]) -> str:
-    columns = (("backend", ""), ("measure", ""), ("rows", ""), ("rows/s", ""), ("CPU us/row", ""),
-               ("stmts", ""), ("x raw", ""), ("x raw CPU", ""))  # fmt: skip
     rows = [
-        [b["backend"], row.get("name", key), row.get("rows"), row.get("per_s_median"),
-         row.get("cpu_us_median"), row.get("statements"), row.get("ratio_per_s"), row.get("ratio_cpu")]
-        for b in result.get("backends", []) for key, row in b["rows"].items()
+        [backend, row.get("name", key), row.get("rows"), row.get("per_s_median"), row.get("cpu_us_median"),
+         row.get("statements"), row.get("statements_per_installment"), row.get("ratio_per_s"),
+         row.get("ratio_cpu"), row.get("latency_ms"), row.get("concurrency"), row.get("ceiling_per_s"),
+         row.get("ratio_ceiling")]
+        for backend, data in by_backend(result) for key, row in data.get("rows", {}).items()
     ]  # fmt: skip
-    return f"### {step['name']} (`{step['result']}`)\n\n" + rows_table(columns, rows)
+    return "\n\n".join(
+        [f"### {step['name']} (`{step['result']}`)", provenance(result), rows_table(BILLING_COLUMNS, rows),
+         "The runner runs in the bench's own process (no server), so it has no separate peak RSS."]
+    )  # fmt: skip
 
 
 def checks_table(checks: Sequence[Check]) -> str:
-    rows = [[c.measure, c.value, ("<= " if c.at_most else ">= ") + str(c.target), c.verdict(), c.note]
-            for c in checks]  # fmt: skip
-    columns = (("measure", ""), ("figure", ""), ("target", ""), ("verdict", ""), ("detail", ""))
-    return rows_table(columns, rows)
+    rows = [[c.measure, c.value, c.bound(), c.verdict(), c.note] for c in checks]
+    return rows_table(("measure", "figure", "target", "verdict", "detail"), rows)
 
 
 def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> str:
@@ -519,30 +623,42 @@ def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> s
         [s["name"], s["status"], round(s["seconds"]), s.get("result"), s.get("note")]
         for s in manifest["steps"]
     ]
-    missed = [c for c in report.checks if not c.met]
+    measured = [c for c in report.checks if c.met is not None]
+    missed = [c for c in measured if not c.met]
     parts = [
         "# Benchmark results",
         f"Written by `bench/run.py` from `{manifest.get('path', 'the run manifest')}` (run started "
         f"{manifest['started_at']}, {manifest.get('seconds', 0):.0f} s in all). Regenerate with "
         "`bench/run.py --report-only`; measure again with `make bench` "
         "(`BENCH_POSTGRESQL=1` for PostgreSQL).",
-        f"- machine: {m['nproc']} CPUs, {m['cpu_model']}, {m.get('platform', '')}; load average {load}\n"
+        f"- machine: {m['nproc']} CPUs, {m['cpu_model']}, {m.get('platform', '')}; load average {load} "
+        "(a shared machine: other sessions' work ran beside the benches)\n"
         "- versions: " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()) + "\n"
         f"- commit: {git['commit'][:12]} {git.get('subject', '')}"
         + (f" (uncommitted: {', '.join(git['uncommitted'])})" if git.get("uncommitted") else ""),
         "## Targets (issue 19)",
-        f"{len(report.checks) - len(missed)} of {len(report.checks)} met.",
+        f"{len(measured) - len(missed)} of {len(measured)} measured targets met, {len(missed)} missed; "
+        f"{len(report.checks) - len(measured)} not measured by this run. Ratios are paydesk / baseline "
+        '(higher is better) except p99 / p50 and statements, where lower is better; "missed by" gives the '
+        "gap to the target, then as a share of the target.",
         checks_table(report.checks),
         "## Steps",
-        rows_table((("step", ""), ("status", ""), ("seconds", ""), ("result", ""), ("note", "")), steps),
+        rows_table(("step", "status", "seconds", "result", "note"), steps),
         *failure_logs(manifest["steps"]),
         "## Figures",
         *report.sections,
     ]
     if notes:
         parts.append("## Profile notes")
-        parts += [f"### {name}\n\n{text.strip()}" for name, text in notes.items()]
+        parts.append("What each change moved, what the profiles show and what would close the missed "
+                     "targets, as the engineers of each path wrote it (`bench/notes-*.md`).")  # fmt: skip
+        parts += [f"### {name}\n\n{demote(text.strip())}" for name, text in notes.items()]
     return "\n\n".join(parts) + "\n"
+
+
+def demote(markdown: str) -> str:
+    """A note's headings three levels down, under this report's own."""
+    return "\n".join("###" + line if line.startswith("#") else line for line in markdown.splitlines())
 
 
 def failure_logs(steps: Sequence[dict[str, Any]]) -> list[str]:
@@ -555,7 +671,7 @@ def failure_logs(steps: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def read_notes() -> dict[str, str]:
-    return {name: (BENCH_DIR / name).read_text() for name in NOTES if (BENCH_DIR / name).exists()}
+    return {p.name: p.read_text() for p in sorted(BENCH_DIR.glob("notes-*.md"))}
 
 
 def newest_manifest() -> Path:
@@ -578,12 +694,11 @@ def write_report(manifest_path: Path) -> Report:
 def checks_text(checks: Sequence[Check]) -> str:
     """The combined table for the terminal."""
     width = max((len(c.measure) for c in checks), default=10)
-    lines = [f"{'measure':<{width}}  {'figure':>8}  {'target':>8}  verdict", "-" * (width + 40)]
+    lines = [f"{'measure':<{width}}  {'figure':>8}  {'target':>12}  verdict", "-" * (width + 44)]
     for c in checks:
         figure = "-" if c.value is None else f"{c.value:.3f}"
         verdict = c.verdict() + (f" ({c.note})" if c.value is None and c.note else "")
-        bound = "<=" if c.at_most else ">="
-        lines.append(f"{c.measure:<{width}}  {figure:>8}  {bound}{c.target:>6}  {verdict}")
+        lines.append(f"{c.measure:<{width}}  {figure:>8}  {c.bound():>12}  {verdict}")
     return "\n".join(lines)
 
 
