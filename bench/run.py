@@ -623,10 +623,16 @@ def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> s
         [s["name"], s["status"], round(s["seconds"]), s.get("result"), s.get("note")]
         for s in manifest["steps"]
     ]
+    settings = manifest.get("settings", {})
     measured = [c for c in report.checks if c.met is not None]
     missed = [c for c in measured if not c.met]
     parts = [
-        "# Benchmark results",
+        "# Benchmark results: "
+        + (
+            "`make bench BENCH_POSTGRESQL=1` (SQLite, then PostgreSQL)"
+            if settings.get("postgresql")
+            else "`make bench` (SQLite)"
+        ),
         f"Written by `bench/run.py` from `{manifest.get('path', 'the run manifest')}` (run started "
         f"{manifest['started_at']}, {manifest.get('seconds', 0):.0f} s in all). Regenerate with "
         "`bench/run.py --report-only`; measure again with `make bench` "
@@ -656,9 +662,9 @@ def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> s
     return "\n\n".join(parts) + "\n"
 
 
-def demote(markdown: str) -> str:
-    """A note's headings three levels down, under this report's own."""
-    return "\n".join("###" + line if line.startswith("#") else line for line in markdown.splitlines())
+def demote(markdown: str, levels: int = 3) -> str:
+    """Markdown's headings ``levels`` down (a note's under this report's own)."""
+    return "\n".join("#" * levels + line if line.startswith("#") else line for line in markdown.splitlines())
 
 
 def failure_logs(steps: Sequence[dict[str, Any]]) -> list[str]:
@@ -681,14 +687,23 @@ def newest_manifest() -> Path:
     return found[-1]
 
 
-def write_report(manifest_path: Path) -> Report:
-    manifest = json.loads(manifest_path.read_text())
-    manifest["path"] = str(manifest_path.resolve().relative_to(REPO_DIR))
-    report = build_report(manifest)
-    REPORT.write_text(render(manifest, report, read_notes()))
-    print("\n" + checks_text(report.checks))
-    print(f"\nwritten to {REPORT.relative_to(REPO_DIR)} from {manifest['path']}")
-    return report
+def write_report(*manifest_paths: Path) -> list[Report]:
+    """RESULTS.md from one run, or from several one after the other (``make bench``, then with
+    ``--postgresql``), each with its own machine state, commit, targets and figures; notes once."""
+    reports, texts, names = [], [], []
+    for n, manifest_path in enumerate(manifest_paths):
+        manifest = json.loads(manifest_path.read_text())
+        manifest["path"] = str(manifest_path.resolve().relative_to(REPO_DIR))
+        report = build_report(manifest)
+        last = n == len(manifest_paths) - 1
+        text = render(manifest, report, read_notes() if last else {})
+        texts.append(text if n == 0 else demote(text, 1))
+        reports.append(report)
+        names.append(manifest["path"])
+        print("\n" + checks_text(report.checks))
+    REPORT.write_text("\n".join(texts))
+    print(f"\nwritten to {REPORT.relative_to(REPO_DIR)} from {', '.join(names)}")
+    return reports
 
 
 def checks_text(checks: Sequence[Check]) -> str:
@@ -713,7 +728,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite RESULTS.md from JSON, measure nothing"
     )
-    parser.add_argument("--manifest", type=Path, help="with --report-only: this run-*.json, not the newest")
+    parser.add_argument(
+        "--manifest", type=Path, action="append",
+        help="with --report-only: this run-*.json, not the newest (repeat for several runs in turn)",
+    )  # fmt: skip
     parser.add_argument(
         "--details-seconds", type=float, default=20.0, help="customer_details.py --seconds (20)"
     )
@@ -750,7 +768,7 @@ def say(message: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.report_only:
-        write_report(args.manifest or newest_manifest())
+        write_report(*(args.manifest or [newest_manifest()]))
         return 0
     try:
         with sigterm_as_interrupt():
