@@ -654,12 +654,21 @@ def render(manifest: dict[str, Any], report: Report, notes: dict[str, str]) -> s
         "## Figures",
         *report.sections,
     ]
-    if notes:
-        parts.append("## Profile notes")
-        parts.append("What each change moved, what the profiles show and what would close the missed "
-                     "targets, as the engineers of each path wrote it (`bench/notes-*.md`).")  # fmt: skip
-        parts += [f"### {name}\n\n{demote(text.strip())}" for name, text in notes.items()]
+    parts += notes_section(notes)
     return "\n\n".join(parts) + "\n"
+
+
+def notes_section(notes: dict[str, str]) -> list[str]:
+    """The engineers' bench/notes-*.md, headings under the report's own."""
+    if not notes:
+        return []
+    parts = [
+        "## Profile notes",
+        "What each change moved, what the profiles show and what would close the missed "
+        "targets, as the engineers of each path wrote it (`bench/notes-*.md`).",
+    ]
+    parts += [f"### {name}\n\n{demote(text.strip())}" for name, text in notes.items()]
+    return parts
 
 
 def demote(markdown: str, levels: int = 3) -> str:
@@ -695,13 +704,13 @@ def write_report(*manifest_paths: Path) -> list[Report]:
         manifest = json.loads(manifest_path.read_text())
         manifest["path"] = str(manifest_path.resolve().relative_to(REPO_DIR))
         report = build_report(manifest)
-        last = n == len(manifest_paths) - 1
-        text = render(manifest, report, read_notes() if last else {})
+        text = render(manifest, report, {})
         texts.append(text if n == 0 else demote(text, 1))
         reports.append(report)
         names.append(manifest["path"])
         print("\n" + checks_text(report.checks))
-    REPORT.write_text("\n".join(texts))
+    notes = notes_section(read_notes())
+    REPORT.write_text("\n".join(texts) + ("\n" + "\n\n".join(notes) + "\n" if notes else ""))
     print(f"\nwritten to {REPORT.relative_to(REPO_DIR)} from {', '.join(names)}")
     return reports
 

@@ -245,6 +245,44 @@ def test_results_md_names_machine_versions_commit_every_figure_and_the_unmeasure
         assert expected in text
 
 
+def test_results_md_of_two_runs_keeps_both_in_turn_and_the_notes_once(
+    run: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: make bench's manifest, then one with --postgresql, each naming one billing result
+    results = tmp_path / "bench" / "results"
+    results.mkdir(parents=True)
+    (results / "billing.json").write_text(json.dumps(billing_result(0.02, 230.0)))
+    paths = []
+    for n, postgresql in enumerate((False, True)):
+        manifest = {
+            "started_at": f"2026-12-07T0{n}:00:00+00:00", "seconds": 300.0 * (n + 1),
+            "settings": {"details_seconds": 20.0, "postgresql": postgresql},
+            "paydesk": {"commit": "b" * 40, "subject": "s", "uncommitted": []},
+            "machine": {"nproc": 2, "cpu_model": "AMD EPYC", "loadavg_at_start": [3.0]},
+            "versions": {"Python": "3.11.7"},
+            "steps": [{"name": "billing 1000", "status": "ok", "seconds": 9.0,
+                       "result": "bench/results/billing.json"}],
+        }  # fmt: skip
+        paths.append(results / f"run-{n}.json")
+        paths[-1].write_text(json.dumps(manifest))
+    (tmp_path / "bench" / "notes-billing.md").write_text("# Billing\n\nclaims dominate\n")
+    monkeypatch.setattr(run, "REPO_DIR", tmp_path)
+    monkeypatch.setattr(run, "BENCH_DIR", tmp_path / "bench")
+    monkeypatch.setattr(run, "REPORT", tmp_path / "bench" / "RESULTS.md")
+
+    # when
+    run.write_report(*paths)
+
+    # then: the SQLite run first, the PostgreSQL run a level down, the notes once at the end at level 2
+    text = (tmp_path / "bench" / "RESULTS.md").read_text()
+    assert text.startswith("# Benchmark results: `make bench` (SQLite)")
+    assert "\n## Benchmark results: `make bench BENCH_POSTGRESQL=1` (SQLite, then PostgreSQL)" in text
+    assert text.count("make bench (SQLite), seconds in all") == 1
+    assert text.count("claims dominate") == 1
+    assert "\n## Profile notes\n" in text
+    assert text.rstrip().endswith("claims dominate")
+
+
 def test_a_step_over_its_limit_is_stopped_and_its_last_lines_kept(run: ModuleType) -> None:
     # given: a step that prints, then would sleep far past its limit
     script = "import time; print('seeding', flush=True); time.sleep(60)"
