@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk import ids
 from paydesk.auth.principal import Principal
+from paydesk.clock import utcnow
 from paydesk.models import Event, Transaction
 from paydesk.unit_of_work import note_outbox_written
 
@@ -72,6 +73,7 @@ def record_event(
         actor_type=who.type.value,
         actor_id=who.id,
         data_json=json.dumps(data, separators=(",", ":"), sort_keys=True),
+        created_at=utcnow(),  # given, not defaulted: pydantic inspects a default factory's signature per call
     )
     session.add(event)
     note_outbox_written(session)

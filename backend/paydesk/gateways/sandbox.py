@@ -272,6 +272,7 @@ def _new_charge(gateway_id: str, request: ChargeRequest, token: SandboxToken | N
         amount=request.amount.minor_units,
         currency=request.amount.currency,
         status=ChargeStatus.SUCCEEDED.value,
+        created_at=utcnow(),
     )
     if token is None or token.gateway_id != gateway_id:
         charge.status, charge.decline_code = ChargeStatus.FAILED.value, "no_such_token"

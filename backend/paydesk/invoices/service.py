@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from paydesk import ids
 from paydesk.auth.principal import Principal
 from paydesk.auth.tokens import session_token_hash
+from paydesk.clock import utcnow
 from paydesk.crypto import decrypt_text, encrypt_text
 from paydesk.email_templates import service as email_templates
 from paydesk.email_templates.kinds import Kind
@@ -185,6 +186,7 @@ async def issue_invoices(
         }
         default = await ensure_default_template(session, account.id) if None in chosen.values() else None
         sequences = await repo.next_sequences(session, account.id, len(new))
+        issued_at = utcnow()
         for sale, sequence in zip(new, sequences, strict=True):
             named = chosen[sale.id]
             template = templates[named] if named is not None else default
@@ -202,6 +204,7 @@ async def issue_invoices(
                 template_id=template.id,
                 token_hash=session_token_hash(token),
                 token_encrypted=encrypt_text(secret, INVOICE_TOKENS, token),
+                issued_at=issued_at,
             )
         session.add_all([existing[sale.id] for sale in new])
         await session.flush()

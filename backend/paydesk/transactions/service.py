@@ -506,6 +506,7 @@ def new_event(
         actor_api_key_id=principal.api_key_id if principal else None,
         amount=amount,
         note=note,
+        created_at=utcnow(),  # given, not defaulted: pydantic inspects a default factory's signature per call
     )
 
 
