@@ -186,3 +186,18 @@ class Loaders:
         for refund in await sales.refunds_of(self.db, keys):
             grouped[refund.transaction_id].append(refund)
         return [grouped[k] for k in keys]
+
+
+K = TypeVar("K")
+
+
+def loaded(loader: DataLoader[K, list[T]], key: K) -> list[T] | None:
+    """What a list loader already holds for ``key``, or None when it has not loaded it yet.
+
+    Lets a resolver answer synchronously when its page primed the loader (graphql-core then completes
+    the field without a future, a task and an await), and fall back to ``load`` otherwise.
+    """
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return None
+    return future.result()

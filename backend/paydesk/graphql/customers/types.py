@@ -33,6 +33,7 @@ from paydesk.graphql.sales.types import (
     TransactionConnection,
     TransactionOrder,
     TransactionStatus,
+    prime_page,
 )
 from paydesk.graphql.subscriptions.types import Subscription, subscription_loaders, subscriptions_of
 from paydesk.models import Address as AddressModel
@@ -191,6 +192,7 @@ class Customer(Node):
             status=status.name if status else None,
             order=order,
         )
+        await prime_page(info, page)
         return TransactionConnection.from_page(page, order)
 
     @strawberry.field(

@@ -21,6 +21,7 @@ from paydesk.graphql.sales.types import (
     TransactionEdge,
     TransactionOrder,
     TransactionStatus,
+    prime_page,
 )
 from paydesk.pagination import Position
 from paydesk.transactions import queries as sales
@@ -66,6 +67,7 @@ class SalesQueries:
             order = (order_by or TransactionOrder.CREATED_AT).domain
             request = page_request(first, after, order.cursor_tag)
             page = await sales.page(ctx.db, ctx.caller, request, status=state, order=order)
+            await prime_page(info, page)
             return TransactionConnection.from_page(page, order)
         if order_by not in (None, TransactionOrder.CREATED_AT):
             raise bad_user_input("orderBy: the updatedSince feed is always oldest change first")
@@ -73,6 +75,7 @@ class SalesQueries:
         if updated_since.tzinfo is None:
             raise bad_user_input("updatedSince: give a time zone, e.g. 2026-01-01T00:00:00Z")
         page = await sales.changed_since(ctx.db, ctx.caller, updated_since, request, status=state)
+        await prime_page(info, page)
         # The feed is ordered by (updated_at, id), so its cursors hold updated_at.
         edges, info_ = edges_and_info(
             page, Transaction.from_model, TransactionEdge, lambda r: Position(r.updated_at, r.id)
