@@ -25,10 +25,8 @@ from paydesk.models import (
     OfferLine,
     PaymentMethod,
     Product,
-    Refund,
     Transaction,
     TransactionEvent,
-    TransactionLine,
     User,
 )
 from paydesk.offers import service as offers
@@ -36,6 +34,7 @@ from paydesk.pagination import Page, PageRequest
 from paydesk.payment_methods import service as payment_methods
 from paydesk.products import service as products
 from paydesk.transactions import queries as sales
+from paydesk.transactions.records import LineRecord, RefundRecord
 
 T = TypeVar("T")
 
@@ -59,9 +58,9 @@ class Loaders:
     offer_lines: DataLoader[str, list[OfferLine]] = field(init=False)
     transaction: DataLoader[str, Transaction | None] = field(init=False)
     last_payment: DataLoader[str, Transaction | None] = field(init=False)
-    transaction_lines: DataLoader[str, list[TransactionLine]] = field(init=False)
+    transaction_lines: DataLoader[str, list[LineRecord]] = field(init=False)
     transaction_events: DataLoader[str, list[TransactionEvent]] = field(init=False)
-    refunds: DataLoader[str, list[Refund]] = field(init=False)
+    refunds: DataLoader[str, list[RefundRecord]] = field(init=False)
 
     _kept: dict[str, Any] = field(init=False, default_factory=dict)
 
@@ -169,9 +168,9 @@ class Loaders:
         found = await sales.last_payments(self.db, self._caller, keys)
         return [found.get(k) for k in keys]
 
-    async def _transaction_lines(self, keys: Sequence[str]) -> list[list[TransactionLine]]:
-        grouped: dict[str, list[TransactionLine]] = {k: [] for k in keys}
-        for line in await sales.lines_of(self.db, keys):
+    async def _transaction_lines(self, keys: Sequence[str]) -> list[list[LineRecord]]:
+        grouped: dict[str, list[LineRecord]] = {k: [] for k in keys}
+        for line in await sales.line_records_of(self.db, keys):
             grouped[line.transaction_id].append(line)
         return [grouped[k] for k in keys]
 
@@ -181,9 +180,9 @@ class Loaders:
             grouped[event.transaction_id].append(event)
         return [grouped[k] for k in keys]
 
-    async def _refunds(self, keys: Sequence[str]) -> list[list[Refund]]:
-        grouped: dict[str, list[Refund]] = {k: [] for k in keys}
-        for refund in await sales.refunds_of(self.db, keys):
+    async def _refunds(self, keys: Sequence[str]) -> list[list[RefundRecord]]:
+        grouped: dict[str, list[RefundRecord]] = {k: [] for k in keys}
+        for refund in await sales.refund_records_of(self.db, keys):
             grouped[refund.transaction_id].append(refund)
         return [grouped[k] for k in keys]
 

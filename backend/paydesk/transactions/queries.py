@@ -12,6 +12,7 @@ from paydesk.auth.principal import Principal
 from paydesk.models import Refund, Transaction, TransactionEvent, TransactionLine
 from paydesk.pagination import Page, PageRequest, Position
 from paydesk.transactions import repository as repo
+from paydesk.transactions.records import LineRecord, RefundRecord
 from paydesk.transactions.rules import WAS_PAID
 
 
@@ -88,6 +89,11 @@ async def lines_of(session: AsyncSession, transaction_ids: Sequence[str]) -> lis
     return await repo.lines_of(session, transaction_ids)
 
 
+async def line_records_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[LineRecord]:
+    """``lines_of`` as plain records, by transaction then position."""
+    return await repo.line_records_of(session, transaction_ids)
+
+
 async def events_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[TransactionEvent]:
     """Events of sales the caller has already resolved (so of its account)."""
     return await repo.events_of(session, transaction_ids)
@@ -101,3 +107,8 @@ async def refunds_of(session: AsyncSession, transaction_ids: Sequence[str]) -> l
 async def refund_by_id(session: AsyncSession, principal: Principal, refund_id: str) -> Refund | None:
     found = await repo.refund(session, refund_id)
     return found if found is not None and found.account_id == principal.account_id else None
+
+
+async def refund_records_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[RefundRecord]:
+    """``refunds_of`` as plain records, oldest first."""
+    return await repo.refund_records_of(session, transaction_ids)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from paydesk.models import Customer, Refund, Transaction, TransactionEvent, TransactionLine
 from paydesk.pagination import PageRequest, Position, newer_first_after
+from paydesk.transactions.records import LineRecord, RefundRecord
 
 
 async def get(session: AsyncSession, account_id: str, transaction_id: str) -> Transaction | None:
@@ -110,6 +114,20 @@ async def lines_of(session: AsyncSession, transaction_ids: Sequence[str]) -> lis
     return list(await session.exec(query))
 
 
+_LINE = TransactionLine.__table__.c  # type: ignore[attr-defined]
+_LINE_COLUMNS = [getattr(_LINE, f.name) for f in fields(LineRecord)]
+
+
+async def line_records_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[LineRecord]:
+    """``lines_of`` as plain records by a Core select (no ORM objects): for the API's pages."""
+    query: Any = (
+        Select(*_LINE_COLUMNS)
+        .where(_LINE.transaction_id.in_(transaction_ids))
+        .order_by(_LINE.transaction_id, _LINE.position)
+    )
+    return [LineRecord(*row) for row in await session.exec(query)]
+
+
 async def events_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[TransactionEvent]:
     query = (
         select(TransactionEvent)
@@ -192,6 +210,20 @@ async def refunds_of(session: AsyncSession, transaction_ids: Sequence[str]) -> l
         .order_by(col(Refund.created_at), col(Refund.id))
     )
     return list(await session.exec(query))
+
+
+_REFUND = Refund.__table__.c  # type: ignore[attr-defined]
+_REFUND_COLUMNS = [getattr(_REFUND, f.name) for f in fields(RefundRecord)]
+
+
+async def refund_records_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[RefundRecord]:
+    """``refunds_of`` as plain records by a Core select (no ORM objects): for the API's pages."""
+    query: Any = (
+        Select(*_REFUND_COLUMNS)
+        .where(_REFUND.transaction_id.in_(transaction_ids))
+        .order_by(_REFUND.created_at, _REFUND.id)
+    )
+    return [RefundRecord(*row) for row in await session.exec(query)]
 
 
 async def refunded_amount(session: AsyncSession, transaction_id: str) -> int:

@@ -32,6 +32,7 @@ from paydesk.pagination import Page
 from paydesk.subscriptions.plans import plan_payment_number
 from paydesk.transactions.orders import Order
 from paydesk.transactions.queries import SaleOrder
+from paydesk.transactions.records import LineRecord, RefundRecord
 from paydesk.transactions.repository import COUNTED
 from paydesk.transactions.rules import Action, Facts, refund_limit_problem, refused, role_refusal
 from paydesk.transactions.state import facts_from, void_window_of
@@ -117,7 +118,7 @@ class Refund(Node):
     reason_code: RefundReason | None = strawberry.field(
         description="Why, as a code; null when staff gave none (refunds made before codes existed too)."
     )
-    _record: strawberry.Private[RefundModel]
+    _record: strawberry.Private[RefundModel | RefundRecord]
 
     @strawberry.field(description="The sale it gives money back from.")
     async def transaction(self, info: Info) -> Transaction:
@@ -133,7 +134,7 @@ class Refund(Node):
         return User.from_model(user) if user else None
 
     @classmethod
-    def from_model(cls, m: RefundModel) -> Refund:
+    def from_model(cls, m: RefundModel | RefundRecord) -> Refund:
         return cls(
             id=strawberry.ID(m.id),
             amount=Money.of(DomainMoney(m.amount, m.currency)),
@@ -198,7 +199,9 @@ class TransactionLine:
         return await product_of(info, self.product_id)
 
     @classmethod
-    def from_model(cls, m: LineModel, currency: str, installment_key: str | None = None) -> TransactionLine:
+    def from_model(
+        cls, m: LineModel | LineRecord, currency: str, installment_key: str | None = None
+    ) -> TransactionLine:
         return cls(
             payment_number=plan_payment_number(installment_key) if m.kind == "PAYMENT_PLAN" else None,
             description=m.description,
@@ -407,7 +410,7 @@ class Transaction(Node):
     async def _lines_later(self, info: Info) -> list[TransactionLine]:
         return self._lines_of(await info.context.loaders.transaction_lines.load(self._record.id))
 
-    def _lines_of(self, rows: list[LineModel]) -> list[TransactionLine]:
+    def _lines_of(self, rows: list[LineRecord]) -> list[TransactionLine]:
         sale = self._record
         return [TransactionLine.from_model(row, sale.currency, sale.installment_key) for row in rows]
 
