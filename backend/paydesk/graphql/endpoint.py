@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -66,6 +67,18 @@ class HTTPAnswer(Exception):
         return JSONResponse({"errors": [error]}, status_code=self.status, headers=self.headers)
 
 
+class GraphQLResponse(JSONResponse):
+    """A JSON body encoded by orjson: the same bytes as Starlette's JSONResponse (compact, UTF-8 as is)
+    at a fraction of the cost for a large answer; anything orjson refuses (an integer past 64 bits) goes
+    the standard library's way."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:
+            return super().render(content)
+
+
 async def graphql_endpoint(request: Request) -> Response:
     resources: Resources = request.app.state.resources
     if request.method == "GET" and wants_graphiql(request):
@@ -84,10 +97,10 @@ async def graphql_endpoint(request: Request) -> Response:
     except HTTPAnswer as answer:
         return answer.response()
     if batched:
-        response: Response = JSONResponse([o.body for o in outcomes], headers=headers)
+        response: Response = GraphQLResponse([o.body for o in outcomes], headers=headers)
     else:
         status = 400 if outcomes[0].rejected else 200
-        response = JSONResponse(outcomes[0].body, status_code=status, headers=headers)
+        response = GraphQLResponse(outcomes[0].body, status_code=status, headers=headers)
     _apply_cookie(response, resources, cookie)
     return response
 
