@@ -90,8 +90,9 @@ async def comment(session: AsyncSession, account_id: str, comment_id: str) -> Co
 
 async def first_comments(
     session: AsyncSession, account_id: str, customer_ids: Sequence[str], limit: int
-) -> list[Comment]:
-    """The newest ``limit`` comments of each customer, in one query."""
+) -> list[tuple[Comment, int]]:
+    """The newest ``limit`` comments of each customer, each with its customer's count of comments, in
+    one query (a customer without comments has no row)."""
     rank = (
         func.row_number()
         .over(
@@ -100,18 +101,19 @@ async def first_comments(
         )
         .label("rank")
     )
+    total = func.count().over(partition_by=col(Comment.customer_id)).label("total")
     ranked = (
-        select(col(Comment.id), rank)
+        select(col(Comment.id), rank, total)
         .where(col(Comment.customer_id).in_(customer_ids), Comment.account_id == account_id)
         .subquery()
     )
     query = (
-        select(Comment)
+        select(Comment, ranked.c.total)
         .join(ranked, col(Comment.id) == ranked.c.id)
         .where(ranked.c.rank <= limit)
         .order_by(col(Comment.created_at).desc(), col(Comment.id).desc())
     )
-    return list(await session.exec(query))
+    return [(comment, int(n)) for comment, n in await session.exec(query)]
 
 
 async def comments_after(

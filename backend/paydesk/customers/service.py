@@ -243,12 +243,16 @@ async def comment_pages(
 ) -> list[Page[Comment]]:
     """One page of comments for each customer, in the order of ``customer_ids``."""
     account_id = principal.account_id
-    counts = await repo.comment_counts(session, account_id, customer_ids)
     by_customer: dict[str, list[Comment]] = {cid: [] for cid in customer_ids}
+    counts: dict[str, int] = {}
     if request.after is None:
-        for comment in await repo.first_comments(session, account_id, customer_ids, request.first + 1):
+        # First pages carry their totals (a window count per customer): one statement for all.
+        firsts = await repo.first_comments(session, account_id, customer_ids, request.first + 1)
+        for comment, total in firsts:
             by_customer[comment.customer_id].append(comment)
+            counts[comment.customer_id] = total
     else:
+        counts = await repo.comment_counts(session, account_id, customer_ids)
         for cid in customer_ids:
             by_customer[cid] = await repo.comments_after(session, account_id, cid, request)
     return [

@@ -83,13 +83,17 @@ def actual_cost(data: Any) -> int:
 
 
 def _count(value: Any, *, top: bool = False, edge: bool = False) -> int:
+    # Only objects count, so only lists and objects are descended into (a large answer is mostly
+    # scalars, and this runs over every answer).
     if isinstance(value, list):
-        return sum(_count(item, edge=edge) for item in value)
+        return sum(_count(item, edge=edge) for item in value if isinstance(item, (dict, list)))
     if not isinstance(value, dict):
         return 0
     own = 0 if top or edge else 1
     return own + sum(
-        _count(child, edge=key == "edges") for key, child in value.items() if not key.startswith("__")
+        _count(child, edge=key == "edges")
+        for key, child in value.items()
+        if isinstance(child, (dict, list)) and not key.startswith("__")
     )
 
 

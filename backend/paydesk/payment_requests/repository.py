@@ -63,14 +63,18 @@ async def page(
 ) -> tuple[list[PaymentRequest], int]:
     """A customer's requests, newest first; one row more than asked, and the total."""
     where = [col(PaymentRequest.account_id) == account_id, col(PaymentRequest.customer_id) == customer_id]
+    order = (col(PaymentRequest.created_at).desc(), col(PaymentRequest.id).desc())
+    if request.after is None:
+        # The first page carries the total as a window count over the customer's requests: one
+        # statement. (After a cursor the window would count only what follows it.)
+        counted = select(PaymentRequest, func.count().over()).where(*where).order_by(*order)
+        found = list(await session.exec(counted.limit(request.first + 1)))
+        return [row for row, _ in found], int(found[0][1]) if found else 0
     query = select(PaymentRequest).where(*where)
-    if request.after is not None:
-        query = query.where(
-            newer_first_after(col(PaymentRequest.created_at), col(PaymentRequest.id), request.after)
-        )
-    query = query.order_by(col(PaymentRequest.created_at).desc(), col(PaymentRequest.id).desc()).limit(
-        request.first + 1
+    query = query.where(
+        newer_first_after(col(PaymentRequest.created_at), col(PaymentRequest.id), request.after)
     )
+    query = query.order_by(*order).limit(request.first + 1)
     rows = list(await session.exec(query))
     total = (await session.exec(select(func.count()).select_from(PaymentRequest).where(*where))).one()
     return rows, int(total)
