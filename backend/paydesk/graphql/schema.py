@@ -22,6 +22,7 @@ from paydesk.graphql.customers.queries import CustomerQueries
 from paydesk.graphql.email_templates.mutations import EmailTemplateMutations
 from paydesk.graphql.email_templates.queries import EmailTemplateQueries
 from paydesk.graphql.events.queries import EventQueries
+from paydesk.graphql.execution import DirectLeafExecution
 from paydesk.graphql.invoices.mutations import InvoiceMutations
 from paydesk.graphql.invoices.queries import InvoiceQueries
 from paydesk.graphql.node_queries import NodeQueries
@@ -120,6 +121,7 @@ def build_schema() -> PaydeskSchema:
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=extensions,
+        execution_context_class=DirectLeafExecution,
     )
 
 
