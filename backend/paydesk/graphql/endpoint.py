@@ -242,7 +242,8 @@ async def _execute(
     async with factory() as db:
         if writes:
             bind(db)  # each mutation field commits through it (MutationBoundary)
-        for operation, price in zip(operations, prices, strict=True):
+        last = len(operations) - 1
+        for index, (operation, price) in enumerate(zip(operations, prices, strict=True)):
             if isinstance(operation, RequestProblem):
                 problem = {"message": str(operation), "extensions": {"code": "BAD_REQUEST"}}
                 results.append(Outcome({"errors": [problem]}, rejected=True))
@@ -270,7 +271,10 @@ async def _execute(
                 context_value=context,
                 operation_name=operation.operation_name,
             )
-            await db.rollback()
+            if writes or index < last:
+                await db.rollback()
+            # else the session's close ends the read (a rollback would first expire every object read,
+            # only for the close to drop them: a large part of a big page's cost).
             await guard.flush()
             _raise_if_throttled(result)
             # A mutation costs its fixed price; a query what its resolvers returned.
