@@ -93,7 +93,15 @@ class Colour(Enum):
 
 
 @strawberry.type
+class Size:
+    width: int
+    unit: str | None = None
+
+
+@strawberry.type
 class Thing:
+    size: Size
+    other: Size | None
     name: str
     nick: str | None
     count: int
@@ -108,21 +116,30 @@ class Query:
     def things(self) -> list[Thing | None]:
         when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
         bad: Any = None
+        ok, broken = Size(width=1, unit="cm"), Size(width=bad)
         return [
-            Thing(name="a", nick=None, count=1, colour=Colour.RED, when=when, maybe=2),
-            Thing(name=bad, nick="x", count=2, colour=Colour.RED, when=when),
-            Thing(name="c", nick="y", count="three", colour=Colour.RED, when=when),  # type: ignore[arg-type]
-            Thing(name="d", nick="z", count=4, colour=bad, when=when),
+            Thing(size=ok, other=None, name="a", nick=None, count=1, colour=Colour.RED, when=when, maybe=2),
+            Thing(size=ok, other=ok, name=bad, nick="x", count=2, colour=Colour.RED, when=when),
+            Thing(size=ok, other=broken, name="c", nick="y", count="three", colour=Colour.RED, when=when),  # type: ignore[arg-type]
+            Thing(size=broken, other=ok, name="d", nick="z", count=4, colour=bad, when=when),
+            Thing(size=ok, other=bad, name="e", nick=None, count=5, colour=Colour.RED, when=when),
         ]
 
     @strawberry.field
     def thing(self) -> Thing:
         when = datetime(2026, 1, 1, tzinfo=UTC)
-        return Thing(name="t", nick=None, count=3, colour=Colour.RED, when=when, maybe=2**40)
+        size = Size(width=2, unit=None)
+        return Thing(
+            size=size, other=size, name="t", nick=None, count=3, colour=Colour.RED, when=when, maybe=2**40
+        )
 
 
-def test_plain_leaf_fields_answer_and_fail_as_graphql_core_does() -> None:
-    query = "{ things { name nick count colour when maybe alias: name __typename } thing { count maybe } }"
+def test_plain_fields_answer_and_fail_as_graphql_core_does() -> None:
+    # Sibling fields run in order, and a failing non-null field ends its object: size and other first.
+    query = (
+        "{ things { size { width unit } other { width w: width __typename } name nick count colour when "
+        "maybe alias: name __typename } thing { count maybe size { unit width } } }"
+    )
     plain = strawberry.Schema(query=Query)
     direct = strawberry.Schema(query=Query, execution_context_class=DirectLeafExecution)
 
@@ -130,8 +147,8 @@ def test_plain_leaf_fields_answer_and_fail_as_graphql_core_does() -> None:
     got = direct.execute_sync(query)
 
     assert expected.errors is not None
-    assert len(expected.errors) == 4
+    assert len(expected.errors) == 5
     assert expected.data is not None
-    assert expected.data["thing"] == {"count": 3, "maybe": None}
+    assert expected.data["thing"] == {"count": 3, "maybe": None, "size": {"unit": None, "width": 2}}
     assert got.data == expected.data
     assert [e.formatted for e in got.errors or []] == [e.formatted for e in expected.errors]
