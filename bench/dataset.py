@@ -146,7 +146,8 @@ def _kept_sqlite() -> Dataset:
     key = _cache_key()
     path, meta = DATA_DIR / f"sqlite-{key}.db", DATA_DIR / f"sqlite-{key}.json"
     if path.exists() and meta.exists():
-        return Dataset(**json.loads(meta.read_text()))
+        # The file's place is where it lies now, not where it was built (a moved checkout keeps it).
+        return Dataset(**{**json.loads(meta.read_text()), "database_url": f"sqlite+aiosqlite:///{path}"})
     DATA_DIR.mkdir(exist_ok=True)
     for stale in DATA_DIR.glob("sqlite-*"):
         stale.unlink()
