@@ -62,11 +62,10 @@ from sqlmodel import SQLModel, col, select
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(REPO_DIR))  # tests/postgres.py, for --postgresql
 
-from customer_details import git_state, machine_info  # noqa: E402 (the sibling benchmark's helpers)
+from customer_details import git_state, machine_info, results_path  # noqa: E402 (the sibling benchmark's helpers)
 
 from paydesk import ids  # noqa: E402
 from paydesk.accounts.service import create_account  # noqa: E402
@@ -571,17 +570,6 @@ def table(backends: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def results_path(now: datetime) -> Path:
-    """bench/results/billing-<date>.json, with -2, -3... for later runs of the same day."""
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stem = f"billing-{now:%Y-%m-%d}"
-    path, n = RESULTS_DIR / f"{stem}.json", 1
-    while path.exists():
-        n += 1
-        path = RESULTS_DIR / f"{stem}-{n}.json"
-    return path
-
-
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -641,7 +629,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("bench: interrupted; temporary files removed", file=sys.stderr)
         return 130
     results["machine"]["loadavg_at_end"] = list(os.getloadavg())
-    path = results_path(datetime.now(UTC))
+    path = results_path(datetime.now(UTC), "billing")
     path.write_text(json.dumps(results, indent=2, default=str) + "\n")
     machine = results["machine"]
     print(

@@ -59,7 +59,6 @@ sys.path.insert(0, str(REPO_DIR))  # tests/postgres.py, for --postgresql
 from customer_details import (  # noqa: E402 (the sibling benchmark's process and machine helpers)
     HOST,
     REQUEST_TIMEOUT_S,
-    RESULTS_DIR,
     VENV_BIN,
     BenchError,
     Server,
@@ -68,6 +67,7 @@ from customer_details import (  # noqa: E402 (the sibling benchmark's process an
     machine_info,
     percentile_ms,
     process_cpu_s,
+    results_path,
     run_cli,
     sigterm_as_exit,
 )
@@ -565,17 +565,6 @@ def _num(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def default_output(now: datetime) -> Path:
-    """bench/results/charge_now-<date>.json, with -2, -3... for later runs of the same day."""
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stem = f"charge_now-{now:%Y-%m-%d}"
-    path, n = RESULTS_DIR / f"{stem}.json", 1
-    while path.exists():
-        n += 1
-        path = RESULTS_DIR / f"{stem}-{n}.json"
-    return path
-
-
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -640,7 +629,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("bench: interrupted; servers stopped, temporary files removed")
         return 130
     results["machine"]["loadavg_at_end"] = list(os.getloadavg())
-    path = args.output or default_output(datetime.now(UTC))
+    path = args.output or results_path(datetime.now(UTC), "charge_now")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nchargeNow, {args.concurrency} in flight, {args.seconds:g} s per target\n")

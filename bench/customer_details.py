@@ -562,10 +562,10 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def results_path(now: datetime) -> Path:
-    """bench/results/customer_details-<date>.json, with -2, -3... for later runs of the same day."""
+def results_path(now: datetime, bench: str = "customer_details") -> Path:
+    """bench/results/<bench>-<date>.json, with -2, -3... for later runs of the same day (every bench's)."""
     RESULTS_DIR.mkdir(exist_ok=True)
-    stem = f"customer_details-{now:%Y-%m-%d}"
+    stem = f"{bench}-{now:%Y-%m-%d}"
     path, n = RESULTS_DIR / f"{stem}.json", 1
     while path.exists():
         n += 1
