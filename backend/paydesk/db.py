@@ -26,7 +26,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import paydesk.numbers  # noqa: F401  (numbers new customers, products, gateways and templates on flush)
+# Imported for their session hooks: numbers for new customers, products, gateways and templates on
+# flush; appended rows (paydesk.rows) written at each flush point.
+import paydesk.numbers
+import paydesk.rows  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Writers wait this long for SQLite's single write lock before giving up.

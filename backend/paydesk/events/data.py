@@ -19,9 +19,9 @@ from paydesk.models import (
     PaymentMethod,
     Refund,
     Transaction,
-    TransactionLine,
 )
 from paydesk.money import Money
+from paydesk.transactions.records import AnyLine
 
 JsonObject = dict[str, Any]
 
@@ -38,7 +38,7 @@ def when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def transaction(sale: Transaction, lines: Sequence[TransactionLine] = ()) -> JsonObject:
+def transaction(sale: Transaction, lines: Sequence[AnyLine] = ()) -> JsonObject:
     """A sale as ``Transaction`` shows it (its scalar fields, lines and the ids of what it points at)."""
     return {
         "id": sale.id,

@@ -15,11 +15,13 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk import ids
+from paydesk import ids, rows
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.models import Event, Transaction
 from paydesk.unit_of_work import note_outbox_written
+
+EVENTS = rows.table_of(Event)
 
 
 class ActorType(StrEnum):
@@ -63,21 +65,27 @@ def record_event(
     data: Mapping[str, Any],
     *,
     actor: Actor | Principal | None,
-) -> Event:
-    """Append the event ``type`` to the change's transaction; ``data`` is the object in the API's names."""
+) -> str:
+    """Append the event ``type`` to the change's transaction (a plain row, written at the session's next
+    flush point, ``paydesk.rows``); ``data`` is the object in the API's names; the event's id."""
     who = actor if isinstance(actor, Actor) else Actor.of(actor)
-    event = Event(
-        id=ids.new_id(ids.EVENT),
-        account_id=account_id,
-        type=type,
-        actor_type=who.type.value,
-        actor_id=who.id,
-        data_json=json.dumps(data, separators=(",", ":"), sort_keys=True),
-        created_at=utcnow(),  # given, not defaulted: pydantic inspects a default factory's signature per call
+    event_id = ids.new_id(ids.EVENT)
+    rows.append(
+        session,
+        EVENTS,
+        {
+            "id": event_id,
+            "account_id": account_id,
+            "type": type,
+            "actor_type": who.type.value,
+            "actor_id": who.id,
+            "data_json": json.dumps(data, separators=(",", ":"), sort_keys=True),
+            "created_at": utcnow(),
+            "fanned_out_at": None,
+        },
     )
-    session.add(event)
     note_outbox_written(session)
-    return event
+    return event_id
 
 
 def cause_of(sale: Transaction) -> Actor:

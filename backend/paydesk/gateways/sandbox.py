@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import select
 
 from paydesk import ids
 from paydesk.clock import utcnow
@@ -261,35 +263,76 @@ async def _charge_by_key(db: Any, gateway_id: str, key: str) -> SandboxCharge | 
     return result
 
 
-def _new_charge(gateway_id: str, request: ChargeRequest, token: SandboxToken | None) -> SandboxCharge:
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """A charge in the sandbox's book, as its ledger writes and reads it (a plain row, not an object)."""
+
+    id: str
+    gateway_id: str
+    idempotency_key: str
+    reference: str
+    token_id: str
+    amount: int
+    currency: str
+    status: str
+    decline_code: str | None
+    created_at: datetime
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "gateway_id": self.gateway_id, "idempotency_key": self.idempotency_key,
+            "reference": self.reference, "token_id": self.token_id, "amount": self.amount,
+            "currency": self.currency, "status": self.status, "decline_code": self.decline_code,
+            "created_at": self.created_at, "voided_at": None,
+        }  # fmt: skip
+
+
+_CHARGES = SandboxCharge.__table__  # type: ignore[attr-defined]
+_TOKENS = SandboxToken.__table__  # type: ignore[attr-defined]
+_CHARGE_COLUMNS = [_CHARGES.c[name] for name in Charge.__slots__]
+
+
+class _Token(Protocol):
+    gateway_id: str
+    behaviour: str
+
+
+def _new_charge(
+    gateway_id: str, request: ChargeRequest, token: _Token | None, created_at: datetime
+) -> Charge:
     """What the sandbox makes of a charge it has not seen: approved, declined or failed by the card."""
-    charge = SandboxCharge(
-        id=ids.new_id(ids.SANDBOX_CHARGE),
-        gateway_id=gateway_id,
-        idempotency_key=request.idempotency_key,
-        reference=request.reference,
-        token_id=request.token,
-        amount=request.amount.minor_units,
-        currency=request.amount.currency,
-        status=ChargeStatus.SUCCEEDED.value,
-        created_at=utcnow(),
-    )
+    status, decline_code = ChargeStatus.SUCCEEDED.value, None
     if token is None or token.gateway_id != gateway_id:
-        charge.status, charge.decline_code = ChargeStatus.FAILED.value, "no_such_token"
+        status, decline_code = ChargeStatus.FAILED.value, "no_such_token"
     elif not _sandbox_currency(request.amount.currency):
-        charge.status, charge.decline_code = ChargeStatus.FAILED.value, "currency_not_supported"
+        status, decline_code = ChargeStatus.FAILED.value, "currency_not_supported"
     elif request.amount.minor_units <= 0:
-        charge.status, charge.decline_code = ChargeStatus.FAILED.value, "invalid_amount"
+        status, decline_code = ChargeStatus.FAILED.value, "invalid_amount"
     elif token.behaviour == FAIL:
-        charge.status, charge.decline_code = ChargeStatus.FAILED.value, "processing_error"
+        status, decline_code = ChargeStatus.FAILED.value, "processing_error"
     elif token.behaviour.startswith("fail:"):
-        charge.status, charge.decline_code = ChargeStatus.FAILED.value, token.behaviour.split(":", 1)[1]
+        status, decline_code = ChargeStatus.FAILED.value, token.behaviour.split(":", 1)[1]
     elif token.behaviour.startswith("decline:"):
-        charge.status, charge.decline_code = ChargeStatus.DECLINED.value, token.behaviour.split(":", 1)[1]
-    return charge
+        status, decline_code = ChargeStatus.DECLINED.value, token.behaviour.split(":", 1)[1]
+    return Charge(
+        ids.new_id(ids.SANDBOX_CHARGE), gateway_id, request.idempotency_key, request.reference,
+        request.token, request.amount.minor_units, request.amount.currency, status, decline_code, created_at,
+    )  # fmt: skip
 
 
-_Pending = tuple[str, ChargeRequest, "asyncio.Future[SandboxCharge]"]
+async def _charges_by_keys(db: Any, keys: Sequence[str]) -> list[Charge]:
+    query = sa_select(*_CHARGE_COLUMNS).where(_CHARGES.c.idempotency_key.in_(keys))
+    return [Charge(*row) for row in await db.exec(query)]
+
+
+async def _tokens_by_ids(db: Any, token_ids: Sequence[str]) -> dict[str, _Token]:
+    query = sa_select(_TOKENS.c.id, _TOKENS.c.gateway_id, _TOKENS.c.behaviour).where(
+        _TOKENS.c.id.in_(token_ids)
+    )
+    return {row.id: row for row in await db.exec(query)}
+
+
+_Pending = tuple[str, ChargeRequest, "asyncio.Future[Charge]"]
 # Event-loop turns the ledger waits before it takes a group (each costs microseconds).
 GATHER_TURNS = 4
 
@@ -301,11 +344,11 @@ class ChargeLedger:
     sandbox keeps its books in paydesk's database, so each charge would cost a
     transaction (and on SQLite an fsync). Charges that arrive while one
     transaction is being written queue and go in the next one together: one
-    read of the keys seen before, one of the tokens, one insert, one commit.
-    Each call still returns only once its charge is durable, and a key is
-    charged once: a key seen before (or twice in one group) gets the first
-    charge; a key another process wrote meanwhile makes that group go one
-    charge at a time.
+    read of the keys seen before, one of the tokens, one insert, one commit,
+    all plain rows. Each call still returns only once its charge is durable,
+    and a key is charged once: a key seen before (or twice in one group) gets
+    the first charge; a key another process wrote meanwhile makes that group
+    go one charge at a time.
     """
 
     _ledgers: weakref.WeakKeyDictionary[Any, dict[asyncio.AbstractEventLoop, ChargeLedger]] = (
@@ -326,10 +369,10 @@ class ChargeLedger:
             ledger = per_loop[loop] = cls(sessions)
         return ledger
 
-    async def charge(self, gateway_id: str, request: ChargeRequest) -> SandboxCharge:
+    async def charge(self, gateway_id: str, request: ChargeRequest) -> Charge:
         """The charge under the request's key: made now, or the one made before. The writing is a
         task of the ledger's own, so a caller that stops waiting does not stop its group's commit."""
-        done: asyncio.Future[SandboxCharge] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[Charge] = asyncio.get_running_loop().create_future()
         self._queue.append((gateway_id, request, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain(), name="paydesk-sandbox-ledger")
@@ -361,50 +404,50 @@ class ChargeLedger:
             if not done.done():
                 done.set_result(charge)
 
-    async def _write_together(self, group: list[_Pending]) -> list[SandboxCharge]:
+    async def _write_together(self, group: list[_Pending]) -> list[Charge]:
         keys = sorted({request.idempotency_key for _gateway_id, request, _done in group})
         token_ids = sorted({request.token for _gateway_id, request, _done in group})
         async with self.sessions() as db:
             seen = {
                 (charge.gateway_id, charge.idempotency_key): charge
-                for charge in await db.exec(
-                    select(SandboxCharge).where(col(SandboxCharge.idempotency_key).in_(keys))
-                )
+                for charge in await _charges_by_keys(db, keys)
             }
-            tokens = {
-                token.id: token
-                for token in await db.exec(select(SandboxToken).where(col(SandboxToken.id).in_(token_ids)))
-            }
+            tokens = await _tokens_by_ids(db, token_ids)
             new = []
+            now = utcnow()
             for gateway_id, request, _done in group:
                 if (gateway_id, request.idempotency_key) not in seen:
-                    charge = _new_charge(gateway_id, request, tokens.get(request.token))
+                    charge = _new_charge(gateway_id, request, tokens.get(request.token), now)
                     seen[(gateway_id, request.idempotency_key)] = charge
                     new.append(charge)
             if new:
-                db.add_all(new)
+                await db.exec(insert(_CHARGES), params=[charge.row() for charge in new])
                 await db.commit()
         return [seen[(gateway_id, request.idempotency_key)] for gateway_id, request, _done in group]
 
-    async def _write_one(self, gateway_id: str, request: ChargeRequest) -> SandboxCharge:
+    async def _write_one(self, gateway_id: str, request: ChargeRequest) -> Charge:
         async with self.sessions() as db:
-            previous = await _charge_by_key(db, gateway_id, request.idempotency_key)
-            if previous is not None:
+            if previous := _keyed(await _charges_by_keys(db, [request.idempotency_key]), gateway_id):
                 return previous
-            charge = _new_charge(gateway_id, request, await db.get(SandboxToken, request.token))
-            db.add(charge)
+            tokens = await _tokens_by_ids(db, [request.token])
+            charge = _new_charge(gateway_id, request, tokens.get(request.token), utcnow())
             try:
+                await db.exec(insert(_CHARGES), params=[charge.row()])
                 await db.commit()
             except IntegrityError:
                 # Another process charged with this key at the same moment: its charge stands.
                 await db.rollback()
-                existing = await _charge_by_key(db, gateway_id, request.idempotency_key)
+                existing = _keyed(await _charges_by_keys(db, [request.idempotency_key]), gateway_id)
                 assert existing is not None
                 return existing
             return charge
 
 
-def _charge_outcome(charge: SandboxCharge) -> Outcome:
+def _keyed(charges: Sequence[Charge], gateway_id: str) -> Charge | None:
+    return next((charge for charge in charges if charge.gateway_id == gateway_id), None)
+
+
+def _charge_outcome(charge: SandboxCharge | Charge) -> Outcome:
     if charge.status in (ChargeStatus.SUCCEEDED.value, ChargeStatus.VOIDED.value):
         return GOOD
     if charge.status == ChargeStatus.DECLINED.value and charge.decline_code:

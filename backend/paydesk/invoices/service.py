@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk import ids
+from paydesk import ids, rows
 from paydesk.auth.principal import Principal
 from paydesk.auth.tokens import session_token_hash
 from paydesk.clock import utcnow
@@ -31,6 +31,7 @@ from paydesk.email_templates.kinds import Kind
 from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.invoices import render
 from paydesk.invoices import repository as repo
+from paydesk.invoices.records import IssuedInvoice
 from paydesk.logs import get_logger
 from paydesk.models import Account, Customer, Invoice, InvoiceTemplate, OutgoingEmail, Transaction
 from paydesk.money import Money
@@ -47,6 +48,8 @@ INVOICE_EMAIL = "invoice"
 
 INVOICE_TOKENS = "paydesk invoice tokens v1"
 PATH = "/invoice/"
+# New invoices are appended as plain rows (paydesk.rows).
+INVOICES = rows.table_of(Invoice)
 TEMPLATE_FIELD = ("invoice_template_id",)
 
 
@@ -150,7 +153,11 @@ async def issue_invoice(
     account's default. A sale that has its invoice already gets it back,
     and no number is taken.
     """
-    (invoice,) = await issue_invoices(session, secret, account, [transaction], template_id=template_id)
+    (issued,) = await issue_invoices(session, secret, account, [transaction], template_id=template_id)
+    if isinstance(issued, Invoice):
+        return issued
+    invoice = await session.get(Invoice, issued.id)  # its row is written before this read
+    assert invoice is not None, "an issued invoice is in its transaction"
     return invoice
 
 
@@ -161,17 +168,18 @@ async def issue_invoices(
     transactions: Sequence[Transaction],
     *,
     template_id: str | None = None,
-) -> list[Invoice]:
+) -> list[Invoice | IssuedInvoice]:
     """The invoices of an account's sales, in their order, numbered in the caller's transaction.
 
     As ``issue_invoice`` for each sale, with a batch's statements: one read
     of the invoices they have, one of their templates, and one counter
     update for all the new numbers, which are consecutive in the sales'
-    order (and given back together if the transaction rolls back).
+    order (and given back together if the transaction rolls back). A new
+    invoice is a plain row appended to the transaction (``paydesk.rows``).
     """
     assert all(sale.account_id == account.id for sale in transactions), "sales belong to their account"
     sale_ids = [sale.id for sale in transactions]
-    existing = {
+    existing: dict[str, Invoice | IssuedInvoice] = {
         invoice.transaction_id: invoice
         for invoice in await repo.of_transactions(session, account.id, sale_ids)
     }
@@ -192,7 +200,7 @@ async def issue_invoices(
             template = templates[named] if named is not None else default
             assert template is not None
             token = secrets.token_urlsafe(32)
-            existing[sale.id] = Invoice(
+            invoice = IssuedInvoice(
                 id=ids.new_id(ids.INVOICE),
                 account_id=account.id,
                 transaction_id=sale.id,
@@ -206,12 +214,12 @@ async def issue_invoices(
                 token_encrypted=encrypt_text(secret, INVOICE_TOKENS, token),
                 issued_at=issued_at,
             )
-        session.add_all([existing[sale.id] for sale in new])
-        await session.flush()
+            rows.append(session, INVOICES, invoice.row())
+            existing[sale.id] = invoice
     return [existing[sale_id] for sale_id in sale_ids]
 
 
-def invoice_url(invoice: Invoice, secret: bytes, public_url: str) -> str:
+def invoice_url(invoice: Invoice | IssuedInvoice, secret: bytes, public_url: str) -> str:
     """The invoice's public URL again, from its encrypted token."""
     return f"{public_url.rstrip('/')}{PATH}{decrypt_text(secret, INVOICE_TOKENS, invoice.token_encrypted)}"
 
@@ -329,7 +337,7 @@ async def queue_invoice_email(
     session: AsyncSession,
     secret: bytes,
     public_url: str,
-    invoice: Invoice,
+    invoice: Invoice | IssuedInvoice,
     *,
     to: str | None = None,
     principal: Principal | None = None,

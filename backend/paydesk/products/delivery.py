@@ -18,11 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from paydesk.errors import ErrorCode, Problems
 from paydesk.invoices import render
 from paydesk.logs import get_logger
-from paydesk.models import Account, Customer, Transaction, TransactionLine
+from paydesk.models import Account, Customer, Transaction
 from paydesk.notify.email import Email
 from paydesk.notify.templates import render as notify_render
 from paydesk.outbox.emails import queue_email
 from paydesk.products import repository as repo
+from paydesk.transactions.records import AnyLine
 from paydesk.validation import normalize_email
 
 log = get_logger("paydesk.products")
@@ -86,7 +87,7 @@ async def queue_deliveries(
     account: Account,
     customer: Customer,
     sale: Transaction,
-    lines: Sequence[TransactionLine],
+    lines: Sequence[AnyLine],
 ) -> int:
     """Queue the delivery email of each product of a paid sale that has one; how many were queued.
 

@@ -10,16 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from paydesk.models import TransactionLine
+
 
 @dataclass(frozen=True, slots=True)
 class LineRecord:
-    """A sale's line (``TransactionLine``'s columns but ``position`` and ``subtotal``)."""
+    """A sale's line (``TransactionLine``'s columns)."""
 
     transaction_id: str
+    position: int
     product_id: str | None
     description: str
     quantity: int
     unit_price: int
+    subtotal: int
     discount: int
     total: int
     kind: str
@@ -43,3 +47,7 @@ class RefundRecord:
     failure_message: str | None
     created_by_user_id: str | None
     created_at: datetime
+
+
+# A sale's line as either kind of object (code that only reads a line takes both).
+AnyLine = TransactionLine | LineRecord

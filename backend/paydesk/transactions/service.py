@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from paydesk import ids
+from paydesk import ids, rows
 from paydesk.auth.principal import Principal
 from paydesk.billing.schedule import BillingUnit, today_in
 from paydesk.clock import utcnow
@@ -58,6 +58,7 @@ from paydesk.transactions.outside import (
     describe,
     record_paid_outside,
 )
+from paydesk.transactions.records import AnyLine, LineRecord
 from paydesk.transactions.rules import Origin, Status
 from paydesk.unit_of_work import end_phase, unit_of_work
 from paydesk.validation import normalize_email
@@ -477,6 +478,10 @@ async def _write(
     await session.flush()
 
 
+# The table of a sale's history, appended to as plain rows (paydesk.rows).
+SALE_EVENTS = rows.table_of(TransactionEvent)
+
+
 def add_event(
     session: AsyncSession,
     transaction_id: str,
@@ -486,7 +491,21 @@ def add_event(
     amount: int | None = None,
     note: str | None = None,
 ) -> None:
-    session.add(new_event(transaction_id, kind, principal=principal, amount=amount, note=note))
+    """Append a line to the sale's history (a plain row, written at the session's next flush point)."""
+    rows.append(
+        session,
+        SALE_EVENTS,
+        {
+            "id": ids.new_id(ids.TRANSACTION_EVENT),
+            "transaction_id": transaction_id,
+            "kind": kind,
+            "actor_user_id": principal.user_id if principal else None,
+            "actor_api_key_id": principal.api_key_id if principal else None,
+            "amount": amount,
+            "note": note,
+            "created_at": utcnow(),
+        },
+    )
 
 
 def new_event(
@@ -590,10 +609,11 @@ async def settle_many(
     return [locked[answer.transaction_id] for answer in answers]
 
 
-async def _lines_by_sale(session: AsyncSession, sale_ids: Sequence[str]) -> dict[str, list[TransactionLine]]:
-    grouped: dict[str, list[TransactionLine]] = {sale_id: [] for sale_id in sale_ids}
+async def _lines_by_sale(session: AsyncSession, sale_ids: Sequence[str]) -> dict[str, list[LineRecord]]:
+    """The sales' lines, in order, as plain records (read once a batch, never changed here)."""
+    grouped: dict[str, list[LineRecord]] = {sale_id: [] for sale_id in sale_ids}
     if sale_ids:
-        for line in await repo.lines_of(session, sale_ids):
+        for line in await repo.line_records_of(session, sale_ids):
             grouped[line.transaction_id].append(line)
     return grouped
 
@@ -618,7 +638,7 @@ async def after_paid_many(
     sales: Sequence[Transaction],
     *,
     by: Principal | None = None,
-    lines: Mapping[str, Sequence[TransactionLine]] | None = None,
+    lines: Mapping[str, Sequence[AnyLine]] | None = None,
 ) -> None:
     """``after_paid`` for a batch of an account's paid sales: their invoices numbered by one counter
     update, and one read each of their lines (unless given) and customers."""
@@ -630,17 +650,16 @@ async def after_paid_many(
     }
     for sale, invoice in zip(sales, issued, strict=True):
         add_event(session, sale.id, "invoice_issued", note=invoice.number)
-        rows = lines[sale.id]
-        record_event(
-            session, account.id, "transaction.paid", data.transaction(sale, rows), actor=by or cause_of(sale)
-        )
+        sale_lines = lines[sale.id]
+        paid = data.transaction(sale, sale_lines)
+        record_event(session, account.id, "transaction.paid", paid, actor=by or cause_of(sale))
         if sale.subscription_id is None:
             # A sale's recurring lines open orders; an installment of an order opens none.
             today = today_in(account.timezone, sale.transaction_date)
             await subscriptions.open_orders(
                 session,
                 sale,
-                [line_of(row) for row in rows],
+                [line_of(row) for row in sale_lines],
                 payment_method_id=sale.payment_method_id,
                 today=today,
                 timezone=account.timezone,
@@ -663,7 +682,7 @@ async def after_paid_many(
         )
 
 
-def line_of(row: TransactionLine) -> Line:
+def line_of(row: AnyLine) -> Line:
     return Line(
         product_id=row.product_id,
         description=row.description,
