@@ -9,6 +9,7 @@ a timestamp and a version byte, from the well-kept ``cryptography`` package.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -40,7 +41,10 @@ CREDENTIALS = "paydesk gateway credentials v1"
 LINK_TOKENS = "paydesk link tokens v1"
 
 
+@functools.lru_cache(maxsize=64)
 def _fernet(server_secret: bytes, purpose: str) -> Fernet:
+    # Cached: the key derivation costs more than encrypting a short text, and a process has a
+    # handful of (secret, purpose) pairs.
     return Fernet(base64.urlsafe_b64encode(derive_key(server_secret, purpose)))
 
 
