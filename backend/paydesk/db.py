@@ -20,7 +20,7 @@ from typing import Any
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -58,6 +58,21 @@ def create_engine(database_url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+async def analyze(session: AsyncSession, tables: Sequence[str]) -> bool:
+    """Refresh PostgreSQL's planner statistics of ``tables`` now, in the session's transaction; False
+    (and nothing done) on SQLite, whose statistics ``refresh_statistics`` takes at start-up.
+
+    Autovacuum analyzes a table a minute or more after it has grown. A job that grows a table from
+    nearly empty (a first billing run) would meanwhile be planned as if its lists of ids matched half
+    the table: sequential scans, each batch reading every row written so far.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    statement: Any = text(f"ANALYZE {', '.join(tables)}")  # names from the models, never input
+    await session.exec(statement)
+    return True
 
 
 async def refresh_statistics(engine: AsyncEngine) -> None:

@@ -32,6 +32,7 @@ from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.billing import batches, charges, dunning, reminders
 from paydesk.billing.schedule import BillingUnit, charge_date, start_of_day, today_in
+from paydesk.billing.statistics import GrownTables
 from paydesk.card_links import service as card_links
 from paydesk.clock import utcnow
 from paydesk.customers import repository as customers
@@ -109,6 +110,9 @@ class Runner:
     lanes: int = 2
     # Orders billed the one-order way at once (each holds a connection through its gateway call).
     one_by_one: int = 4
+    # On PostgreSQL a pass refreshes the planner's statistics of the tables it grows once it has started
+    # this many installments, and again at each doubling (GrownTables).
+    analyze_after: int = 500
 
     async def run_once(self) -> PassResult:
         """Claim and bill until nothing is due; what was done."""
@@ -120,12 +124,15 @@ class Runner:
             async with one_by_one:
                 result.add(await self.bill(sub_id))
 
+        grown = GrownTables(self.services.sessions, self.analyze_after)
+
         async def lane() -> None:
             while (taken := await self.start_batch()) is not None:
                 result.claimed += taken.claimed
                 for outcome in await self.finish_batch(taken, in_flight):
                     result.add(outcome)
                 await asyncio.gather(*(alone(sub_id) for sub_id in taken.others))
+                await grown.wrote(len(taken.started))
 
         await asyncio.gather(*(lane() for _ in range(self.lanes)))
         return result

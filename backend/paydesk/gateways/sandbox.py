@@ -320,8 +320,12 @@ def _new_charge(
     )  # fmt: skip
 
 
-async def _charges_by_keys(db: Any, keys: Sequence[str]) -> list[Charge]:
-    query = sa_select(*_CHARGE_COLUMNS).where(_CHARGES.c.idempotency_key.in_(keys))
+async def _charges_by_keys(db: Any, gateway_ids: Sequence[str], keys: Sequence[str]) -> list[Charge]:
+    # Both columns, so the (gateway_id, idempotency_key) unique index finds them (a key alone would
+    # read the whole book).
+    query = sa_select(*_CHARGE_COLUMNS).where(
+        _CHARGES.c.gateway_id.in_(gateway_ids), _CHARGES.c.idempotency_key.in_(keys)
+    )
     return [Charge(*row) for row in await db.exec(query)]
 
 
@@ -405,12 +409,13 @@ class ChargeLedger:
                 done.set_result(charge)
 
     async def _write_together(self, group: list[_Pending]) -> list[Charge]:
+        gateway_ids = sorted({gateway_id for gateway_id, _request, _done in group})
         keys = sorted({request.idempotency_key for _gateway_id, request, _done in group})
         token_ids = sorted({request.token for _gateway_id, request, _done in group})
         async with self.sessions() as db:
             seen = {
                 (charge.gateway_id, charge.idempotency_key): charge
-                for charge in await _charges_by_keys(db, keys)
+                for charge in await _charges_by_keys(db, gateway_ids, keys)
             }
             tokens = await _tokens_by_ids(db, token_ids)
             new = []
@@ -427,7 +432,9 @@ class ChargeLedger:
 
     async def _write_one(self, gateway_id: str, request: ChargeRequest) -> Charge:
         async with self.sessions() as db:
-            if previous := _keyed(await _charges_by_keys(db, [request.idempotency_key]), gateway_id):
+            if previous := _keyed(
+                await _charges_by_keys(db, [gateway_id], [request.idempotency_key]), gateway_id
+            ):
                 return previous
             tokens = await _tokens_by_ids(db, [request.token])
             charge = _new_charge(gateway_id, request, tokens.get(request.token), utcnow())
@@ -437,7 +444,9 @@ class ChargeLedger:
             except IntegrityError:
                 # Another process charged with this key at the same moment: its charge stands.
                 await db.rollback()
-                existing = _keyed(await _charges_by_keys(db, [request.idempotency_key]), gateway_id)
+                existing = _keyed(
+                    await _charges_by_keys(db, [gateway_id], [request.idempotency_key]), gateway_id
+                )
                 assert existing is not None
                 return existing
             return charge
