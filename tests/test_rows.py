@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
 from paydesk import ids, rows
@@ -64,9 +65,7 @@ async def test_many_appended_rows_are_one_insert_read_back_before_commit_and_com
     account_id = world.a.account_id
     with inserts_into(app, "event") as inserts:
         async with unit_of_work(resources(app).sessions) as db:
-            made = [
-                record_event(db, account_id, "test.appended", {"n": n}, actor=None) for n in range(50)
-            ]
+            made = [record_event(db, account_id, "test.appended", {"n": n}, actor=None) for n in range(50)]
             assert rows.waiting(db) == 50
             # A read in the same transaction writes them first, as autoflush does for objects.
             query = select(func.count()).select_from(Event).where(Event.type == "test.appended")
@@ -83,12 +82,15 @@ async def test_many_appended_rows_are_one_insert_read_back_before_commit_and_com
 async def test_a_rollback_forgets_appended_rows_written_or_waiting(app: Starlette, world: World) -> None:
     account_id = world.a.account_id
 
-    with pytest.raises(RuntimeError, match="the change failed"):
+    async def failing_change() -> None:
         async with unit_of_work(resources(app).sessions) as db:
             record_event(db, account_id, "test.rolled_back", {"written": True}, actor=None)
             await db.exec(select(func.count()).select_from(Event))  # written, not committed
             record_event(db, account_id, "test.rolled_back", {"written": False}, actor=None)
             raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError, match="the change failed"):
+        await failing_change()
 
     async with resources(app).sessions() as db:
         record_event(db, account_id, "test.rolled_back", {"closed": True}, actor=None)
@@ -103,12 +105,16 @@ async def test_a_savepoint_rolled_back_keeps_what_was_appended_before_it(
     app: Starlette, world: World
 ) -> None:
     account_id = world.a.account_id
+
+    async def failing_savepoint(db: AsyncSession) -> None:
+        async with db.begin_nested():
+            record_event(db, account_id, "test.savepoint", {"when": "inside, rolled back"}, actor=None)
+            raise RuntimeError("the savepoint's work failed")
+
     async with unit_of_work(resources(app).sessions) as db:
         record_event(db, account_id, "test.savepoint", {"when": "before"}, actor=None)
-        with pytest.raises(RuntimeError):
-            async with db.begin_nested():
-                record_event(db, account_id, "test.savepoint", {"when": "inside, rolled back"}, actor=None)
-                raise RuntimeError("the savepoint's work failed")
+        with pytest.raises(RuntimeError, match="savepoint"):
+            await failing_savepoint(db)
         async with db.begin_nested():
             record_event(db, account_id, "test.savepoint", {"when": "inside, kept"}, actor=None)
         record_event(db, account_id, "test.savepoint", {"when": "after"}, actor=None)

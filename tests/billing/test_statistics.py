@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import text
 from starlette.applications import Starlette
 
-from paydesk.billing.runner import Runner
-from paydesk.billing.statistics import GROWN_TABLES
+from paydesk.billing.runner import GROWN_TABLES, Runner
 from tests.billing.test_workers import assert_each_installment_charged_once, seed, services_of
 from tests.helpers import resources
 

@@ -32,7 +32,6 @@ from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.billing import batches, charges, dunning, reminders
 from paydesk.billing.schedule import BillingUnit, charge_date, start_of_day, today_in
-from paydesk.billing.statistics import GrownTables
 from paydesk.card_links import service as card_links
 from paydesk.clock import utcnow
 from paydesk.customers import repository as customers
@@ -42,10 +41,21 @@ from paydesk.errors import DomainError
 from paydesk.events import data
 from paydesk.events.record import cause_of, record_event
 from paydesk.logs import get_logger
-from paydesk.models import Account, PaymentMethod, Subscription, Transaction
+from paydesk.models import (
+    Account,
+    Event,
+    Invoice,
+    PaymentMethod,
+    Subscription,
+    Transaction,
+    TransactionEvent,
+    TransactionLine,
+)
 from paydesk.money import Money
 from paydesk.outbox.emails import queue_email
 from paydesk.payment_methods import service as payment_methods
+from paydesk.rows import table_of
+from paydesk.statistics import FIRST_REFRESH, GrownTables
 from paydesk.subscriptions import service as orders
 from paydesk.subscriptions.service import Status
 from paydesk.transactions import repository as sales
@@ -97,6 +107,13 @@ class Batch:
     others: list[str]
 
 
+# What a pass grows, and reads back by lists of ids while it does.
+GROWN_TABLES: tuple[str, ...] = tuple(
+    table_of(model).name
+    for model in (Transaction, TransactionLine, TransactionEvent, Invoice, Event, Subscription)
+)
+
+
 @dataclass
 class Runner:
     services: Services
@@ -111,8 +128,8 @@ class Runner:
     # Orders billed the one-order way at once (each holds a connection through its gateway call).
     one_by_one: int = 4
     # On PostgreSQL a pass refreshes the planner's statistics of the tables it grows once it has started
-    # this many installments, and again at each doubling (GrownTables).
-    analyze_after: int = 500
+    # this many installments, and again at each doubling (paydesk.statistics).
+    analyze_after: int = FIRST_REFRESH
 
     async def run_once(self) -> PassResult:
         """Claim and bill until nothing is due; what was done."""
@@ -124,7 +141,7 @@ class Runner:
             async with one_by_one:
                 result.add(await self.bill(sub_id))
 
-        grown = GrownTables(self.services.sessions, self.analyze_after)
+        grown = GrownTables(self.services.sessions, GROWN_TABLES, self.analyze_after)
 
         async def lane() -> None:
             while (taken := await self.start_batch()) is not None:

@@ -57,6 +57,7 @@ from paydesk.gateways.base import (
 from paydesk.models import SandboxCharge, SandboxRefund, SandboxToken
 from paydesk.money import all_currencies, is_currency
 from paydesk.payment_methods.cards import detect_brand
+from paydesk.statistics import GrownTables
 
 SETTLEMENT_DELAY = timedelta(hours=24)
 APPROVE = "approve"
@@ -363,6 +364,8 @@ class ChargeLedger:
         self.sessions = sessions
         self._queue: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
+        # The book grows by a group at a time; its statistics follow it (paydesk.statistics).
+        self._grown = GrownTables(sessions, [_CHARGES.name])
 
     @classmethod
     def of(cls, sessions: SessionFactory) -> ChargeLedger:
@@ -428,6 +431,7 @@ class ChargeLedger:
             if new:
                 await db.exec(insert(_CHARGES), params=[charge.row() for charge in new])
                 await db.commit()
+        await self._grown.wrote(len(new))
         return [seen[(gateway_id, request.idempotency_key)] for gateway_id, request, _done in group]
 
     async def _write_one(self, gateway_id: str, request: ChargeRequest) -> Charge:
