@@ -19,7 +19,7 @@ from graphql.utilities import get_operation_ast
 from starlette.applications import Starlette
 
 from paydesk.config import Settings
-from paydesk.graphql.cost import requested_cost
+from paydesk.graphql.cost import actual_cost, requested_cost
 from paydesk.graphql.schema import schema
 from tests.api.test_sales import card, charged
 from tests.helpers import Api, World, sql_statements
@@ -185,3 +185,45 @@ async def test_in_a_batch_only_the_query_over_the_maximum_is_refused(api: Api, w
     assert first["data"] == {"viewer": {"role": "ADMIN"}}
     assert second["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
     assert "data" not in second
+
+
+def _counted(value: Any, *, top: bool = False, edge: bool = False) -> int:
+    """actual_cost as first written, recursively: 1 per object, the top object and edges not counted."""
+    if isinstance(value, list):
+        return sum(_counted(item, edge=edge) for item in value if isinstance(item, (dict, list)))
+    if not isinstance(value, dict):
+        return 0
+    own = 0 if top or edge else 1
+    return own + sum(
+        _counted(child, edge=key == "edges")
+        for key, child in value.items()
+        if isinstance(child, (dict, list)) and not key.startswith("__")
+    )
+
+
+def test_the_actual_cost_counts_every_object_but_the_top_one_and_edges() -> None:
+    answers: list[Any] = [
+        None,
+        {},
+        [],
+        {"__typename": "Query"},
+        {"customer": None},
+        {"customer": {"id": "c", "__meta": {"x": {}}, "tags": [[{"a": 1}], {"b": {"c": {}}}]}},
+        [{"a": {}}, [{"b": 1}], 3],
+        {
+            "customers": {
+                "totalCount": 2,
+                "pageInfo": {"hasNextPage": False},
+                "edges": [
+                    {"cursor": "x", "node": {"id": "1", "lastPayment": {"total": {"amount": "1"}}}},
+                    {"cursor": "y", "node": {"id": "2", "lastPayment": None}},
+                    [{"node": {}}],
+                ],
+            },
+            "edges": [{"edges": [{}]}],
+        },
+    ]
+    for answer in answers:
+        assert actual_cost(answer) == _counted(answer, top=True), answer
+    # customers, pageInfo, three nodes, a lastPayment and its total; no edge, nested or not
+    assert actual_cost(answers[-1]) == 7

@@ -79,22 +79,29 @@ def requested_cost(
 
 def actual_cost(data: Any) -> int:
     """What a query's response really returned: 1 per object, an edge's node counted as the node."""
-    return _count(data, top=True)
-
-
-def _count(value: Any, *, top: bool = False, edge: bool = False) -> int:
-    # Only objects count, so only lists and objects are descended into (a large answer is mostly
-    # scalars, and this runs over every answer).
-    if isinstance(value, list):
-        return sum(_count(item, edge=edge) for item in value if isinstance(item, (dict, list)))
-    if not isinstance(value, dict):
+    # A walk with a stack, not recursion: it runs over every answer, and a large answer is mostly
+    # scalars, so only lists and objects are visited (each pushed with whether an object there counts:
+    # the top object and an edge do not, the edge's node does).
+    if isinstance(data, dict):
+        stack: list[tuple[Any, bool]] = [(data, False)]
+    elif isinstance(data, list):
+        stack = [(data, True)]
+    else:
         return 0
-    own = 0 if top or edge else 1
-    return own + sum(
-        _count(child, edge=key == "edges")
-        for key, child in value.items()
-        if isinstance(child, (dict, list)) and not key.startswith("__")
-    )
+    total = 0
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, counts = pop()
+        if isinstance(value, dict):
+            total += counts
+            for key, child in value.items():
+                if isinstance(child, (dict, list)) and not key.startswith("__"):
+                    push((child, key != "edges"))
+        else:
+            for item in value:
+                if isinstance(item, (dict, list)):
+                    push((item, counts))
+    return total
 
 
 class _Pricer:
