@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asyncio import Future
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -202,7 +203,14 @@ def loaded(loader: DataLoader[K, list[T]], key: K) -> list[T] | None:
     Lets a resolver answer synchronously when its page primed the loader (graphql-core then completes
     the field without a future, a task and an await), and fall back to ``load`` otherwise.
     """
+    future = settled(loader, key)
+    return None if future is None else future.result()
+
+
+def settled(loader: DataLoader[K, T], key: K) -> Future[T] | None:
+    """The loader's future for ``key`` when it already holds a value (None included), else None: ``loaded``
+    for loaders whose value may be None."""
     future = loader.cache_map.get(key)
     if future is None or not future.done() or future.cancelled() or future.exception() is not None:
         return None
-    return future.result()
+    return future

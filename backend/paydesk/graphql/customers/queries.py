@@ -8,7 +8,7 @@ import strawberry
 
 from paydesk.customers import service as customers
 from paydesk.graphql.context import Info
-from paydesk.graphql.customers.types import Customer, CustomerConnection
+from paydesk.graphql.customers.types import Customer, CustomerConnection, prime_customers
 from paydesk.graphql.pagination import AFTER_DESCRIPTION, FIRST_DESCRIPTION, page_request
 
 
@@ -37,4 +37,5 @@ class CustomerQueries:
     ) -> CustomerConnection:
         ctx = info.context
         page = await customers.list_customers(ctx.db, ctx.caller, page_request(first, after), search)
+        await prime_customers(info, page)
         return CustomerConnection.from_page(page)
