@@ -1,24 +1,37 @@
-"""graphql-core's executor with a short path for plain leaf fields.
+"""graphql-core's executor with a short path for plain fields and objects.
 
 Most fields of a large answer (ids, names, amounts, dates, enums) are attributes of a Strawberry object
 with no resolver, no arguments and no field extension, whose type is a scalar or an enum. graphql-core
 builds a ResolveInfo for each, calls Strawberry's default resolver, asks whether the value is
 awaitable and completes it through the generic value completion. Such a field is read here by
-``getattr`` and coerced by its type directly. Anything else (a null in a non-null field, a value the
-type refuses, an object or list type, a field with a resolver, arguments or a field extension, or a
-schema middleware installed) takes graphql-core's own path, so answers, errors and their paths stay
-exactly as before.
+``getattr`` and coerced by its type directly. Likewise an object (a connection, an edge, a node, a sale's
+lines): when the value is an instance of the field's Strawberry type itself, which is what Strawberry's
+``is_type_of`` checks, its sub-selection is executed directly, without the resolver call (for a plain
+object field) and the layers of value completion. Anything else (a null in a non-null field, a value the
+type refuses, a value of another class, a cast object, a field with a resolver, arguments or a field
+extension, a deferred fragment, or a schema middleware installed) takes graphql-core's own path, so
+answers, errors and their paths stay exactly as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
-from graphql import GraphQLLeafType, GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
+from graphql import (
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    Undefined,
+    is_leaf_type,
+)
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.cast import get_strawberry_type_cast
 
 # (attribute, leaf type, nullable) of a plain leaf field, else None; per (parent type, field name).
 _Plain = tuple[str, GraphQLLeafType, bool] | None
@@ -41,9 +54,24 @@ def _plain(parent_type: GraphQLObjectType, name: str) -> _Plain:
     return python_name, leaf, nullable
 
 
-# (attribute, object type, nullable) of a plain object field whose type has no is_type_of check (no
-# interface), else None: e.g. a sale's ``total`` (a Money).
-_Object = tuple[str, GraphQLObjectType, bool] | None
+def _origin(kind: GraphQLObjectType) -> type | None:
+    """The Python class of a Strawberry object type whose ``is_type_of`` (if any) is Strawberry's own, an
+    isinstance check that an instance of that very class passes; None for any other type."""
+    definition = kind.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    if not isinstance(origin, type) or getattr(definition, "is_type_of", None) is not None:
+        return None
+    return origin
+
+
+def _is_own(kind: GraphQLObjectType, origin: type, value: Any) -> bool:
+    """``value`` is exactly of the object type's class, and not cast to another (``strawberry.cast``)."""
+    return type(value) is origin and (kind.is_type_of is None or get_strawberry_type_cast(value) is None)
+
+
+# (attribute, object type, its class, nullable, field type) of a plain object field, else None: e.g. a
+# sale's ``total`` (a Money), an edge's ``node``, a connection's ``edges`` is not (a list).
+_Object = tuple[str, GraphQLObjectType, type, bool, GraphQLOutputType] | None
 _OBJECT: dict[tuple[str, str], _Object] = {}
 
 
@@ -55,9 +83,40 @@ def _plain_object(parent_type: GraphQLObjectType, name: str) -> _Object:
     python_name = getattr(field, "python_name", None)
     nullable = not isinstance(field_def.type, GraphQLNonNull)
     inner = field_def.type if nullable else field_def.type.of_type
-    if not isinstance(python_name, str) or not isinstance(inner, GraphQLObjectType) or inner.is_type_of:
+    if not isinstance(python_name, str) or not isinstance(inner, GraphQLObjectType):
         return None
-    return python_name, inner, nullable
+    origin = _origin(inner)
+    if origin is None:
+        return None
+    return python_name, inner, origin, nullable, field_def.type
+
+
+# (object type, its class) that a value of a (non-null) object type completes as, else None; per type.
+_Completable = tuple[GraphQLObjectType, type] | None
+_COMPLETABLE: dict[GraphQLOutputType, _Completable] = {}
+
+
+def _completable(return_type: GraphQLOutputType) -> _Completable:
+    inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    if not isinstance(inner, GraphQLObjectType):
+        return None
+    origin = _origin(inner)
+    return None if origin is None else (inner, origin)
+
+
+async def _await_completed(
+    execution: DirectLeafExecution,
+    completed: Awaitable[Any],
+    return_type: GraphQLOutputType,
+    field_details_list: FieldDetailsList,
+    path: Path,
+) -> Any:
+    """graphql-core's ``execute_field`` awaiting a completed value: an error is the field's."""
+    try:
+        return await completed
+    except Exception as raw_error:
+        execution.handle_field_error(raw_error, return_type, field_details_list, path)
+        return None
 
 
 class DirectLeafExecution(StrawberryGraphQLCoreExecutionContext):
@@ -83,7 +142,7 @@ class DirectLeafExecution(StrawberryGraphQLCoreExecutionContext):
         except KeyError:
             plain = _PLAIN[key] = _plain(parent_type, node.name.value)
         if plain is None and self._direct and not node.arguments:
-            answer = self._plain_object(parent_type, key, source, field_details_list)
+            answer = self._plain_object(parent_type, key, source, field_details_list, path, position_context)
             if answer is not _MISSING:
                 return answer
         elif plain is not None and self._direct and not node.arguments:
@@ -100,39 +159,81 @@ class DirectLeafExecution(StrawberryGraphQLCoreExecutionContext):
                     return coerced
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A resolver's object (a connection, a list's item) of the field's own class: its sub-selection
+        executed as ``complete_object_value`` would, past ``is_type_of`` and the layers before it."""
+        if self._direct and position_context is None:
+            try:
+                shape = _COMPLETABLE[return_type]
+            except KeyError:
+                shape = _COMPLETABLE[return_type] = _completable(return_type)
+            if shape is not None and _is_own(shape[0], shape[1], result):
+                grouped, deferred, _ = self.collect_subfields(shape[0], field_details_list)
+                if not deferred:
+                    return self.execute_fields(shape[0], result, path, grouped, None)
+        return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+
     def _plain_object(
         self,
         parent_type: GraphQLObjectType,
         key: tuple[str, str],
         source: Any,
         field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
     ) -> Any:
-        """The answer of a plain object field that selects only plain leaf fields (a Money's amount and
-        currency), built directly; ``_MISSING`` when anything is otherwise (then graphql-core answers)."""
+        """The answer of a plain object field whose value is of the field's own class: built directly
+        when it selects only plain leaf fields (a Money's amount and currency), else its sub-selection
+        executed as graphql-core would after resolving and completing it; ``_MISSING`` when anything is
+        otherwise (then graphql-core answers)."""
         try:
             shape = _OBJECT[key]
         except KeyError:
             shape = _OBJECT[key] = _plain_object(parent_type, key[1])
         if shape is None:
             return _MISSING
+        kind = shape[1]
         value = getattr(source, shape[0], _MISSING)
         if value is None:
-            return None if shape[2] else _MISSING
-        origin = shape[1].extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        if value is _MISSING or origin is None or type(value) is not getattr(origin, "origin", None):
+            return None if shape[3] else _MISSING
+        if not _is_own(kind, shape[2], value):
             return _MISSING
-        grouped, deferred, _ = self.collect_subfields(shape[1], field_details_list)
+        grouped, deferred, _ = self.collect_subfields(kind, field_details_list)
         if deferred:
             return _MISSING
+        answer = self._leaves(kind, value, grouped)
+        if answer is not _MISSING or position_context is not None:
+            return answer
+        # graphql-core's execute_field from here: complete_value's layers end in execute_fields.
+        try:
+            completed = self.execute_fields(kind, value, path, grouped, None)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, shape[4], field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return _await_completed(self, completed, shape[4], field_details_list, path)
+        return completed
+
+    def _leaves(self, kind: GraphQLObjectType, value: Any, grouped: Any) -> Any:
+        """The answer of an object whose selection is only plain leaf fields that all coerce, else
+        ``_MISSING``."""
         answer: dict[str, Any] = {}
-        type_name = shape[1].name
+        type_name = kind.name
         for response_name, details in grouped.items():
             node = details[0].node
             sub_key = (type_name, node.name.value)
             try:
                 plain = _PLAIN[sub_key]
             except KeyError:
-                plain = _PLAIN[sub_key] = _plain(shape[1], node.name.value)
+                plain = _PLAIN[sub_key] = _plain(kind, node.name.value)
             if plain is None or node.arguments:
                 return _MISSING
             leaf = getattr(value, plain[0], _MISSING)
