@@ -33,6 +33,7 @@ from paydesk.models import (
 from paydesk.offers import service as offers
 from paydesk.pagination import Page, PageRequest
 from paydesk.payment_methods import service as payment_methods
+from paydesk.payment_methods.records import CardRecord
 from paydesk.products import service as products
 from paydesk.transactions import queries as sales
 from paydesk.transactions.records import LineRecord, RefundRecord
@@ -53,7 +54,7 @@ class Loaders:
     comments: DataLoader[tuple[str, int], Page[Comment]] = field(init=False)
     gateway: DataLoader[str, Gateway | None] = field(init=False)
     payment_method: DataLoader[str, PaymentMethod | None] = field(init=False)
-    payment_methods: DataLoader[tuple[str, bool], list[PaymentMethod]] = field(init=False)
+    payment_methods: DataLoader[tuple[str, bool], list[CardRecord]] = field(init=False)
     card_links: DataLoader[str, list[CardTokenizationLink]] = field(init=False)
     product: DataLoader[str, Product | None] = field(init=False)
     offer_lines: DataLoader[str, list[OfferLine]] = field(init=False)
@@ -136,12 +137,12 @@ class Loaders:
     async def _payment_method(self, keys: Sequence[str]) -> list[PaymentMethod | None]:
         return [await payment_methods.get_payment_method(self.db, self._caller, k) for k in keys]
 
-    async def _payment_methods(self, keys: Sequence[tuple[str, bool]]) -> list[list[PaymentMethod]]:
+    async def _payment_methods(self, keys: Sequence[tuple[str, bool]]) -> list[list[CardRecord]]:
         """Cards of each customer; keys are (customer id, include removed)."""
         ids = list({cid for cid, _ in keys})
-        every = await payment_methods.payment_methods_of(self.db, self._caller, ids, include_removed=True)
+        every = await payment_methods.card_records_of(self.db, self._caller, ids, include_removed=True)
         # Grouped once, in the order found (a scan of every card per key was quadratic in the page).
-        grouped: dict[str, list[PaymentMethod]] = {cid: [] for cid in ids}
+        grouped: dict[str, list[CardRecord]] = {cid: [] for cid in ids}
         for method in every:
             grouped.setdefault(method.customer_id, []).append(method)
         return [

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from paydesk.models import Customer, PaymentMethod
+from paydesk.payment_methods.records import CardRecord
 
 
 async def get(session: AsyncSession, account_id: str, payment_method_id: str) -> PaymentMethod | None:
@@ -33,6 +37,23 @@ async def of_customers(
         col(PaymentMethod.id).desc(),
     )
     return list(await session.exec(query))
+
+
+_CARD = PaymentMethod.__table__.c  # type: ignore[attr-defined]
+_CARD_COLUMNS = [getattr(_CARD, f.name) for f in fields(CardRecord)]
+
+
+async def card_records_of(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str], *, include_removed: bool
+) -> list[CardRecord]:
+    """``of_customers`` as plain records by a Core select (no ORM objects): for the API's pages."""
+    query: Any = Select(*_CARD_COLUMNS).where(
+        _CARD.customer_id.in_(customer_ids), _CARD.account_id == account_id
+    )
+    if not include_removed:
+        query = query.where(_CARD.removed_at.is_(None))
+    query = query.order_by(_CARD.is_default.desc(), _CARD.created_at.desc(), _CARD.id.desc())
+    return [CardRecord(*row) for row in await session.exec(query)]
 
 
 async def active_with_fingerprint(

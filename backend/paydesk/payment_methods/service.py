@@ -29,6 +29,7 @@ from paydesk.gateways.registry import GatewayRegistry
 from paydesk.models import Customer, PaymentMethod
 from paydesk.payment_methods import repository as repo
 from paydesk.payment_methods.cards import check_card, full_year, is_expired
+from paydesk.payment_methods.records import CardRecord, Expiring
 from paydesk.subscriptions import service as subscriptions
 from paydesk.unit_of_work import end_phase
 
@@ -69,7 +70,7 @@ def record(session: AsyncSession, method: PaymentMethod, change: str, by: Princi
     record_event(session, method.account_id, f"payment_method.{change}", data_now, actor=by)
 
 
-def status_of(method: PaymentMethod, now: datetime | None = None) -> str:
+def status_of(method: Expiring, now: datetime | None = None) -> str:
     if method.removed_at is not None:
         return Status.REMOVED
     if is_expired(method.exp_month, method.exp_year, now or utcnow()):
@@ -304,6 +305,18 @@ async def payment_methods_of(
         session, principal.account_id, customer_ids, include_removed=include_removed
     )
     return sorted(methods, key=lambda m: order[status_of(m, now)])
+
+
+async def card_records_of(
+    session: AsyncSession, principal: Principal, customer_ids: Sequence[str], *, include_removed: bool
+) -> list[CardRecord]:
+    """``payment_methods_of`` as plain records (no ORM objects), in the same order: for the API's pages."""
+    order = {Status.ACTIVE: 0, Status.EXPIRED: 1, Status.REMOVED: 2}
+    now = utcnow()
+    cards = await repo.card_records_of(
+        session, principal.account_id, customer_ids, include_removed=include_removed
+    )
+    return sorted(cards, key=lambda m: order[status_of(m, now)])
 
 
 async def get_payment_method(

@@ -43,9 +43,9 @@ from paydesk.graphql.subscriptions.types import Subscription, subscription_loade
 from paydesk.models import Address as AddressModel
 from paydesk.models import Comment as CommentModel
 from paydesk.models import Customer as CustomerModel
-from paydesk.models import PaymentMethod as PaymentMethodModel
 from paydesk.outbox import log as email_log
 from paydesk.pagination import Page
+from paydesk.payment_methods.records import CardRecord
 from paydesk.payment_requests import service as payment_requests
 from paydesk.subscriptions import service as orders
 from paydesk.transactions import queries as sales
@@ -301,7 +301,7 @@ class Customer(Node):
         )
 
 
-def _default_of(methods: list[PaymentMethodModel]) -> PaymentMethod | None:
+def _default_of(methods: list[CardRecord]) -> PaymentMethod | None:
     default = next((m for m in methods if m.is_default), None)
     return PaymentMethod.from_model(default) if default else None
 

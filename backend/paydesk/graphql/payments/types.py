@@ -15,6 +15,7 @@ from paydesk.graphql.node import Node
 from paydesk.models import CardTokenizationLink as LinkModel
 from paydesk.models import Gateway as GatewayModel
 from paydesk.models import PaymentMethod as PaymentMethodModel
+from paydesk.payment_methods.records import CardRecord
 from paydesk.payment_methods.service import status_of
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class PaymentMethod(Node):
         return Address.from_model(found) if found else None
 
     @classmethod
-    def from_model(cls, m: PaymentMethodModel) -> PaymentMethod:
+    def from_model(cls, m: PaymentMethodModel | CardRecord) -> PaymentMethod:
         return cls(
             id=strawberry.ID(m.id),
             type=PaymentMethodType.CARD,

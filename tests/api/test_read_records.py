@@ -1,0 +1,66 @@
+"""Plain records read for the API's pages hold what the ORM models hold, in the same order."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import timedelta
+
+from sqlmodel import select
+from starlette.applications import Starlette
+
+from paydesk import ids
+from paydesk.auth.principal import Principal
+from paydesk.auth.roles import Role
+from paydesk.clock import utcnow
+from paydesk.models import Customer, Gateway, PaymentMethod
+from paydesk.payment_methods import service as payment_methods
+from paydesk.payment_methods.records import CardRecord
+from tests.helpers import World, resources
+
+
+async def test_card_records_are_the_cards_in_the_same_order(app: Starlette, world: World) -> None:
+    account_id = world.a.account_id
+    async with resources(app).sessions() as db:
+        gateway = (await db.exec(select(Gateway).where(Gateway.account_id == account_id))).first()
+        assert gateway is not None
+        customer_ids = []
+        for n in range(3):
+            customer = Customer(id=ids.new_id(ids.CUSTOMER), account_id=account_id, first_name=f"C{n}")
+            customer_ids.append(customer.id)
+            db.add(customer)
+            await db.flush()
+            # Default, expired, removed, plain; a year without a month, and no expiry at all.
+            for i, (month, year, default, removed) in enumerate(
+                (
+                    (12, 2099, True, False),
+                    (1, 2001, False, False),
+                    (6, 2098, False, True),
+                    (None, None, False, False),
+                )
+            ):
+                db.add(
+                    PaymentMethod(
+                        id=ids.new_id(ids.PAYMENT_METHOD), account_id=account_id, customer_id=customer.id,
+                        gateway_id=gateway.id, gateway_token=f"tok_{n}_{i}", brand="visa", last4=f"{n}{i}42",
+                        exp_month=month, exp_year=year, is_default=default, name_on_card="A B" if i else None,
+                        removed_at=utcnow() - timedelta(days=1) if removed else None,
+                        created_at=utcnow() - timedelta(minutes=i),
+                    )
+                )  # fmt: skip
+        await db.commit()
+
+    principal = Principal(account_id, Role.OWNER)
+    names = [f.name for f in fields(CardRecord)]
+    async with resources(app).sessions() as db:
+        for removed in (False, True):
+            models = await payment_methods.payment_methods_of(
+                db, principal, customer_ids, include_removed=removed
+            )
+            records = await payment_methods.card_records_of(
+                db, principal, customer_ids, include_removed=removed
+            )
+            assert len(models) == (12 if removed else 9)
+            assert records == [CardRecord(*(getattr(m, name) for name in names)) for m in models]
+            assert [payment_methods.status_of(r) for r in records] == [
+                payment_methods.status_of(m) for m in models
+            ]
