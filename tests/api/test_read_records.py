@@ -5,16 +5,21 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.applications import Starlette
 
 from paydesk import ids
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.clock import utcnow
-from paydesk.models import Customer, Gateway, PaymentMethod
+from paydesk.models import Customer, Gateway, PaymentMethod, Transaction
+from paydesk.pagination import PageRequest
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.records import CardRecord
+from paydesk.transactions import repository as repo
+from paydesk.transactions.records import SaleRecord
+from paydesk.transactions.state import facts_from
+from tests.api.test_read_statements import _seed
 from tests.helpers import World, resources
 
 
@@ -64,3 +69,44 @@ async def test_card_records_are_the_cards_in_the_same_order(app: Starlette, worl
             assert [payment_methods.status_of(r) for r in records] == [
                 payment_methods.status_of(m) for m in models
             ]
+
+
+async def test_sale_records_are_the_sales_and_give_the_same_facts(app: Starlette, world: World) -> None:
+    account_id = world.a.account_id
+    first = await _seed(app, account_id, customers=2, sales=3)
+    names = [f.name for f in fields(SaleRecord)]
+    async with resources(app).sessions() as db:
+        sale = (await db.exec(select(Transaction).where(Transaction.customer_id == first))).first()
+        assert sale is not None
+        sale.dispute_id, sale.dispute_amount, sale.dispute_status = "dp_1", 100, "needs_response"
+        sale.disputed_at = sale.marked_paid_at = utcnow()
+        await db.commit()
+
+    async with resources(app).sessions() as db:
+        pages = [
+            await repo.page(db, account_id, PageRequest(2, None), customer_id=first),
+            await repo.page(db, account_id, PageRequest(10, None), by_transaction_date=True),
+        ]
+        customers = list(await db.exec(select(Customer.id).where(Customer.account_id == account_id)))
+        newest = await repo.newest_of_customers(db, account_id, customers, ["PAID", "PARTIALLY_REFUNDED"])
+        assert [len(rows) for rows, _ in pages] == [3, 6]  # one more than asked for, when there is one
+        assert [total for _, total in pages] == [3, 6]
+        assert len(newest) == 2
+        for records in (pages[0][0], pages[1][0], newest):
+            models = {
+                m.id: m
+                for m in await db.exec(
+                    select(Transaction).where(col(Transaction.id).in_([r.id for r in records]))
+                )
+            }
+            for record in records:
+                model = models[record.id]
+                assert record == SaleRecord(*(getattr(model, name) for name in names))
+                for refunded in (0, 500):
+                    facts = {
+                        "refunded": refunded,
+                        "has_refunds": True,
+                        "has_invoice": False,
+                        "void_window": None,
+                    }
+                    assert facts_from(record, **facts) == facts_from(model, **facts)

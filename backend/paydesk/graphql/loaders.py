@@ -36,7 +36,7 @@ from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.records import CardRecord
 from paydesk.products import service as products
 from paydesk.transactions import queries as sales
-from paydesk.transactions.records import LineRecord, RefundRecord
+from paydesk.transactions.records import LineRecord, RefundRecord, SaleRecord
 
 T = TypeVar("T")
 
@@ -59,7 +59,7 @@ class Loaders:
     product: DataLoader[str, Product | None] = field(init=False)
     offer_lines: DataLoader[str, list[OfferLine]] = field(init=False)
     transaction: DataLoader[str, Transaction | None] = field(init=False)
-    last_payment: DataLoader[str, Transaction | None] = field(init=False)
+    last_payment: DataLoader[str, SaleRecord | None] = field(init=False)
     transaction_lines: DataLoader[str, list[LineRecord]] = field(init=False)
     transaction_events: DataLoader[str, list[TransactionEvent]] = field(init=False)
     refunds: DataLoader[str, list[RefundRecord]] = field(init=False)
@@ -171,7 +171,7 @@ class Loaders:
         found = {t.id: t for t in await sales.transactions_by_ids(self.db, self._caller, keys)}
         return [found.get(k) for k in keys]
 
-    async def _last_payments(self, keys: Sequence[str]) -> list[Transaction | None]:
+    async def _last_payments(self, keys: Sequence[str]) -> list[SaleRecord | None]:
         """Each customer's newest paid sale; keys are customer ids."""
         found = await sales.last_payments(self.db, self._caller, keys)
         return [found.get(k) for k in keys]

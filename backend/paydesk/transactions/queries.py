@@ -12,7 +12,7 @@ from paydesk.auth.principal import Principal
 from paydesk.models import Refund, Transaction, TransactionEvent, TransactionLine
 from paydesk.pagination import Page, PageRequest, Position
 from paydesk.transactions import repository as repo
-from paydesk.transactions.records import LineRecord, RefundRecord
+from paydesk.transactions.records import LineRecord, RefundRecord, SaleRecord
 from paydesk.transactions.rules import WAS_PAID
 
 
@@ -26,7 +26,7 @@ class SaleOrder(Enum):
     def cursor_tag(self) -> str:
         return self.value
 
-    def position(self, sale: Transaction) -> Position:
+    def position(self, sale: Transaction | SaleRecord) -> Position:
         stamp = sale.transaction_date if self is SaleOrder.TRANSACTION_DATE else sale.created_at
         return Position(stamp, sale.id)
 
@@ -39,7 +39,7 @@ async def page(
     customer_id: str | None = None,
     status: str | None = None,
     order: SaleOrder = SaleOrder.CREATED_AT,
-) -> Page[Transaction]:
+) -> Page[SaleRecord]:
     rows, total = await repo.page(
         session,
         principal.account_id,
@@ -73,7 +73,7 @@ async def transactions_by_ids(
 
 async def last_payments(
     session: AsyncSession, principal: Principal, customer_ids: Sequence[str]
-) -> dict[str, Transaction]:
+) -> dict[str, SaleRecord]:
     """Each customer's newest paid sale (PAID, PARTIALLY_REFUNDED or REFUNDED) by transaction date.
 
     One query for all of ``customer_ids``; a customer with no paid sale is left out.

@@ -14,7 +14,10 @@ from sqlmodel.sql.expression import Select
 
 from paydesk.models import Customer, Refund, Transaction, TransactionEvent, TransactionLine
 from paydesk.pagination import PageRequest, Position, newer_first_after
-from paydesk.transactions.records import LineRecord, RefundRecord
+from paydesk.transactions.records import LineRecord, RefundRecord, SaleRecord
+
+_SALE = Transaction.__table__.c  # type: ignore[attr-defined]
+_SALE_COLUMNS = [getattr(_SALE, f.name) for f in fields(SaleRecord)]
 
 
 async def get(session: AsyncSession, account_id: str, transaction_id: str) -> Transaction | None:
@@ -33,8 +36,9 @@ async def get_many(
 
 async def newest_of_customers(
     session: AsyncSession, account_id: str, customer_ids: Sequence[str], statuses: Sequence[str]
-) -> list[Transaction]:
-    """Each customer's newest sale (by transaction date) in one of ``statuses``, in one query.
+) -> list[SaleRecord]:
+    """Each customer's newest sale (by transaction date) in one of ``statuses``, in one query, as plain
+    records (the API's pages read nothing else of them).
 
     One index probe per customer, newest first down ``ix_sale_customer_date`` until the first sale in
     ``statuses``: ranking every sale of the page's customers instead let SQLite's planner read the
@@ -53,7 +57,8 @@ async def newest_of_customers(
         .scalar_subquery()
     )
     wanted = select(newest).where(col(Customer.id).in_(customer_ids), col(Customer.account_id) == account_id)
-    return list(await session.exec(select(Transaction).where(col(Transaction.id).in_(wanted))))
+    query: Any = Select(*_SALE_COLUMNS).where(_SALE.id.in_(wanted))
+    return [SaleRecord(*row) for row in await session.exec(query)]
 
 
 async def page(
@@ -64,27 +69,29 @@ async def page(
     customer_id: str | None = None,
     status: str | None = None,
     by_transaction_date: bool = False,
-) -> tuple[list[Transaction], int]:
-    """Newest first by createdAt (or by transactionDate), then id; one row more than asked, and the total."""
-    where = [col(Transaction.account_id) == account_id]
+) -> tuple[list[SaleRecord], int]:
+    """Newest first by createdAt (or by transactionDate), then id; one row more than asked, and the total.
+
+    Plain records by a Core select (no ORM objects): only the API's pages read them."""
+    where = [_SALE.account_id == account_id]
     if customer_id is not None:
-        where.append(col(Transaction.customer_id) == customer_id)
+        where.append(_SALE.customer_id == customer_id)
     if status is not None:
-        where.append(col(Transaction.status) == status)
-    stamp = col(Transaction.transaction_date) if by_transaction_date else col(Transaction.created_at)
-    order = (stamp.desc(), col(Transaction.id).desc())
+        where.append(_SALE.status == status)
+    stamp = _SALE.transaction_date if by_transaction_date else _SALE.created_at
+    order = (stamp.desc(), _SALE.id.desc())
     if request.after is None and customer_id is not None:
         # A customer's first page carries the total as a window count: one statement, and the window
         # reads only that customer's sales. (After a cursor the window would count only what follows
         # it; over a whole account it would read every sale, where count(*) reads an index.)
-        counted = select(Transaction, func.count().over()).where(*where).order_by(*order)
+        counted: Any = Select(*_SALE_COLUMNS, func.count().over()).where(*where).order_by(*order)
         found = list(await session.exec(counted.limit(request.first + 1)))
-        return [sale for sale, _ in found], int(found[0][1]) if found else 0
-    query = select(Transaction).where(*where)
+        return [SaleRecord(*row[:-1]) for row in found], int(found[0][-1]) if found else 0
+    query: Any = Select(*_SALE_COLUMNS).where(*where)
     if request.after is not None:
-        query = query.where(newer_first_after(stamp, col(Transaction.id), request.after))
+        query = query.where(newer_first_after(stamp, _SALE.id, request.after))
     query = query.order_by(*order).limit(request.first + 1)
-    rows = list(await session.exec(query))
+    rows = [SaleRecord(*row) for row in await session.exec(query)]
     total = (await session.exec(select(func.count()).select_from(Transaction).where(*where))).one()
     return rows, int(total)
 

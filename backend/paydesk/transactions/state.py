@@ -11,10 +11,11 @@ from paydesk.gateways.registry import GatewayRegistry
 from paydesk.invoices import service as invoices
 from paydesk.models import Gateway, Transaction
 from paydesk.transactions import repository as repo
+from paydesk.transactions.records import SaleState
 from paydesk.transactions.rules import Facts, Origin, held_by_dispute
 
 
-def charged_through_gateway(sale: Transaction) -> bool:
+def charged_through_gateway(sale: SaleState) -> bool:
     """Money moved through the sale's gateway, so refunds and voids go there too."""
     return (
         sale.origin == Origin.CHARGED
@@ -29,7 +30,7 @@ def void_window_of(registry: GatewayRegistry, gateway: Gateway | None) -> timede
 
 
 def facts_from(
-    sale: Transaction,
+    sale: SaleState,
     *,
     refunded: int,
     has_refunds: bool,

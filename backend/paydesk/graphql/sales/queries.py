@@ -74,13 +74,13 @@ class SalesQueries:
         request = page_request(first, after)
         if updated_since.tzinfo is None:
             raise bad_user_input("updatedSince: give a time zone, e.g. 2026-01-01T00:00:00Z")
-        page = await sales.changed_since(ctx.db, ctx.caller, updated_since, request, status=state)
-        await prime_page(info, page)
+        changed = await sales.changed_since(ctx.db, ctx.caller, updated_since, request, status=state)
+        await prime_page(info, changed)
         # The feed is ordered by (updated_at, id), so its cursors hold updated_at.
         edges, info_ = edges_and_info(
-            page, Transaction.from_model, TransactionEdge, lambda r: Position(r.updated_at, r.id)
+            changed, Transaction.from_model, TransactionEdge, lambda r: Position(r.updated_at, r.id)
         )
-        return TransactionConnection(edges=edges, page_info=info_, total_count=page.total)
+        return TransactionConnection(edges=edges, page_info=info_, total_count=changed.total)
 
     @strawberry.field(
         description=(

@@ -32,7 +32,7 @@ from paydesk.pagination import Page
 from paydesk.subscriptions.plans import plan_payment_number
 from paydesk.transactions.orders import Order
 from paydesk.transactions.queries import SaleOrder
-from paydesk.transactions.records import LineRecord, RefundRecord
+from paydesk.transactions.records import LineRecord, RefundRecord, SaleRecord
 from paydesk.transactions.repository import COUNTED
 from paydesk.transactions.rules import Action, Facts, refund_limit_problem, refused, role_refusal
 from paydesk.transactions.state import facts_from, void_window_of
@@ -299,7 +299,7 @@ class Transaction(Node):
         description="For a sale paid outside: the cheque number, transfer reference or other system's id."
     )
     note: str | None = strawberry.field(description="For a sale paid outside: staff's note on the payment.")
-    _record: strawberry.Private[TransactionModel]
+    _record: strawberry.Private[TransactionModel | SaleRecord]
 
     async def _refunded(self, info: Info) -> tuple[int, bool]:
         """Refunds that count (SUCCEEDED or PENDING), and whether any refund was made at all."""
@@ -460,7 +460,7 @@ class Transaction(Node):
         return Transaction.from_model(found) if found else None
 
     @classmethod
-    def from_model(cls, m: TransactionModel) -> Transaction:
+    def from_model(cls, m: TransactionModel | SaleRecord) -> Transaction:
         def money(minor: int) -> Money:
             return Money.of(DomainMoney(minor, m.currency))
 
@@ -486,7 +486,7 @@ class Transaction(Node):
         )
 
 
-async def prime_page(info: Info, page: Page[TransactionModel]) -> None:
+async def prime_page(info: Info, page: Page[SaleRecord] | Page[TransactionModel]) -> None:
     """Load the lines and refunds of a page's sales, one batch each, when the connection's query asks for
     them: each sale's ``lines`` and ``refunds`` then resolve synchronously (the same statements as the
     loaders would send, without 2 awaits a sale)."""
@@ -516,7 +516,7 @@ class TransactionConnection:
 
     @classmethod
     def from_page(
-        cls, page: Page[TransactionModel], order: SaleOrder = SaleOrder.CREATED_AT
+        cls, page: Page[SaleRecord], order: SaleOrder = SaleOrder.CREATED_AT
     ) -> TransactionConnection:
         edges, info = edges_and_info(
             page, Transaction.from_model, TransactionEdge, order.position, order.cursor_tag
