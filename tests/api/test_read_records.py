@@ -12,6 +12,8 @@ from paydesk import ids
 from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.clock import utcnow
+from paydesk.customers import repository as customer_rows
+from paydesk.customers.records import CustomerRecord
 from paydesk.models import Customer, Gateway, PaymentMethod, Transaction
 from paydesk.pagination import PageRequest
 from paydesk.payment_methods import service as payment_methods
@@ -110,3 +112,20 @@ async def test_sale_records_are_the_sales_and_give_the_same_facts(app: Starlette
                         "void_window": None,
                     }
                     assert facts_from(record, **facts) == facts_from(model, **facts)
+
+
+async def test_customer_records_are_the_customers_in_the_same_order(app: Starlette, world: World) -> None:
+    account_id = world.a.account_id
+    await _seed(app, account_id, customers=4, sales=0)
+    names = [f.name for f in fields(CustomerRecord)]
+    async with resources(app).sessions() as db:
+        models = {m.id: m for m in await db.exec(select(Customer).where(Customer.account_id == account_id))}
+        for search in (None, "C2"):
+            records, total = await customer_rows.page(db, account_id, PageRequest(10, None), search)
+            assert [(total, len(records))] == ([(len(models),) * 2] if search is None else [(1, 1)])
+            assert records == [
+                CustomerRecord(*(getattr(models[r.id], name) for name in names)) for r in records
+            ]
+            assert [r.id for r in records] == sorted(
+                (r.id for r in records), key=lambda i: (models[i].created_at, i), reverse=True
+            )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
 
 from sqlalchemy import func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
+from paydesk.customers.records import CustomerRecord
 from paydesk.models import Address, Comment, Customer
 from paydesk.numbers import MAX_NUMBER
 from paydesk.pagination import PageRequest, newer_first_after
@@ -53,18 +57,23 @@ async def get_many(session: AsyncSession, account_id: str, customer_ids: Sequenc
     return list(await session.exec(query))
 
 
+_CUSTOMER = Customer.__table__.c  # type: ignore[attr-defined]
+_CUSTOMER_COLUMNS = [getattr(_CUSTOMER, f.name) for f in fields(CustomerRecord)]
+
+
 async def page(
     session: AsyncSession, account_id: str, request: PageRequest, search: str | None
-) -> tuple[list[Customer], int]:
-    """One page of customers (one row more than asked, to tell whether more follow) and the total."""
+) -> tuple[list[CustomerRecord], int]:
+    """One page of customers (one row more than asked, to tell whether more follow) and the total, as
+    plain records by a Core select (no ORM objects): only the API's list reads them."""
     where = [col(Customer.account_id) == account_id]
     if search:
         where.append(_search(search))
-    query = select(Customer).where(*where)
+    query: Any = Select(*_CUSTOMER_COLUMNS).where(*where)
     if request.after is not None:
         query = query.where(newer_first_after(col(Customer.created_at), col(Customer.id), request.after))
     query = query.order_by(col(Customer.created_at).desc(), col(Customer.id).desc()).limit(request.first + 1)
-    rows = list(await session.exec(query))
+    rows = [CustomerRecord(*row) for row in await session.exec(query)]
     total = (await session.exec(select(func.count()).select_from(Customer).where(*where))).one()
     return rows, int(total)
 

@@ -16,6 +16,7 @@ from paydesk import ids, numbers
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.customers import repository as repo
+from paydesk.customers.records import CustomerRecord
 from paydesk.errors import ErrorCode, FieldPath, Problems, not_found
 from paydesk.events import data
 from paydesk.events.record import record_event
@@ -127,8 +128,8 @@ async def customers_by_ids(
 
 async def list_customers(
     session: AsyncSession, principal: Principal, request: PageRequest, search: str | None = None
-) -> Page[Customer]:
-    """Newest first; ``search`` matches names, email and phone, ignoring case."""
+) -> Page[CustomerRecord]:
+    """Newest first; ``search`` matches names, email and phone, ignoring case (plain records)."""
     term = (search or "").strip()[:200] or None
     rows, total = await repo.page(session, principal.account_id, request, term)
     return Page(rows[: request.first], len(rows) > request.first, request.after is not None, total)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from paydesk.customers import service as customers
+from paydesk.customers.records import CustomerRecord
 from paydesk.graphql.accounts.types import User
 from paydesk.graphql.context import Info
 from paydesk.graphql.coupons.types import CouponRedemption, coupons_used
@@ -288,7 +289,7 @@ class Customer(Node):
         return await partner_of(info, self.referred_by_partner_id)
 
     @classmethod
-    def from_model(cls, m: CustomerModel) -> Customer:
+    def from_model(cls, m: CustomerModel | CustomerRecord) -> Customer:
         return cls(
             id=strawberry.ID(m.id),
             number=m.number,
@@ -306,7 +307,7 @@ def _default_of(methods: list[CardRecord]) -> PaymentMethod | None:
     return PaymentMethod.from_model(default) if default else None
 
 
-async def prime_customers(info: Info, page: Page[CustomerModel]) -> None:
+async def prime_customers(info: Info, page: Page[CustomerRecord]) -> None:
     """Load the default cards and last payments of a page's customers, one batch each, when the
     connection's query asks for them: each customer's ``defaultPaymentMethod`` and ``lastPayment`` then
     resolve synchronously (the statements the loaders would send anyway, without 2 awaits a customer)."""
@@ -335,6 +336,6 @@ class CustomerConnection:
     total_count: int = strawberry.field(description="All customers that match, on every page.")
 
     @classmethod
-    def from_page(cls, page: Page[CustomerModel]) -> CustomerConnection:
+    def from_page(cls, page: Page[CustomerRecord]) -> CustomerConnection:
         edges, info = edges_and_info(page, Customer.from_model, CustomerEdge)
         return cls(edges=edges, page_info=info, total_count=page.total)

@@ -1,0 +1,25 @@
+"""Plain read-only copies of customer rows for hot reads: what a Core select returns, no ORM object.
+
+A page of customers builds a hundred of them; an ORM object for each (identity map, instance state,
+SQLModel's hooks) costs more than the statement. A record carries the model's attribute names for the
+columns the API shows, so code that only reads them takes either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    """A customer as a page of customers shows it (``Customer``'s columns but its account and updated_at)."""
+
+    id: str
+    number: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    referred_by_partner_id: str | None
+    created_at: datetime
