@@ -102,6 +102,22 @@ async def test_bad_api_credentials_get_401_without_saying_which_part_was_wrong(
         assert (name, response.status_code, response.json()) == (name, 401, UNAUTHENTICATED)
 
 
+async def test_a_keys_first_read_sees_its_own_use_written(api: Api, world: World) -> None:
+    """A read authenticates on the session it runs on; the key's last use, written on the way, is seen."""
+    created = await api.gql(
+        "mutation { createApiKey(input: {role: ADMIN}) { apiKey { appId lastUsedAt } secret } }",
+        world.a.caller("admin"),
+    )
+    payload = created["createApiKey"]
+    assert payload["apiKey"]["lastUsedAt"] is None
+    key = Caller("new admin key", {"Api-Appid": payload["apiKey"]["appId"], "Api-Key": payload["secret"]})
+
+    listed = await api.gql("{ apiKeys { appId lastUsedAt } }", key)
+
+    mine = next(k for k in listed["apiKeys"] if k["appId"] == payload["apiKey"]["appId"])
+    assert mine["lastUsedAt"] is not None
+
+
 async def test_api_keys_can_be_created_listed_and_revoked(api: Api, world: World) -> None:
     admin = world.a.caller("admin")
     created = await api.gql(

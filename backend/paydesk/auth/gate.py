@@ -10,6 +10,8 @@ address. A partner cannot double its limit by using both doors.
 
 from __future__ import annotations
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
 from paydesk.auth.ratelimit import Decision
@@ -19,19 +21,26 @@ from paydesk.unit_of_work import unit_of_work
 RATE_LIMITED = "Rate limit reached; retry after the window resets."
 
 
-async def api_key_caller(resources: Resources, app_id: str | None, secret: str | None) -> Principal | None:
+async def api_key_caller(
+    resources: Resources, app_id: str | None, secret: str | None, db: AsyncSession | None = None
+) -> Principal | None:
     """The principal of a live API key; None for a missing, wrong or revoked one (which of them is never
-    said). The key's last use is written at most once a minute, in a unit of work of its own."""
-    async with resources.read_sessions() as db:
-        try:
-            principal, touch = await auth.principal_for_api_key(
-                db, resources.secret, app_id or "", secret or ""
-            )
-        except auth.Unauthenticated:
-            return None
+    said). The key's last use is written at most once a minute, in a unit of work of its own.
+
+    ``db``: a read session of the request's own to look the key up in (else one is opened for it); when
+    the key's last use is written, its transaction is ended, so that what runs on it next sees that write.
+    """
+    if db is None:
+        async with resources.read_sessions() as own:
+            return await api_key_caller(resources, app_id, secret, own)
+    try:
+        principal, touch = await auth.principal_for_api_key(db, resources.secret, app_id or "", secret or "")
+    except auth.Unauthenticated:
+        return None
     if touch and principal.api_key_id is not None:
-        async with unit_of_work(resources.sessions, "key used") as db:
-            await auth.touch_api_key(db, principal.api_key_id)
+        await db.rollback()
+        async with unit_of_work(resources.sessions, "key used") as writing:
+            await auth.touch_api_key(writing, principal.api_key_id)
     return principal
 
 

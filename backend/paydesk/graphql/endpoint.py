@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.types import ExecutionResult
@@ -86,14 +87,40 @@ async def graphql_endpoint(request: Request) -> Response:
     try:
         payloads, batched = await _payloads(request)
         operations = _operations(payloads, get=request.method == "GET")
-        principal = await _authenticate(request, resources, operations)
+    except HTTPAnswer as answer:
+        return answer.response()
+    if any(isinstance(op, Operation) and op.is_mutation for op in operations):
+        return await _answer(request, resources, operations, batched, None)
+    # A request that only reads authenticates on the session it runs on: one session and BEGIN fewer.
+    async with resources.read_sessions() as db:
+        return await _answer(request, resources, operations, batched, db)
+
+
+async def _answer(
+    request: Request,
+    resources: Resources,
+    operations: Sequence[Operation | GraphQLError | RequestProblem],
+    batched: bool,
+    db: AsyncSession | None,
+) -> Response:
+    """Authenticate, price, count and run ``operations``: on ``db`` when given (a read), else on a
+    writing session of their own."""
+    try:
+        principal = await _authenticate(request, resources, operations, db)
         operations, prices = _priced(operations, resources.settings.max_query_cost)
         decision = await _rate_limit(request, resources, principal, operations)
     except HTTPAnswer as answer:
         return answer.response()
     headers = gate.rate_headers(decision)
     try:
-        outcomes, cookie = await _execute(request, resources, principal, operations, prices, decision)
+        if db is None:
+            async with resources.sessions() as writing:
+                bind(writing)  # each mutation field commits through it (MutationBoundary)
+                outcomes, cookie = await _execute(
+                    request, resources, principal, operations, prices, decision, writing
+                )
+        else:
+            outcomes, cookie = await _execute(request, resources, principal, operations, prices, decision, db)
     except HTTPAnswer as answer:
         return answer.response()
     if batched:
@@ -159,14 +186,17 @@ def _operations(payloads: Sequence[object], *, get: bool) -> list[Operation | Gr
 
 
 async def _authenticate(
-    request: Request, resources: Resources, operations: Sequence[object]
+    request: Request, resources: Resources, operations: Sequence[object], db: AsyncSession | None
 ) -> Principal | None:
     app_id, secret = request.headers.get("api-appid"), request.headers.get("api-key")
     principal: Principal | None = None
     if app_id is not None or secret is not None:
-        principal = await gate.api_key_caller(resources, app_id, secret)
+        principal = await gate.api_key_caller(resources, app_id, secret, db)
     elif token := request.cookies.get(SESSION_COOKIE):
-        async with resources.read_sessions() as db:
+        if db is None:
+            async with resources.read_sessions() as own:
+                principal = await auth.principal_for_session(own, token)
+        else:
             principal = await auth.principal_for_session(db, token)
     runnable = [op for op in operations if isinstance(op, Operation)]
     if principal is None and not all(op.anonymous_ok for op in runnable):
@@ -233,55 +263,53 @@ async def _execute(
     operations: Sequence[Operation | GraphQLError | RequestProblem],
     prices: Sequence[int],
     decision: Decision,
+    db: AsyncSession,
 ) -> tuple[list[Outcome], CookieChange | None]:
+    """Run the operations in turn on ``db`` (a writing session when any is a mutation)."""
     results: list[Outcome] = []
     cookie: CookieChange | None = None
     writes = any(isinstance(op, Operation) and op.is_mutation for op in operations)
     guard = SignInGuard(resources.limiter)
-    factory = resources.sessions if writes else resources.read_sessions
-    async with factory() as db:
-        if writes:
-            bind(db)  # each mutation field commits through it (MutationBoundary)
-        last = len(operations) - 1
-        for index, (operation, price) in enumerate(zip(operations, prices, strict=True)):
-            if isinstance(operation, RequestProblem):
-                problem = {"message": str(operation), "extensions": {"code": "BAD_REQUEST"}}
-                results.append(Outcome({"errors": [problem]}, rejected=True))
-                continue
-            if isinstance(operation, GraphQLError):
-                results.append(Outcome({"errors": [_error(operation)]}, rejected=True))
-                continue
-            context = Context(
-                request=request,
-                db=db,
-                sessions=resources.sessions,
-                settings=resources.settings,
-                server_secret=resources.secret,
-                gateways=resources.gateways,
-                mailer=resources.mailer,
-                principal=principal,
-                loaders=Loaders(db, principal),
-                request_id=request_id(),
-                clock=resources.clock,
-                sign_in_guard=guard,
-            )
-            result = await schema.execute(
-                operation.query,
-                variable_values=operation.variables,
-                context_value=context,
-                operation_name=operation.operation_name,
-            )
-            if writes or index < last:
-                await db.rollback()
-            # else the session's close ends the read (a rollback would first expire every object read,
-            # only for the close to drop them: a large part of a big page's cost).
-            await guard.flush()
-            _raise_if_throttled(result)
-            # A mutation costs its fixed price; a query what its resolvers returned.
-            actual = price if operation.is_mutation else cost.actual_cost(result.data)
-            report = _cost_report(price, actual, resources.settings.max_query_cost, decision)
-            results.append(_format(result, report))
-            cookie = context.cookie or cookie
+    last = len(operations) - 1
+    for index, (operation, price) in enumerate(zip(operations, prices, strict=True)):
+        if isinstance(operation, RequestProblem):
+            problem = {"message": str(operation), "extensions": {"code": "BAD_REQUEST"}}
+            results.append(Outcome({"errors": [problem]}, rejected=True))
+            continue
+        if isinstance(operation, GraphQLError):
+            results.append(Outcome({"errors": [_error(operation)]}, rejected=True))
+            continue
+        context = Context(
+            request=request,
+            db=db,
+            sessions=resources.sessions,
+            settings=resources.settings,
+            server_secret=resources.secret,
+            gateways=resources.gateways,
+            mailer=resources.mailer,
+            principal=principal,
+            loaders=Loaders(db, principal),
+            request_id=request_id(),
+            clock=resources.clock,
+            sign_in_guard=guard,
+        )
+        result = await schema.execute(
+            operation.query,
+            variable_values=operation.variables,
+            context_value=context,
+            operation_name=operation.operation_name,
+        )
+        if writes or index < last:
+            await db.rollback()
+        # else the session's close ends the read (a rollback would first expire every object read,
+        # only for the close to drop them: a large part of a big page's cost).
+        await guard.flush()
+        _raise_if_throttled(result)
+        # A mutation costs its fixed price; a query what its resolvers returned.
+        actual = price if operation.is_mutation else cost.actual_cost(result.data)
+        report = _cost_report(price, actual, resources.settings.max_query_cost, decision)
+        results.append(_format(result, report))
+        cookie = context.cookie or cookie
     return results, cookie
 
 
