@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,8 +21,13 @@ async def user_in_account(session: AsyncSession, account_id: str, user_id: str) 
 
 
 async def users_by_ids(session: AsyncSession, account_id: str, ids: list[str]) -> list[User]:
-    query = select(User).where(col(User.id).in_(ids), User.account_id == account_id)
-    return list(await session.exec(query))
+    return list(await session.exec(_USERS_BY_IDS, params={"ids": ids, "account_id": account_id}))
+
+
+# Built once: a statement object keeps its cache key (the API's loaders run it on every page).
+_USERS_BY_IDS = select(User).where(
+    col(User.id).in_(bindparam("ids", expanding=True)), User.account_id == bindparam("account_id")
+)
 
 
 async def users_of_account(session: AsyncSession, account_id: str) -> list[User]:
