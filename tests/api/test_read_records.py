@@ -13,8 +13,8 @@ from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.clock import utcnow
 from paydesk.customers import repository as customer_rows
-from paydesk.customers.records import CustomerRecord
-from paydesk.models import Customer, Gateway, PaymentMethod, Transaction
+from paydesk.customers.records import CommentRecord, CustomerRecord
+from paydesk.models import Comment, Customer, Gateway, PaymentMethod, Transaction, User
 from paydesk.pagination import PageRequest
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.records import CardRecord
@@ -129,3 +129,29 @@ async def test_customer_records_are_the_customers_in_the_same_order(app: Starlet
             assert [r.id for r in records] == sorted(
                 (r.id for r in records), key=lambda i: (models[i].created_at, i), reverse=True
             )
+
+
+async def test_comment_records_are_the_comments_with_their_counts(app: Starlette, world: World) -> None:
+    account_id = world.a.account_id
+    first = await _seed(app, account_id, customers=2, sales=0)
+    async with resources(app).sessions() as db:
+        user = (await db.exec(select(User).where(User.account_id == account_id))).first()
+        assert user is not None
+        for n in range(5):
+            db.add(
+                Comment(
+                    id=ids.new_id(ids.COMMENT), account_id=account_id, customer_id=first, body=f"note {n}",
+                    author_id=user.id if n % 2 else None, created_at=utcnow() - timedelta(minutes=n),
+                )
+            )  # fmt: skip
+        await db.commit()
+    names = [f.name for f in fields(CommentRecord)]
+    async with resources(app).sessions() as db:
+        models = {m.id: m for m in await db.exec(select(Comment).where(Comment.customer_id == first))}
+        firsts = await customer_rows.first_comments(db, account_id, [first], 3)
+        after = await customer_rows.comments_after(db, account_id, first, PageRequest(10, None))
+    assert [total for _, total in firsts] == [5, 5, 5]
+    newest = sorted(models.values(), key=lambda m: (m.created_at, m.id), reverse=True)
+    expected = [CommentRecord(*(getattr(m, name) for name in names)) for m in newest]
+    assert [record for record, _ in firsts] == expected[:3]
+    assert after == expected

@@ -1,8 +1,9 @@
-"""Plain read-only copies of customer rows for hot reads: what a Core select returns, no ORM object.
+"""Plain read-only copies of customer and comment rows for hot reads: what a Core select returns, no ORM
+object.
 
-A page of customers builds a hundred of them; an ORM object for each (identity map, instance state,
-SQLModel's hooks) costs more than the statement. A record carries the model's attribute names for the
-columns the API shows, so code that only reads them takes either.
+A page of customers builds a hundred of them, a customer page twenty comments; an ORM object for each
+(identity map, instance state, SQLModel's hooks) costs more than the statement. A record carries the
+model's attribute names for the columns the API shows, so code that only reads them takes either.
 """
 
 from __future__ import annotations
@@ -22,4 +23,15 @@ class CustomerRecord:
     email: str | None
     phone: str | None
     referred_by_partner_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRecord:
+    """A staff comment (``Comment``'s columns but its account)."""
+
+    id: str
+    customer_id: str
+    author_id: str | None
+    body: str
     created_at: datetime

@@ -12,7 +12,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
-from paydesk.customers.records import CustomerRecord
+from paydesk.customers.records import CommentRecord, CustomerRecord
 from paydesk.models import Address, Comment, Customer
 from paydesk.numbers import MAX_NUMBER
 from paydesk.pagination import PageRequest, newer_first_after
@@ -128,36 +128,39 @@ async def comment(session: AsyncSession, account_id: str, comment_id: str) -> Co
 
 async def first_comments(
     session: AsyncSession, account_id: str, customer_ids: Sequence[str], limit: int
-) -> list[tuple[Comment, int]]:
+) -> list[tuple[CommentRecord, int]]:
     """The newest ``limit`` comments of each customer, each with its customer's count of comments, in
-    one query (a customer without comments has no row)."""
+    one query (a customer without comments has no row); plain records (no ORM objects)."""
     values = {"ids": list(customer_ids), "account_id": account_id, "limit": limit}
-    return [(comment, int(n)) for comment, n in await session.exec(_FIRST_COMMENTS, params=values)]
+    return [
+        (CommentRecord(*row[:-1]), int(row[-1])) for row in await session.exec(_FIRST_COMMENTS, params=values)
+    ]
+
+
+_COMMENT = Comment.__table__.c  # type: ignore[attr-defined]
+_COMMENT_COLUMNS = [getattr(_COMMENT, f.name) for f in fields(CommentRecord)]
 
 
 def _first_comments() -> Any:
     rank = (
         func.row_number()
-        .over(
-            partition_by=col(Comment.customer_id),
-            order_by=(col(Comment.created_at).desc(), col(Comment.id).desc()),
-        )
+        .over(partition_by=_COMMENT.customer_id, order_by=(_COMMENT.created_at.desc(), _COMMENT.id.desc()))
         .label("rank")
     )
-    total = func.count().over(partition_by=col(Comment.customer_id)).label("total")
+    total = func.count().over(partition_by=_COMMENT.customer_id).label("total")
     ranked = (
-        select(col(Comment.id), rank, total)
+        select(_COMMENT.id, rank, total)
         .where(
-            col(Comment.customer_id).in_(bindparam("ids", expanding=True)),
-            Comment.account_id == bindparam("account_id"),
+            _COMMENT.customer_id.in_(bindparam("ids", expanding=True)),
+            _COMMENT.account_id == bindparam("account_id"),
         )
         .subquery()
     )
     return (
-        select(Comment, ranked.c.total)
-        .join(ranked, col(Comment.id) == ranked.c.id)
+        Select(*_COMMENT_COLUMNS, ranked.c.total)
+        .join(ranked, _COMMENT.id == ranked.c.id)
         .where(ranked.c.rank <= bindparam("limit", type_=Integer))
-        .order_by(col(Comment.created_at).desc(), col(Comment.id).desc())
+        .order_by(_COMMENT.created_at.desc(), _COMMENT.id.desc())
     )
 
 
@@ -166,12 +169,14 @@ _FIRST_COMMENTS = _first_comments()
 
 async def comments_after(
     session: AsyncSession, account_id: str, customer_id: str, request: PageRequest
-) -> list[Comment]:
-    query = select(Comment).where(Comment.customer_id == customer_id, Comment.account_id == account_id)
+) -> list[CommentRecord]:
+    query: Any = Select(*_COMMENT_COLUMNS).where(
+        _COMMENT.customer_id == customer_id, _COMMENT.account_id == account_id
+    )
     if request.after is not None:
-        query = query.where(newer_first_after(col(Comment.created_at), col(Comment.id), request.after))
-    query = query.order_by(col(Comment.created_at).desc(), col(Comment.id).desc()).limit(request.first + 1)
-    return list(await session.exec(query))
+        query = query.where(newer_first_after(_COMMENT.created_at, _COMMENT.id, request.after))
+    query = query.order_by(_COMMENT.created_at.desc(), _COMMENT.id.desc()).limit(request.first + 1)
+    return [CommentRecord(*row) for row in await session.exec(query)]
 
 
 async def comment_counts(

@@ -16,7 +16,7 @@ from paydesk import ids, numbers
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.customers import repository as repo
-from paydesk.customers.records import CustomerRecord
+from paydesk.customers.records import CommentRecord, CustomerRecord
 from paydesk.errors import ErrorCode, FieldPath, Problems, not_found
 from paydesk.events import data
 from paydesk.events.record import record_event
@@ -241,10 +241,10 @@ async def get_comment(session: AsyncSession, principal: Principal, comment_id: s
 
 async def comment_pages(
     session: AsyncSession, principal: Principal, customer_ids: Sequence[str], request: PageRequest
-) -> list[Page[Comment]]:
-    """One page of comments for each customer, in the order of ``customer_ids``."""
+) -> list[Page[CommentRecord]]:
+    """One page of comments for each customer, in the order of ``customer_ids`` (plain records)."""
     account_id = principal.account_id
-    by_customer: dict[str, list[Comment]] = {cid: [] for cid in customer_ids}
+    by_customer: dict[str, list[CommentRecord]] = {cid: [] for cid in customer_ids}
     counts: dict[str, int] = {}
     if request.after is None:
         # First pages carry their totals (a window count per customer): one statement for all.

@@ -15,12 +15,12 @@ from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
 from paydesk.card_links import service as card_links
 from paydesk.customers import service as customers
+from paydesk.customers.records import CommentRecord
 from paydesk.gateways import service as gateways
 from paydesk.models import (
     Account,
     Address,
     CardTokenizationLink,
-    Comment,
     Customer,
     Gateway,
     OfferLine,
@@ -51,7 +51,7 @@ class Loaders:
     customer: DataLoader[str, Customer | None] = field(init=False)
     user: DataLoader[str, User | None] = field(init=False)
     addresses: DataLoader[str, list[Address]] = field(init=False)
-    comments: DataLoader[tuple[str, int], Page[Comment]] = field(init=False)
+    comments: DataLoader[tuple[str, int], Page[CommentRecord]] = field(init=False)
     gateway: DataLoader[str, Gateway | None] = field(init=False)
     payment_method: DataLoader[str, PaymentMethod | None] = field(init=False)
     payment_methods: DataLoader[tuple[str, bool], list[CardRecord]] = field(init=False)
@@ -115,9 +115,9 @@ class Loaders:
             grouped[address.customer_id].append(address)
         return [grouped[k] for k in keys]
 
-    async def _comments(self, keys: Sequence[tuple[str, int]]) -> list[Page[Comment]]:
+    async def _comments(self, keys: Sequence[tuple[str, int]]) -> list[Page[CommentRecord]]:
         """First pages of comments; keys are (customer id, page size), batched per size."""
-        pages: dict[tuple[str, int], Page[Comment]] = {}
+        pages: dict[tuple[str, int], Page[CommentRecord]] = {}
         for size in {size for _, size in keys}:
             ids = [cid for cid, s in keys if s == size]
             request = PageRequest(size, None)

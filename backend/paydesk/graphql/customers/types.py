@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from paydesk.customers import service as customers
-from paydesk.customers.records import CustomerRecord
+from paydesk.customers.records import CommentRecord, CustomerRecord
 from paydesk.graphql.accounts.types import User
 from paydesk.graphql.context import Info
 from paydesk.graphql.coupons.types import CouponRedemption, coupons_used
@@ -83,14 +83,22 @@ class Comment(Node):
     author_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The staff member who wrote it; null when an API key did.")
-    async def author(self, info: Info) -> User | None:
+    def author(self, info: Info) -> User | None:
         if self.author_id is None:
             return None
-        user = await info.context.loaders.user.load(self.author_id)
+        # Synchronous when the page primed the loader (Customer.comments); else an awaitable.
+        primed = settled(info.context.loaders.user, self.author_id)
+        if primed is None:
+            return self._author_later(info, self.author_id)  # type: ignore[return-value]
+        user = primed.result()
+        return User.from_model(user) if user else None
+
+    async def _author_later(self, info: Info, author_id: str) -> User | None:
+        user = await info.context.loaders.user.load(author_id)
         return User.from_model(user) if user else None
 
     @classmethod
-    def from_model(cls, m: CommentModel) -> Comment:
+    def from_model(cls, m: CommentModel | CommentRecord) -> Comment:
         return cls(id=strawberry.ID(m.id), body=m.body, created_at=m.created_at, author_id=m.author_id)
 
 
@@ -107,7 +115,7 @@ class CommentConnection:
     total_count: int = strawberry.field(description="All the customer's comments.")
 
     @classmethod
-    def from_page(cls, page: Page[CommentModel]) -> CommentConnection:
+    def from_page(cls, page: Page[CommentRecord]) -> CommentConnection:
         edges, info = edges_and_info(page, Comment.from_model, CommentEdge)
         return cls(edges=edges, page_info=info, total_count=page.total)
 
@@ -145,6 +153,10 @@ class Customer(Node):
             page = await ctx.loaders.comments.load((self.id, request.first))
         else:
             page = (await customers.comment_pages(ctx.db, ctx.caller, [self.id], request))[0]
+        authors = {c.author_id for c in page.items if c.author_id is not None}
+        if authors and selects(info, "edges", "node", "author"):
+            # One batch, so that each comment's author resolves synchronously (the loader's statement).
+            await ctx.loaders.user.load_many(sorted(authors))
         return CommentConnection.from_page(page)
 
     @strawberry.field(
