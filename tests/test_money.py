@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paydesk.graphql.money import Money as ApiMoney
 from paydesk.money import MAX_MINOR_UNITS, Money, MoneyError, exponent, is_currency
 
 CURRENCIES = ["USD", "JPY", "KWD", "EUR", "BHD", "CLP"]
@@ -211,3 +212,12 @@ def test_format_never_uses_exponent_notation(units: int, currency: str, locale: 
 
     assert EXPONENT.search(formatted) is None
     assert EXPONENT.search(rendered) is None
+
+
+def test_the_apis_money_from_minor_units_is_the_domains() -> None:
+    for currency in ("USD", "JPY", "KWD", "EUR"):
+        for minor in (0, 1, -1, 5, 4900, 123456789, -250, 2**53 - 1):
+            made = ApiMoney.minor(minor, currency)
+            expected = ApiMoney.of(Money(minor, currency))
+            assert made == expected
+            assert str(made.amount) == str(expected.amount)  # the same digits and exponent, not only equal

@@ -9,6 +9,7 @@ import strawberry
 from paydesk.graphql.context import Info
 from paydesk.graphql.scalars import Long
 from paydesk.money import Money as DomainMoney
+from paydesk.money import exponent
 
 
 @strawberry.type(description="An amount of money in one currency.")
@@ -27,6 +28,13 @@ class Money:
     @classmethod
     def of(cls, money: DomainMoney) -> Money:
         return cls(amount=money.amount, currency=money.currency, minor_units=Long(money.minor_units))
+
+    @classmethod
+    def minor(cls, minor_units: int, currency: str) -> Money:
+        """``of(DomainMoney(minor_units, currency))`` without the domain object in between (a page of
+        sales builds hundreds); the amount is ``DomainMoney.amount``'s."""
+        amount = Decimal(minor_units).scaleb(-exponent(currency))
+        return cls(amount=amount, currency=currency, minor_units=Long(minor_units))
 
 
 @strawberry.input(

@@ -14,7 +14,6 @@ from paydesk.graphql.money import Money
 from paydesk.graphql.node import Node
 from paydesk.graphql.pagination import PageInfo, edges_and_info
 from paydesk.models import PaymentRequest as RequestModel
-from paydesk.money import Money as DomainMoney
 from paydesk.offers.lines import Line
 from paydesk.pagination import Page
 from paydesk.payment_requests import service as requests
@@ -59,7 +58,7 @@ class PaymentRequestLine:
     @classmethod
     def of(cls, line: Line, currency: str) -> PaymentRequestLine:
         def money(minor: int) -> Money:
-            return Money.of(DomainMoney(minor, currency))
+            return Money.minor(minor, currency)
 
         return cls(
             description=line.description,
@@ -127,7 +126,7 @@ class PaymentRequest(Node):
     @classmethod
     def from_model(cls, m: RequestModel) -> PaymentRequest:
         def money(minor: int) -> Money:
-            return Money.of(DomainMoney(minor, m.currency))
+            return Money.minor(minor, m.currency)
 
         return cls(
             id=strawberry.ID(m.id),

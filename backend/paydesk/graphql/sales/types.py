@@ -137,7 +137,7 @@ class Refund(Node):
     def from_model(cls, m: RefundModel | RefundRecord) -> Refund:
         return cls(
             id=strawberry.ID(m.id),
-            amount=Money.of(DomainMoney(m.amount, m.currency)),
+            amount=Money.minor(m.amount, m.currency),
             status=RefundStatus[m.status],
             reason=m.reason,
             external_id=m.external_id,
@@ -206,9 +206,9 @@ class TransactionLine:
             payment_number=plan_payment_number(installment_key) if m.kind == "PAYMENT_PLAN" else None,
             description=m.description,
             quantity=m.quantity,
-            unit_price=Money.of(DomainMoney(m.unit_price, currency)),
-            discount=Money.of(DomainMoney(m.discount, currency)),
-            total=Money.of(DomainMoney(m.total, currency)),
+            unit_price=Money.minor(m.unit_price, currency),
+            discount=Money.minor(m.discount, currency),
+            total=Money.minor(m.total, currency),
             kind=LineKind[m.kind],
             unit=BillingUnit[m.unit] if m.unit else None,
             payment_count=m.payment_count,
@@ -461,16 +461,14 @@ class Transaction(Node):
 
     @classmethod
     def from_model(cls, m: TransactionModel | SaleRecord) -> Transaction:
-        def money(minor: int) -> Money:
-            return Money.of(DomainMoney(minor, m.currency))
-
+        currency = m.currency
         return cls(
             id=strawberry.ID(m.id),
             status=TransactionStatus[m.status],
             origin=TransactionOrigin[m.origin],
-            subtotal=money(m.subtotal),
-            discount=money(m.discount),
-            total=money(m.total),
+            subtotal=Money.minor(m.subtotal, currency),
+            discount=Money.minor(m.discount, currency),
+            total=Money.minor(m.total, currency),
             transaction_date=m.transaction_date,
             created_at=m.created_at,
             updated_at=m.updated_at,
