@@ -21,6 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
+from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -30,6 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 # flush; appended rows (paydesk.rows) written at each flush point.
 import paydesk.numbers
 import paydesk.rows  # noqa: F401
+from paydesk.sqlite_cursor import OneTripConnection
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Writers wait this long for SQLite's single write lock before giving up.
@@ -91,6 +93,9 @@ async def refresh_statistics(engine: AsyncEngine) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    if type(dbapi_connection) is AsyncAdapt_aiosqlite_connection:
+        # Each statement in one trip to aiosqlite's thread, not four (sqlite_cursor).
+        dbapi_connection.__class__ = OneTripConnection
     # Let SQLAlchemy, not the driver, decide when a transaction begins.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
