@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from paydesk.models import TransactionLine
+
 
 class SaleState(Protocol):
     """What a sale's facts (``state.facts_from``) are read from: the model or a ``SaleRecord``."""
@@ -78,8 +80,6 @@ class SaleRecord:
     disputed_at: datetime | None
     created_at: datetime
     updated_at: datetime
-
-from paydesk.models import TransactionLine
 
 
 @dataclass(frozen=True, slots=True)
