@@ -8,12 +8,7 @@ once: an appended row referring to an object added in the same transaction must 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
@@ -24,24 +19,7 @@ from paydesk.events import record_event
 from paydesk.models import Event, Transaction, TransactionEvent
 from paydesk.transactions.service import add_event
 from paydesk.unit_of_work import unit_of_work
-from tests.helpers import World, resources
-
-
-@contextmanager
-def inserts_into(app: Starlette, table: str) -> Iterator[list[int]]:
-    """Counts the INSERT statements into ``table`` the engine sends (an executemany is one)."""
-    count = [0]
-
-    def one(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.startswith(f"INSERT INTO {table} "):
-            count[0] += 1
-
-    engine = resources(app).engine.sync_engine
-    event.listen(engine, "before_cursor_execute", one)
-    try:
-        yield count
-    finally:
-        event.remove(engine, "before_cursor_execute", one)
+from tests.helpers import World, resources, sql_statements
 
 
 async def events_of_type(app: Starlette, account_id: str, type: str) -> list[Event]:
@@ -63,7 +41,7 @@ async def test_many_appended_rows_are_one_insert_read_back_before_commit_and_com
     app: Starlette, world: World
 ) -> None:
     account_id = world.a.account_id
-    with inserts_into(app, "event") as inserts:
+    with sql_statements(app, "INSERT INTO event (") as inserts:
         async with unit_of_work(resources(app).sessions) as db:
             made = [record_event(db, account_id, "test.appended", {"n": n}, actor=None) for n in range(50)]
             assert rows.waiting(db) == 50
@@ -73,7 +51,7 @@ async def test_many_appended_rows_are_one_insert_read_back_before_commit_and_com
             assert rows.waiting(db) == 0
             record_event(db, account_id, "test.appended", {"n": 50}, actor=None)
 
-    assert inserts == [2]  # the 50 before the read, the last one at commit
+    assert len(inserts) == 2  # the 50 before the read, the last one at commit
     stored = await events_of_type(app, account_id, "test.appended")
     assert sorted(e.id for e in stored) == sorted([*made, stored[-1].id])
     assert len(stored) == 51

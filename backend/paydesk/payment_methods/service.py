@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -299,24 +300,30 @@ async def payment_methods_of(
     session: AsyncSession, principal: Principal, customer_ids: Sequence[str], *, include_removed: bool
 ) -> list[PaymentMethod]:
     """Active cards first (the default leading), then expired, then removed ones when asked."""
-    order = {Status.ACTIVE: 0, Status.EXPIRED: 1, Status.REMOVED: 2}
-    now = utcnow()
     methods = await repo.of_customers(
         session, principal.account_id, customer_ids, include_removed=include_removed
     )
-    return sorted(methods, key=lambda m: order[status_of(m, now)])
+    return in_status_order(methods)
 
 
 async def card_records_of(
     session: AsyncSession, principal: Principal, customer_ids: Sequence[str], *, include_removed: bool
 ) -> list[CardRecord]:
     """``payment_methods_of`` as plain records (no ORM objects), in the same order: for the API's pages."""
-    order = {Status.ACTIVE: 0, Status.EXPIRED: 1, Status.REMOVED: 2}
-    now = utcnow()
     cards = await repo.card_records_of(
         session, principal.account_id, customer_ids, include_removed=include_removed
     )
-    return sorted(cards, key=lambda m: order[status_of(m, now)])
+    return in_status_order(cards)
+
+
+_STATUS_ORDER = {Status.ACTIVE: 0, Status.EXPIRED: 1, Status.REMOVED: 2}
+_Card = TypeVar("_Card", bound=Expiring)
+
+
+def in_status_order(cards: Sequence[_Card]) -> list[_Card]:
+    """Active cards, then expired, then removed; the repository's order (the default leading) within each."""
+    now = utcnow()
+    return sorted(cards, key=lambda card: _STATUS_ORDER[status_of(card, now)])
 
 
 async def get_payment_method(
