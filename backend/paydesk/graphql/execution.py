@@ -41,17 +41,25 @@ _SIMPLE = frozenset({str, int, bool, float})
 _MISSING = object()
 
 
-def _plain(parent_type: GraphQLObjectType, name: str) -> _Plain:
+def _default_field(parent_type: GraphQLObjectType, name: str) -> tuple[str, Any, bool] | None:
+    """(attribute, type under any non-null, nullable) of a field Strawberry answers by its default
+    resolver with no arguments, else None."""
     field_def = parent_type.fields.get(name)
     if field_def is None or field_def.args or not getattr(field_def.resolve, "_is_default", False):
         return None
     field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     python_name = getattr(field, "python_name", None)
-    nullable = not isinstance(field_def.type, GraphQLNonNull)
-    leaf = field_def.type if nullable else field_def.type.of_type
-    if not isinstance(python_name, str) or not is_leaf_type(leaf):
+    if not isinstance(python_name, str):
         return None
-    return python_name, leaf, nullable
+    nullable = not isinstance(field_def.type, GraphQLNonNull)
+    return python_name, field_def.type if nullable else field_def.type.of_type, nullable
+
+
+def _plain(parent_type: GraphQLObjectType, name: str) -> _Plain:
+    found = _default_field(parent_type, name)
+    if found is None or not is_leaf_type(found[1]):
+        return None
+    return found
 
 
 def _origin(kind: GraphQLObjectType) -> type | None:
@@ -76,19 +84,14 @@ _OBJECT: dict[tuple[str, str], _Object] = {}
 
 
 def _plain_object(parent_type: GraphQLObjectType, name: str) -> _Object:
-    field_def = parent_type.fields.get(name)
-    if field_def is None or field_def.args or not getattr(field_def.resolve, "_is_default", False):
+    found = _default_field(parent_type, name)
+    if found is None or not isinstance(found[1], GraphQLObjectType):
         return None
-    field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    python_name = getattr(field, "python_name", None)
-    nullable = not isinstance(field_def.type, GraphQLNonNull)
-    inner = field_def.type if nullable else field_def.type.of_type
-    if not isinstance(python_name, str) or not isinstance(inner, GraphQLObjectType):
-        return None
+    python_name, inner, nullable = found
     origin = _origin(inner)
     if origin is None:
         return None
-    return python_name, inner, origin, nullable, field_def.type
+    return python_name, inner, origin, nullable, parent_type.fields[name].type
 
 
 # (object type, its class) that a value of a (non-null) object type completes as, else None; per type.

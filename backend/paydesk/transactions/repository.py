@@ -163,13 +163,18 @@ async def lines_of(session: AsyncSession, transaction_ids: Sequence[str]) -> lis
     return list(await session.exec(query))
 
 
-_LINE = TransactionLine.__table__.c  # type: ignore[attr-defined]
-_LINE_COLUMNS = [getattr(_LINE, f.name) for f in fields(LineRecord)]
-_LINE_RECORDS: Any = (
-    Select(*_LINE_COLUMNS)
-    .where(_LINE.transaction_id.in_(bindparam("ids", expanding=True)))
-    .order_by(_LINE.transaction_id, _LINE.position)
-)
+def _records_of_sales(model: Any, record: Any, *order: str) -> Any:
+    """A Core select of ``record``'s columns of ``model``'s rows for the sales in ``ids`` (bound when run),
+    in ``order``: built once, so each call keeps its cache key."""
+    columns = model.__table__.c
+    return (
+        Select(*(getattr(columns, f.name) for f in fields(record)))
+        .where(columns.transaction_id.in_(bindparam("ids", expanding=True)))
+        .order_by(*(getattr(columns, name) for name in order))
+    )
+
+
+_LINE_RECORDS = _records_of_sales(TransactionLine, LineRecord, "transaction_id", "position")
 
 
 async def line_records_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[LineRecord]:
@@ -262,13 +267,7 @@ async def refunds_of(session: AsyncSession, transaction_ids: Sequence[str]) -> l
     return list(await session.exec(query))
 
 
-_REFUND = Refund.__table__.c  # type: ignore[attr-defined]
-_REFUND_COLUMNS = [getattr(_REFUND, f.name) for f in fields(RefundRecord)]
-_REFUND_RECORDS: Any = (
-    Select(*_REFUND_COLUMNS)
-    .where(_REFUND.transaction_id.in_(bindparam("ids", expanding=True)))
-    .order_by(_REFUND.created_at, _REFUND.id)
-)
+_REFUND_RECORDS = _records_of_sales(Refund, RefundRecord, "created_at", "id")
 
 
 async def refund_records_of(session: AsyncSession, transaction_ids: Sequence[str]) -> list[RefundRecord]:
