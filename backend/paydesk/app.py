@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import paydesk.models  # noqa: F401  (registers the tables)
 from paydesk.billing.jobs import run_forever, runner_for, webhook_sender
+from paydesk.collector import settle_after_start_up
 from paydesk.config import Settings, load_settings
 from paydesk.db import refresh_statistics
 from paydesk.graphql.endpoint import graphql_endpoint
@@ -140,9 +140,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 ),
                 name="paydesk-jobs",
             )
-        # Start-up objects never die; freezing them keeps full collections short (STYLE.md).
-        gc.collect()
-        gc.freeze()
+        # Start-up objects never die; frozen, they keep full collections short (paydesk.collector).
+        settle_after_start_up()
         try:
             yield
         finally:

@@ -131,6 +131,7 @@ def worker(
     import signal
 
     from paydesk.billing.jobs import run_forever, run_pass, runner_for, webhook_sender
+    from paydesk.collector import settle_after_start_up
     from paydesk.transactions.service import Services
 
     settings = _settings()
@@ -140,6 +141,7 @@ def worker(
             resources.sessions, resources.gateways, resources.secret, resources.mailer, settings.public_url
         )
         runner = runner_for(services, lease_seconds=lease_seconds, concurrency=settings.worker_concurrency)
+        settle_after_start_up()
         if once:
             done = await run_pass(runner, webhook_sender(resources, lease_seconds))
             return {**vars(done.billing), "reconciled": done.charges + done.refunds + done.voids}
