@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, func, or_
+from sqlalchemy import Integer, and_, bindparam, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
@@ -228,6 +228,22 @@ async def lock_many(session: AsyncSession, transaction_ids: Sequence[str]) -> li
         .execution_options(populate_existing=True)
     )
     return list(await session.exec(query))
+
+
+# The columns a gateway's answer sets on a sale (``write_outcomes``).
+OUTCOME_COLUMNS = ("status", "result_code", "decline_code", "result_message", "external_id", "updated_at")
+_WRITE_OUTCOMES = (
+    update(Transaction.__table__)  # type: ignore[attr-defined]
+    .where(_SALE.id == bindparam("sale_id"))
+    .values({name: bindparam(name) for name in OUTCOME_COLUMNS})
+)
+
+
+async def write_outcomes(session: AsyncSession, outcomes: Sequence[dict[str, Any]]) -> None:
+    """Write a batch of sales' answers (``sale_id`` and ``OUTCOME_COLUMNS`` each) with one statement
+    (an executemany), not one ORM update per sale."""
+    if outcomes:
+        await session.exec(_WRITE_OUTCOMES, params=outcomes)
 
 
 async def lock(

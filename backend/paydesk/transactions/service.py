@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk import ids, rows
@@ -566,24 +567,31 @@ async def settle_many(
     reconciliation) and is left as it is."""
     locked = {sale.id: sale for sale in await repo.lock_many(session, [a.transaction_id for a in answers])}
     settled: list[Transaction] = []
+    outcomes: list[dict[str, Any]] = []
     for answer in answers:
         sale = locked[answer.transaction_id]
         if sale.status != Status.PENDING:
             continue
         outcome, status = answer.outcome, status_for(answer.outcome)
-        sale.result_code = outcome.code.name
-        sale.decline_code = outcome.decline_code
         message = outcome.advice or outcome.message
-        sale.result_message = message[:500] if message else None
-        sale.external_id = answer.external_id or sale.external_id
-        sale.updated_at = utcnow()
-        session.add(sale)
+        values = {
+            "status": status,
+            "result_code": outcome.code.name,
+            "decline_code": outcome.decline_code,
+            "result_message": message[:500] if message else None,
+            "external_id": answer.external_id or sale.external_id,
+            "updated_at": utcnow(),
+        }
+        # Written below with the batch's other answers; the loaded sale shows them as its stored state.
+        for name, value in values.items():
+            set_committed_value(sale, name, value)
+        outcomes.append({"sale_id": sale.id, **values})
         if status == Status.PENDING:
             add_event(session, sale.id, "outcome_unknown", note=outcome.message[:1000] or None)
             continue
-        sale.status = status
         add_event(session, sale.id, status.lower(), amount=sale.total, note=sale.decline_code)
         settled.append(sale)
+    await repo.write_outcomes(session, outcomes)
     if settled:
         await idempotency.complete_for(session, [sale.id for sale in settled])
     await session.flush()
