@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.models import ApiKey, StaffSession, User
+from paydesk.one_of import list_param, one_of
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -26,7 +27,7 @@ async def users_by_ids(session: AsyncSession, account_id: str, ids: list[str]) -
 
 # Built once: a statement object keeps its cache key (the API's loaders run it on every page).
 _USERS_BY_IDS = select(User).where(
-    col(User.id).in_(bindparam("ids", expanding=True)), User.account_id == bindparam("account_id")
+    one_of(col(User.id), list_param("ids")), User.account_id == bindparam("account_id")
 )
 
 

@@ -38,6 +38,7 @@ from paydesk.models import (
     TransactionEvent,
     TransactionLine,
 )
+from paydesk.one_of import one_of
 from paydesk.payment_methods import service as payment_methods
 from paydesk.subscriptions import service as orders
 from paydesk.subscriptions.service import Status
@@ -110,10 +111,10 @@ async def start_plain(
     begun = set(
         await db.exec(
             select(Transaction.subscription_id).where(
-                col(Transaction.subscription_id).in_(sub_ids),
+                one_of(col(Transaction.subscription_id), sub_ids),
                 or_(
                     col(Transaction.status) == SaleStatus.PENDING,
-                    col(Transaction.installment_key).in_([first_attempt_key(sub) for sub in subs]),
+                    one_of(col(Transaction.installment_key), [first_attempt_key(sub) for sub in subs]),
                 ),
             )
         )
@@ -122,7 +123,7 @@ async def start_plain(
     methods = {
         method.id: method
         for method in (
-            await db.exec(select(PaymentMethod).where(col(PaymentMethod.id).in_(method_ids)))
+            await db.exec(select(PaymentMethod).where(one_of(col(PaymentMethod.id), method_ids)))
             if method_ids
             else []
         )

@@ -52,6 +52,7 @@ from paydesk.models import (
     TransactionLine,
 )
 from paydesk.money import Money
+from paydesk.one_of import one_of
 from paydesk.outbox.emails import queue_email
 from paydesk.payment_methods import service as payment_methods
 from paydesk.rows import table_of
@@ -175,7 +176,7 @@ class Runner:
         if ids:
             await db.exec(
                 update(Subscription)
-                .where(col(Subscription.id).in_(ids))
+                .where(one_of(col(Subscription.id), ids))
                 .values(lease_owner=self.worker_id, lease_until=now + self.lease)
             )
         return ids
@@ -188,7 +189,7 @@ class Runner:
             ids = await self._claim(db, now)
             if not ids:
                 return None
-            subs = list(await db.exec(select(Subscription).where(col(Subscription.id).in_(ids))))
+            subs = list(await db.exec(select(Subscription).where(one_of(col(Subscription.id), ids))))
             accounts = await _accounts_of(db, subs)
             started, others = await batches.start_plain(db, subs, accounts, now)
         return Batch(len(ids), started, others)
@@ -220,7 +221,7 @@ class Runner:
         now = self.clock()
         locked = await db.exec(
             select(Subscription)
-            .where(col(Subscription.id).in_([item.sub_id for item in answered]))
+            .where(one_of(col(Subscription.id), [item.sub_id for item in answered]))
             .order_by(col(Subscription.id))
             .with_for_update()
             .execution_options(populate_existing=True)

@@ -15,6 +15,7 @@ from sqlmodel.sql.expression import Select
 from paydesk.customers.records import CommentRecord, CustomerRecord
 from paydesk.models import Address, Comment, Customer
 from paydesk.numbers import MAX_NUMBER
+from paydesk.one_of import list_param, one_of
 from paydesk.pagination import PageRequest, newer_first_after
 
 
@@ -60,7 +61,7 @@ async def get_many(session: AsyncSession, account_id: str, customer_ids: Sequenc
 # Statements of the API's hot reads are built once: a statement object keeps its cache key, where one
 # built per call costs about as much again as running it, on the Python side. Values are bound.
 _GET_MANY = select(Customer).where(
-    col(Customer.id).in_(bindparam("ids", expanding=True)), Customer.account_id == bindparam("account_id")
+    one_of(col(Customer.id), list_param("ids")), Customer.account_id == bindparam("account_id")
 )
 
 
@@ -109,7 +110,7 @@ async def addresses_of(session: AsyncSession, account_id: str, customer_ids: Seq
 _ADDRESSES_OF = (
     select(Address)
     .where(
-        col(Address.customer_id).in_(bindparam("ids", expanding=True)),
+        one_of(col(Address.customer_id), list_param("ids")),
         Address.account_id == bindparam("account_id"),
     )
     .order_by(col(Address.created_at), col(Address.id))
@@ -151,7 +152,7 @@ def _first_comments() -> Any:
     ranked = (
         select(_COMMENT.id, rank, total)
         .where(
-            _COMMENT.customer_id.in_(bindparam("ids", expanding=True)),
+            one_of(_COMMENT.customer_id, list_param("ids")),
             _COMMENT.account_id == bindparam("account_id"),
         )
         .subquery()

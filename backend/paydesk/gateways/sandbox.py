@@ -56,6 +56,7 @@ from paydesk.gateways.base import (
 )
 from paydesk.models import SandboxCharge, SandboxRefund, SandboxToken
 from paydesk.money import all_currencies, is_currency
+from paydesk.one_of import one_of
 from paydesk.payment_methods.cards import detect_brand
 from paydesk.statistics import GrownTables
 
@@ -325,14 +326,14 @@ async def _charges_by_keys(db: Any, gateway_ids: Sequence[str], keys: Sequence[s
     # Both columns, so the (gateway_id, idempotency_key) unique index finds them (a key alone would
     # read the whole book).
     query = sa_select(*_CHARGE_COLUMNS).where(
-        _CHARGES.c.gateway_id.in_(gateway_ids), _CHARGES.c.idempotency_key.in_(keys)
+        one_of(_CHARGES.c.gateway_id, gateway_ids), one_of(_CHARGES.c.idempotency_key, keys)
     )
     return [Charge(*row) for row in await db.exec(query)]
 
 
 async def _tokens_by_ids(db: Any, token_ids: Sequence[str]) -> dict[str, _Token]:
     query = sa_select(_TOKENS.c.id, _TOKENS.c.gateway_id, _TOKENS.c.behaviour).where(
-        _TOKENS.c.id.in_(token_ids)
+        one_of(_TOKENS.c.id, token_ids)
     )
     return {row.id: row for row in await db.exec(query)}
 

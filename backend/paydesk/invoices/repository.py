@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.models import Account, Invoice, InvoiceCounter, InvoiceTemplate, Transaction, TransactionLine
+from paydesk.one_of import one_of
 from paydesk.pagination import PageRequest, newer_first_after
 
 # Templates: the default first, then oldest first, so a picker's order is stable.
@@ -115,7 +116,7 @@ async def of_transactions(
     session: AsyncSession, account_id: str, transaction_ids: Sequence[str]
 ) -> list[Invoice]:
     query = select(Invoice).where(
-        col(Invoice.transaction_id).in_(transaction_ids), Invoice.account_id == account_id
+        one_of(col(Invoice.transaction_id), transaction_ids), Invoice.account_id == account_id
     )
     return list(await session.exec(query))
 

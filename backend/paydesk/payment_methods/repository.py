@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
 from paydesk.models import Customer, PaymentMethod
+from paydesk.one_of import list_param, one_of
 from paydesk.payment_methods.records import CardRecord
 
 
@@ -58,7 +59,7 @@ def _card_records(include_removed: bool) -> Any:
     """Built once per shape: a statement object keeps its cache key (one built per call costs about as
     much again as running it, on the Python side)."""
     query: Any = Select(*_CARD_COLUMNS).where(
-        _CARD.customer_id.in_(bindparam("customer_ids", expanding=True)),
+        one_of(_CARD.customer_id, list_param("customer_ids")),
         _CARD.account_id == bindparam("account_id"),
     )
     if not include_removed:

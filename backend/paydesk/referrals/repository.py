@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.models import Commission, Partner
+from paydesk.one_of import one_of
 
 
 async def get(session: AsyncSession, account_id: str, partner_id: str) -> Partner | None:
@@ -35,6 +36,6 @@ async def commissions_of(
     session: AsyncSession, account_id: str, transaction_ids: Sequence[str]
 ) -> list[Commission]:
     query = select(Commission).where(
-        col(Commission.transaction_id).in_(transaction_ids), Commission.account_id == account_id
+        one_of(col(Commission.transaction_id), transaction_ids), Commission.account_id == account_id
     )
     return list(await session.exec(query))

@@ -36,6 +36,7 @@ from paydesk.clock import utcnow
 from paydesk.db import SessionFactory
 from paydesk.errors import DomainError, ErrorCode, fail
 from paydesk.models import IdempotencyRecord
+from paydesk.one_of import one_of
 from paydesk.unit_of_work import bind, discard_phase, end_phase, unit_of_work
 
 T = TypeVar("T")
@@ -193,7 +194,8 @@ async def complete_for(session: AsyncSession, result_ids: Sequence[str]) -> None
     await session.exec(
         update(IdempotencyRecord)
         .where(
-            col(IdempotencyRecord.result_id).in_(result_ids), col(IdempotencyRecord.completed_at).is_(None)
+            one_of(col(IdempotencyRecord.result_id), result_ids),
+            col(IdempotencyRecord.completed_at).is_(None),
         )
         .values(completed_at=utcnow())
     )

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
 from paydesk.models import Customer, Refund, Transaction, TransactionEvent, TransactionLine
+from paydesk.one_of import list_param, one_of
 from paydesk.pagination import PageRequest, Position, newer_first_after
 from paydesk.transactions.records import LineRecord, RefundRecord, SaleRecord
 
@@ -66,7 +67,7 @@ def _newest_of_customers() -> Any:
         .scalar_subquery()
     )
     wanted = select(newest).where(
-        col(Customer.id).in_(bindparam("customer_ids", expanding=True)),
+        one_of(col(Customer.id), list_param("customer_ids")),
         col(Customer.account_id) == bindparam("account_id"),
     )
     return Select(*_SALE_COLUMNS).where(_SALE.id.in_(wanted))
@@ -169,7 +170,7 @@ def _records_of_sales(model: Any, record: Any, *order: str) -> Any:
     columns = model.__table__.c
     return (
         Select(*(getattr(columns, f.name) for f in fields(record)))
-        .where(columns.transaction_id.in_(bindparam("ids", expanding=True)))
+        .where(one_of(columns.transaction_id, list_param("ids")))
         .order_by(*(getattr(columns, name) for name in order))
     )
 
@@ -222,7 +223,7 @@ async def lock_many(session: AsyncSession, transaction_ids: Sequence[str]) -> li
     """``lock`` for a batch of sales, in id order (so concurrent lockers queue rather than deadlock)."""
     query = (
         select(Transaction)
-        .where(col(Transaction.id).in_(transaction_ids))
+        .where(one_of(col(Transaction.id), transaction_ids))
         .order_by(col(Transaction.id))
         .with_for_update()
         .execution_options(populate_existing=True)
