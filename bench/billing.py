@@ -19,6 +19,10 @@ What is measured, in this process, on a fresh migrated database per measurement:
   sandbox answering after that long, also as a ratio to concurrency /
   latency, what the calls in flight allow.
 
+Every measure runs under the collector settings ``paydesk worker`` uses
+(``paydesk.collector``), and a warm-up pass over ``WARM_UP`` installments, on
+a copy of its own, comes before the measured runner pass.
+
 Why ratios: the machine is shared and noisy, so absolute rates mean little
 from one run to the next. The raw inserts run three times before the runner
 pass and three times after it, and the runner's rate is divided by their
