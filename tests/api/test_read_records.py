@@ -14,7 +14,9 @@ from paydesk.auth.roles import Role
 from paydesk.clock import utcnow
 from paydesk.customers import repository as customer_rows
 from paydesk.customers.records import CommentRecord, CustomerRecord
-from paydesk.models import Comment, Customer, Gateway, PaymentMethod, Transaction, User
+from paydesk.invoices import repository as invoice_rows
+from paydesk.invoices.records import InvoiceRecord
+from paydesk.models import Comment, Customer, Gateway, Invoice, PaymentMethod, Transaction, User
 from paydesk.pagination import PageRequest
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.records import CardRecord
@@ -155,3 +157,37 @@ async def test_comment_records_are_the_comments_with_their_counts(app: Starlette
     expected = [CommentRecord(*(getattr(m, name) for name in names)) for m in newest]
     assert [record for record, _ in firsts] == expected[:3]
     assert after == expected
+
+
+async def test_invoice_records_are_the_invoices_with_their_counts(app: Starlette, world: World) -> None:
+    account_id = world.a.account_id
+    first = await _seed(app, account_id, customers=2, sales=3)
+    async with resources(app).sessions() as db:
+        sales = list(await db.exec(select(Transaction).where(Transaction.account_id == account_id)))
+        for n, sale in enumerate(sales):
+            db.add(
+                Invoice(
+                    id=ids.new_id(ids.INVOICE), account_id=account_id, transaction_id=sale.id,
+                    customer_id=sale.customer_id, sequence=n + 1, number=f"INV-{n + 1:06d}", total=sale.total,
+                    currency=sale.currency, token_hash=f"hash{n}", token_encrypted=f"secret{n}",
+                    issued_at=utcnow() - timedelta(minutes=n), last_sent_at=utcnow() if n % 2 else None,
+                )
+            )  # fmt: skip
+        await db.commit()
+    names = [f.name for f in fields(InvoiceRecord)]
+    customers = sorted({sale.customer_id for sale in sales}, key=lambda c: c != first)
+    async with resources(app).sessions() as db:
+        models = {m.id: m for m in await db.exec(select(Invoice).where(Invoice.account_id == account_id))}
+        firsts = await invoice_rows.first_invoices(db, account_id, customers, 2)
+        after = await invoice_rows.invoices_after(db, account_id, first, PageRequest(10, None))
+        foreign = await invoice_rows.first_invoices(db, world.b.account_id, customers, 2)
+    newest = sorted(models.values(), key=lambda m: (m.issued_at, m.id), reverse=True)
+    expected = [InvoiceRecord(*(getattr(m, name) for name in names)) for m in newest]
+    # The newest two of each customer, newest first across both; each with its customer's 3.
+    two_each = [
+        r for i, r in enumerate(expected) if [e.customer_id for e in expected[:i]].count(r.customer_id) < 2
+    ]
+    assert firsts == [(record, 3) for record in two_each]
+    assert len(two_each) == 4
+    assert after == [r for r in expected if r.customer_id == first]
+    assert foreign == []
