@@ -16,10 +16,22 @@ from paydesk.customers import repository as customer_rows
 from paydesk.customers.records import CommentRecord, CustomerRecord
 from paydesk.invoices import repository as invoice_rows
 from paydesk.invoices.records import InvoiceRecord
-from paydesk.models import Comment, Customer, Gateway, Invoice, PaymentMethod, Transaction, User
-from paydesk.pagination import PageRequest
+from paydesk.models import (
+    Comment,
+    Customer,
+    Gateway,
+    Invoice,
+    PaymentMethod,
+    PaymentRequest,
+    Transaction,
+    User,
+)
+from paydesk.pagination import PageRequest, Position
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.records import CardRecord
+from paydesk.payment_requests import repository as request_rows
+from paydesk.payment_requests import service as payment_requests
+from paydesk.payment_requests.records import RequestRecord
 from paydesk.transactions import repository as repo
 from paydesk.transactions.records import SaleRecord
 from paydesk.transactions.state import facts_from
@@ -191,3 +203,49 @@ async def test_invoice_records_are_the_invoices_with_their_counts(app: Starlette
     assert len(two_each) == 4
     assert after == [r for r in expected if r.customer_id == first]
     assert foreign == []
+
+
+async def test_request_records_are_the_requests_with_the_same_status(app: Starlette, world: World) -> None:
+    account_id = world.a.account_id
+    first = await _seed(app, account_id, customers=1, sales=0)
+    now = utcnow()
+    async with resources(app).sessions() as db:
+        # Open, open past its expiry (EXPIRED on read), paid, cancelled.
+        for n, (status, expires) in enumerate((("OPEN", 1), ("OPEN", -1), ("PAID", 1), ("CANCELLED", 1))):
+            db.add(
+                PaymentRequest(
+                    id=ids.new_id(ids.PAYMENT_REQUEST), account_id=account_id, customer_id=first,
+                    token_hash=f"hash{n}", token_encrypted=f"secret{n}", status=status, currency="USD",
+                    subtotal=1000 + n, discount=n, total=1000, description=f"r{n}" if n % 2 else None,
+                    lines_json="[]", allow_coupon=bool(n % 2), expires_at=now + timedelta(days=expires),
+                    failed_attempts=n, created_at=now - timedelta(minutes=n),
+                    paid_at=now if status == "PAID" else None,
+                    cancelled_at=now if status == "CANCELLED" else None,
+                )
+            )  # fmt: skip
+        await db.commit()
+    names = [f.name for f in fields(RequestRecord)]
+    async with resources(app).sessions() as db:
+        models = list(await db.exec(select(PaymentRequest).where(PaymentRequest.customer_id == first)))
+        firsts, total = await request_rows.page(db, account_id, first, PageRequest(2, None))
+        everything, _ = await request_rows.page(db, account_id, first, PageRequest(10, None))
+        last = firsts[1]
+        after, after_total = await request_rows.page(
+            db, account_id, first, PageRequest(10, Position(last.created_at, last.id))
+        )
+        foreign, foreign_total = await request_rows.page(db, world.b.account_id, first, PageRequest(10, None))
+    newest = sorted(models, key=lambda m: (m.created_at, m.id), reverse=True)
+    expected = [RequestRecord(*(getattr(m, name) for name in names)) for m in newest]
+    assert (firsts, total) == (expected[:3], 4)
+    assert everything == expected
+    assert (after, after_total) == (expected[2:], 4)
+    assert (foreign, foreign_total) == ([], 0)
+    assert [payment_requests.status_of(r, now) for r in expected] == [
+        payment_requests.status_of(m, now) for m in newest
+    ]
+    assert [payment_requests.status_of(r, now).value for r in expected] == [
+        "OPEN",
+        "EXPIRED",
+        "PAID",
+        "CANCELLED",
+    ]
