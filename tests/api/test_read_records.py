@@ -13,10 +13,11 @@ from paydesk.auth.principal import Principal
 from paydesk.auth.roles import Role
 from paydesk.clock import utcnow
 from paydesk.customers import repository as customer_rows
-from paydesk.customers.records import CommentRecord, CustomerRecord
+from paydesk.customers.records import AddressRecord, CommentRecord, CustomerRecord
 from paydesk.invoices import repository as invoice_rows
 from paydesk.invoices.records import InvoiceRecord
 from paydesk.models import (
+    Address,
     Comment,
     Customer,
     Gateway,
@@ -143,6 +144,48 @@ async def test_customer_records_are_the_customers_in_the_same_order(app: Starlet
             assert [r.id for r in records] == sorted(
                 (r.id for r in records), key=lambda i: (models[i].created_at, i), reverse=True
             )
+
+
+async def test_customers_by_id_and_addresses_are_records_of_the_account(app: Starlette, world: World) -> None:
+    account_id = world.a.account_id
+    await _seed(app, account_id, customers=3, sales=0)
+    async with resources(app).sessions() as db:
+        customers = list(await db.exec(select(Customer).where(Customer.account_id == account_id)))
+        for n, customer in enumerate(customers):
+            for i in range(n):
+                db.add(
+                    Address(
+                        id=ids.new_id(ids.ADDRESS), account_id=account_id, customer_id=customer.id,
+                        line1=f"{i} Main St", line2="Apt 2" if i else None, city="Springfield",
+                        state="IL" if i else None, postal_code="62701", country="US",
+                        created_at=utcnow() - timedelta(minutes=10 - i),
+                    )
+                )  # fmt: skip
+        await db.commit()
+    wanted = [c.id for c in customers] + ["cus_unknown"]
+    names = [f.name for f in fields(CustomerRecord)]
+    address_names = [f.name for f in fields(AddressRecord)]
+    async with resources(app).sessions() as db:
+        records = await customer_rows.records_by_ids(db, account_id, wanted)
+        foreign = await customer_rows.records_by_ids(db, world.b.account_id, wanted)
+        models = {m.id: m for m in await customer_rows.get_many(db, account_id, wanted)}
+        addresses = await customer_rows.addresses_of(db, account_id, wanted)
+        address_models = list(
+            await db.exec(
+                select(Address)
+                .where(Address.account_id == account_id)
+                .order_by(col(Address.created_at), col(Address.id))
+            )
+        )
+        foreign_addresses = await customer_rows.addresses_of(db, world.b.account_id, wanted)
+    assert sorted(records, key=lambda r: r.id) == [
+        CustomerRecord(*(getattr(models[i], name) for name in names)) for i in sorted(models)
+    ]
+    assert len(records) == len(customers)
+    assert foreign == []
+    assert addresses == [AddressRecord(*(getattr(m, name) for name in address_names)) for m in address_models]
+    assert len(addresses) == sum(range(len(customers)))
+    assert foreign_addresses == []
 
 
 async def test_comment_records_are_the_comments_with_their_counts(app: Starlette, world: World) -> None:

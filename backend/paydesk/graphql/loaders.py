@@ -16,13 +16,11 @@ from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
 from paydesk.card_links import service as card_links
 from paydesk.customers import service as customers
-from paydesk.customers.records import CommentRecord
+from paydesk.customers.records import AddressRecord, CommentRecord, CustomerRecord
 from paydesk.gateways import service as gateways
 from paydesk.models import (
     Account,
-    Address,
     CardTokenizationLink,
-    Customer,
     Gateway,
     OfferLine,
     PaymentMethod,
@@ -49,9 +47,9 @@ class Loaders:
     db: AsyncSession
     principal: Principal | None
     account: DataLoader[str, Account | None] = field(init=False)
-    customer: DataLoader[str, Customer | None] = field(init=False)
+    customer: DataLoader[str, CustomerRecord | None] = field(init=False)
     user: DataLoader[str, User | None] = field(init=False)
-    addresses: DataLoader[str, list[Address]] = field(init=False)
+    addresses: DataLoader[str, list[AddressRecord]] = field(init=False)
     comments: DataLoader[tuple[str, int], Page[CommentRecord]] = field(init=False)
     gateway: DataLoader[str, Gateway | None] = field(init=False)
     payment_method: DataLoader[str, PaymentMethod | None] = field(init=False)
@@ -102,7 +100,7 @@ class Loaders:
         own = await accounts.get_account(self.db, self._caller.account_id)
         return [own if k == self._caller.account_id else None for k in keys]
 
-    async def _customers(self, keys: Sequence[str]) -> list[Customer | None]:
+    async def _customers(self, keys: Sequence[str]) -> list[CustomerRecord | None]:
         found = {c.id: c for c in await customers.customers_by_ids(self.db, self._caller, keys)}
         return [found.get(k) for k in keys]
 
@@ -110,8 +108,8 @@ class Loaders:
         found = {u.id: u for u in await auth.users_by_ids(self.db, self._caller, keys)}
         return [found.get(k) for k in keys]
 
-    async def _addresses(self, keys: Sequence[str]) -> list[list[Address]]:
-        grouped: dict[str, list[Address]] = {k: [] for k in keys}
+    async def _addresses(self, keys: Sequence[str]) -> list[list[AddressRecord]]:
+        grouped: dict[str, list[AddressRecord]] = {k: [] for k in keys}
         for address in await customers.addresses_of(self.db, self._caller, keys):
             grouped[address.customer_id].append(address)
         return [grouped[k] for k in keys]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from paydesk.customers import service as customers
-from paydesk.customers.records import CommentRecord, CustomerRecord
+from paydesk.customers.records import AddressRecord, CommentRecord, CustomerRecord
 from paydesk.graphql.accounts.types import User
 from paydesk.graphql.context import Info
 from paydesk.graphql.coupons.types import CouponRedemption, coupons_used
@@ -61,7 +61,7 @@ class Address(Node):
     country: str = strawberry.field(description="ISO 3166-1 alpha-2.")
 
     @classmethod
-    def from_model(cls, m: AddressModel) -> Address:
+    def from_model(cls, m: AddressModel | AddressRecord) -> Address:
         return cls(
             id=strawberry.ID(m.id),
             line1=m.line1,
