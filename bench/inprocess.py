@@ -6,7 +6,9 @@ The app runs under ``httpx.ASGITransport`` on a copy of the kept data set (``ben
 in-process httpx client, about 1 ms, and aiosqlite's thread), steadier on a shared machine than the
 median. ``--concurrency N`` sends N at a time and also reports the collector's share; ``--sql`` times
 each statement; ``--profile`` prints cProfile's time by package; ``--dump FILE`` writes one answer's
-bytes (to compare two commits' answers).
+bytes (to compare two commits' answers). ``--dataset FILE`` serves a data set described by a JSON file
+(``dataset.Dataset``'s fields, e.g. a PostgreSQL database built by ``dataset.ensure``) in place of a copy
+of the kept SQLite file; the reads write nothing but the API key's last use.
 
 Run: ``PYTHONPATH=backend .venv/bin/python bench/inprocess.py details|list [options]``; put a
 ``git archive`` of another commit's ``backend`` first on ``PYTHONPATH`` to measure that commit.
@@ -18,6 +20,7 @@ import argparse
 import asyncio
 import cProfile
 import gc
+import json
 import os
 import pstats
 import shutil
@@ -159,13 +162,20 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--dump", default="")
+    parser.add_argument("--dataset", default="")
     args = parser.parse_args()
-    kept = dataset.ensure()
     with tempfile.TemporaryDirectory(prefix="paydesk-inprocess-") as workdir:
-        copy = Path(workdir) / "bench.db"
-        shutil.copyfile(kept.database_url.removeprefix("sqlite+aiosqlite:///"), copy)
+        if args.dataset:
+            kept = dataset.Dataset(**json.loads(Path(args.dataset).read_text()))
+            database_url = kept.database_url
+        else:
+            kept = dataset.ensure()
+            database_url = f"sqlite+aiosqlite:///{Path(workdir) / 'bench.db'}"
+            shutil.copyfile(
+                kept.database_url.removeprefix("sqlite+aiosqlite:///"), Path(workdir) / "bench.db"
+            )
         os.environ.update(
-            PAYDESK_DATABASE_URL=f"sqlite+aiosqlite:///{copy}",
+            PAYDESK_DATABASE_URL=database_url,
             PAYDESK_SECRET_KEY=kept.secret_key,
             PAYDESK_ENV="production",
             PAYDESK_DATA_DIR=workdir,

@@ -8,9 +8,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 import strawberry
 from strawberry.types.cast import get_strawberry_type_cast
 
+from paydesk.graphql import execution
+from paydesk.graphql.direct_lists import UNANSWERED, complete_own_list
 from paydesk.graphql.execution import DirectLeafExecution
 
 
@@ -121,6 +124,26 @@ class Query:
         return [leaf(10), cast, Other(id=strawberry.ID("o2"), name="o2"), None]
 
     @strawberry.field
+    def own(self) -> LeafConnection:
+        # Every edge and node of its own class: the lists complete directly, with async items, failures
+        # in nullable places (later) and a failing nested list item.
+        edges = [LeafEdge(cursor="i", node=leaf(20)), LeafEdge(cursor="j", node=leaf(21, "later"))]
+        edges.append(LeafEdge(cursor="k", node=leaf(22), maybe=leaf(23, "must")))
+        return LeafConnection(edges=edges, loose=[], total=3)
+
+    @strawberry.field
+    def own_strict(self) -> LeafConnection | None:
+        # A synchronous failure in a non-null place after pending async siblings: the list fails, the
+        # siblings are settled in the background, the connection is null.
+        edges = [LeafEdge(cursor="l", node=leaf(24)), LeafEdge(cursor="m", node=leaf(25, "now"))]
+        return LeafConnection(edges=edges, loose=[], total=2)
+
+    @strawberry.field
+    def mixed(self) -> list[Leaf]:
+        # A subclass among non-null items: the whole list is left to graphql-core.
+        return [leaf(30), LeafChild(id=strawberry.ID("l31"), name="child", amount=Amount(value=31))]
+
+    @strawberry.field
     def wrong(self) -> list[Leaf | None]:
         other: Any = Other(id=strawberry.ID("o3"), name="o3")
         return [leaf(12), other, leaf(13, "now")]
@@ -132,7 +155,9 @@ QUERY = (
     "loose { cursor node { " + NODE + " } maybe { id } } } "
     "strict { total edges { node { id must } } } "
     "leaves { id __typename ... on Leaf { name amount { value } later } ... on Other { name } } "
-    "wrong { id name now } }"
+    "wrong { id name now } "
+    "own { total edges { cursor node { id later must parts { value } } maybe { id must } } } "
+    "ownStrict { edges { node { id later now } } } mixed { id name later } }"
 )
 
 
@@ -142,12 +167,25 @@ def test_objects_answer_and_fail_as_graphql_core_does() -> None:
     direct = strawberry.Schema(query=Query, types=[Other], execution_context_class=DirectLeafExecution)
 
     expected = asyncio.run(plain.execute(QUERY))
-    got = asyncio.run(direct.execute(QUERY))
+    answered: list[object] = []
+
+    def spy(*args: Any) -> Any:
+        answer = complete_own_list(*args)
+        answered.append(answer is not UNANSWERED)
+        return answer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(execution, "complete_own_list", spy)
+        got = asyncio.run(direct.execute(QUERY))
 
     assert expected.data is not None
     assert expected.errors is not None
     assert len(expected.errors) >= 8
     assert expected.data["strict"] is None
+    assert expected.data["ownStrict"] is None
+    assert expected.data["own"]["edges"][1]["node"]["later"] is None
+    assert True in answered
+    assert False in answered  # mixed
     assert got.data == expected.data
     assert [e.formatted for e in got.errors or []] == [e.formatted for e in expected.errors]
 

@@ -79,7 +79,12 @@ async def revoke_user_sessions(session: AsyncSession, user_id: str, now: datetim
 
 
 async def api_key(session: AsyncSession, app_id: str) -> ApiKey | None:
-    return await session.get(ApiKey, app_id)
+    return (await session.exec(_API_KEY, params={"id": app_id})).first()
+
+
+# Built once, as _USERS_BY_IDS: every API request authenticates by it (``session.get`` built its select
+# and cache key per call).
+_API_KEY = select(ApiKey).where(col(ApiKey.id) == bindparam("id"))
 
 
 async def api_keys_of_account(session: AsyncSession, account_id: str) -> list[ApiKey]:

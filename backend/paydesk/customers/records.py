@@ -1,5 +1,5 @@
-"""Plain read-only copies of customer and comment rows for hot reads: what a Core select returns, no ORM
-object.
+"""Plain read-only copies of customer, address and comment rows for hot reads: what a Core select returns,
+no ORM object.
 
 A page of customers builds a hundred of them, a customer page twenty comments; an ORM object for each
 (identity map, instance state, SQLModel's hooks) costs more than the statement. A record carries the
@@ -23,6 +23,21 @@ class CustomerRecord:
     email: str | None
     phone: str | None
     referred_by_partner_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AddressRecord:
+    """A postal address (``Address``'s columns but its account)."""
+
+    id: str
+    customer_id: str
+    line1: str
+    line2: str | None
+    city: str
+    state: str | None
+    postal_code: str | None
+    country: str
     created_at: datetime
 
 

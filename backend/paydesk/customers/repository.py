@@ -12,7 +12,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
-from paydesk.customers.records import CommentRecord, CustomerRecord
+from paydesk.customers.records import AddressRecord, CommentRecord, CustomerRecord
 from paydesk.models import Address, Comment, Customer
 from paydesk.numbers import MAX_NUMBER
 from paydesk.one_of import list_param, one_of
@@ -69,6 +69,19 @@ _CUSTOMER = Customer.__table__.c  # type: ignore[attr-defined]
 _CUSTOMER_COLUMNS = [getattr(_CUSTOMER, f.name) for f in fields(CustomerRecord)]
 
 
+async def records_by_ids(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str]
+) -> list[CustomerRecord]:
+    """``get_many`` as plain records by a Core select (no ORM objects): for the API's loader."""
+    values = {"ids": list(customer_ids), "account_id": account_id}
+    return [CustomerRecord(*row) for row in await session.exec(_RECORDS_BY_IDS, params=values)]
+
+
+_RECORDS_BY_IDS: Any = Select(*_CUSTOMER_COLUMNS).where(
+    one_of(_CUSTOMER.id, list_param("ids")), _CUSTOMER.account_id == bindparam("account_id")
+)
+
+
 async def page(
     session: AsyncSession, account_id: str, request: PageRequest, search: str | None
 ) -> tuple[list[CustomerRecord], int]:
@@ -102,18 +115,22 @@ _COUNT_CUSTOMERS: Any = (
 )
 
 
-async def addresses_of(session: AsyncSession, account_id: str, customer_ids: Sequence[str]) -> list[Address]:
+async def addresses_of(
+    session: AsyncSession, account_id: str, customer_ids: Sequence[str]
+) -> list[AddressRecord]:
+    """The customers' addresses, oldest first, as plain records by a Core select (no ORM objects)."""
     values = {"ids": list(customer_ids), "account_id": account_id}
-    return list(await session.exec(_ADDRESSES_OF, params=values))
+    return [AddressRecord(*row) for row in await session.exec(_ADDRESSES_OF, params=values)]
 
 
-_ADDRESSES_OF = (
-    select(Address)
+_ADDRESS = Address.__table__.c  # type: ignore[attr-defined]
+_ADDRESSES_OF: Any = (
+    Select(*(getattr(_ADDRESS, f.name) for f in fields(AddressRecord)))
     .where(
-        one_of(col(Address.customer_id), list_param("ids")),
-        Address.account_id == bindparam("account_id"),
+        one_of(_ADDRESS.customer_id, list_param("ids")),
+        _ADDRESS.account_id == bindparam("account_id"),
     )
-    .order_by(col(Address.created_at), col(Address.id))
+    .order_by(_ADDRESS.created_at, _ADDRESS.id)
 )
 
 

@@ -16,7 +16,7 @@ from paydesk import ids, numbers
 from paydesk.auth.principal import Principal
 from paydesk.clock import utcnow
 from paydesk.customers import repository as repo
-from paydesk.customers.records import CommentRecord, CustomerRecord
+from paydesk.customers.records import AddressRecord, CommentRecord, CustomerRecord
 from paydesk.errors import ErrorCode, FieldPath, Problems, not_found
 from paydesk.events import data
 from paydesk.events.record import record_event
@@ -122,8 +122,9 @@ async def get_customer(session: AsyncSession, principal: Principal, customer_id:
 
 async def customers_by_ids(
     session: AsyncSession, principal: Principal, customer_ids: Sequence[str]
-) -> list[Customer]:
-    return await repo.get_many(session, principal.account_id, customer_ids)
+) -> list[CustomerRecord]:
+    """The account's customers among these ids, as plain records (for the API's loader)."""
+    return await repo.records_by_ids(session, principal.account_id, customer_ids)
 
 
 async def list_customers(
@@ -207,7 +208,7 @@ async def update_address(
 
 async def addresses_of(
     session: AsyncSession, principal: Principal, customer_ids: Sequence[str]
-) -> list[Address]:
+) -> list[AddressRecord]:
     return await repo.addresses_of(session, principal.account_id, customer_ids)
 
 

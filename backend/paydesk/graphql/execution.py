@@ -33,6 +33,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.cast import get_strawberry_type_cast
 
+from paydesk.graphql.direct_lists import UNANSWERED, Listed, complete_own_list, listed
+
 # (attribute, leaf type, nullable) of a plain leaf field, else None; per (parent type, field name).
 _Plain = tuple[str, GraphQLLeafType, bool] | None
 _PLAIN: dict[tuple[str, str], _Plain] = {}
@@ -97,6 +99,10 @@ def _plain_object(parent_type: GraphQLObjectType, name: str) -> _Object:
 # (object type, its class) that a value of a (non-null) object type completes as, else None; per type.
 _Completable = tuple[GraphQLObjectType, type] | None
 _COMPLETABLE: dict[GraphQLOutputType, _Completable] = {}
+
+
+# List fields whose items complete directly (``direct_lists``); per return type.
+_LISTED: dict[GraphQLOutputType, Listed] = {}
 
 
 def _completable(return_type: GraphQLOutputType) -> _Completable:
@@ -172,7 +178,8 @@ class DirectLeafExecution(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         """A resolver's object (a connection, a list's item) of the field's own class: its sub-selection
-        executed as ``complete_object_value`` would, past ``is_type_of`` and the layers before it."""
+        executed as ``complete_object_value`` would, past ``is_type_of`` and the layers before it; a list
+        of such objects item by item (``direct_lists``)."""
         if self._direct and position_context is None:
             try:
                 shape = _COMPLETABLE[return_type]
@@ -182,6 +189,15 @@ class DirectLeafExecution(StrawberryGraphQLCoreExecutionContext):
                 grouped, deferred, _ = self.collect_subfields(shape[0], field_details_list)
                 if not deferred:
                     return self.execute_fields(shape[0], result, path, grouped, None)
+            elif shape is None and type(result) is list:
+                try:
+                    items = _LISTED[return_type]
+                except KeyError:
+                    items = _LISTED[return_type] = listed(return_type, _completable)
+                if items is not None:
+                    answer = complete_own_list(self, items, field_details_list, path, result, _is_own)
+                    if answer is not UNANSWERED:
+                        return answer
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
     def _plain_object(

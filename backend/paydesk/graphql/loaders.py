@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from asyncio import Future
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,13 +16,11 @@ from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
 from paydesk.card_links import service as card_links
 from paydesk.customers import service as customers
-from paydesk.customers.records import CommentRecord
+from paydesk.customers.records import AddressRecord, CommentRecord, CustomerRecord
 from paydesk.gateways import service as gateways
 from paydesk.models import (
     Account,
-    Address,
     CardTokenizationLink,
-    Customer,
     Gateway,
     OfferLine,
     PaymentMethod,
@@ -48,9 +47,9 @@ class Loaders:
     db: AsyncSession
     principal: Principal | None
     account: DataLoader[str, Account | None] = field(init=False)
-    customer: DataLoader[str, Customer | None] = field(init=False)
+    customer: DataLoader[str, CustomerRecord | None] = field(init=False)
     user: DataLoader[str, User | None] = field(init=False)
-    addresses: DataLoader[str, list[Address]] = field(init=False)
+    addresses: DataLoader[str, list[AddressRecord]] = field(init=False)
     comments: DataLoader[tuple[str, int], Page[CommentRecord]] = field(init=False)
     gateway: DataLoader[str, Gateway | None] = field(init=False)
     payment_method: DataLoader[str, PaymentMethod | None] = field(init=False)
@@ -101,7 +100,7 @@ class Loaders:
         own = await accounts.get_account(self.db, self._caller.account_id)
         return [own if k == self._caller.account_id else None for k in keys]
 
-    async def _customers(self, keys: Sequence[str]) -> list[Customer | None]:
+    async def _customers(self, keys: Sequence[str]) -> list[CustomerRecord | None]:
         found = {c.id: c for c in await customers.customers_by_ids(self.db, self._caller, keys)}
         return [found.get(k) for k in keys]
 
@@ -109,8 +108,8 @@ class Loaders:
         found = {u.id: u for u in await auth.users_by_ids(self.db, self._caller, keys)}
         return [found.get(k) for k in keys]
 
-    async def _addresses(self, keys: Sequence[str]) -> list[list[Address]]:
-        grouped: dict[str, list[Address]] = {k: [] for k in keys}
+    async def _addresses(self, keys: Sequence[str]) -> list[list[AddressRecord]]:
+        grouped: dict[str, list[AddressRecord]] = {k: [] for k in keys}
         for address in await customers.addresses_of(self.db, self._caller, keys):
             grouped[address.customer_id].append(address)
         return [grouped[k] for k in keys]
@@ -196,6 +195,33 @@ class Loaders:
 
 
 K = TypeVar("K")
+
+
+async def load_into(loader: DataLoader[K, T], keys: Sequence[K]) -> None:
+    """Load ``keys`` into ``loader`` by its batch function, as ``load_many`` would (in batches of its
+    ``max_batch_size`` when it has one), each key's future made already settled (``prime_many``) for
+    ``loaded`` and ``settled`` to read.
+
+    ``load_many`` makes a pending future per key, a task for the batch, and a gather whose callback runs
+    once per key when the batch settles them: some 4 us a key, and a page of 100 customers primes 200.
+    Keys the loader already holds or waits for are left to it. An exception the batch function answers
+    for a key is raised, as ``load_many`` raises the first.
+    """
+    missing = [key for key in dict.fromkeys(keys) if loader.cache_map.get(key) is None]
+    size = loader.max_batch_size or len(missing)
+    for start in range(0, len(missing), size or 1):
+        batch = missing[start : start + size]
+        found: dict[K, T] = {}
+        for key, value in zip(batch, await loader.load_fn(batch), strict=True):
+            if isinstance(value, BaseException):
+                raise value
+            found[key] = value
+        loader.prime_many(found)
+    waiting = [
+        future for key in keys if (future := loader.cache_map.get(key)) is not None and not future.done()
+    ]
+    if waiting:
+        await asyncio.gather(*waiting)
 
 
 def loaded(loader: DataLoader[K, list[T]], key: K) -> list[T] | None:

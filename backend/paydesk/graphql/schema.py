@@ -32,6 +32,7 @@ from paydesk.graphql.payments.mutations import PaymentMutations
 from paydesk.graphql.payments.queries import PaymentQueries
 from paydesk.graphql.referrals.mutations import ReferralMutations
 from paydesk.graphql.referrals.queries import ReferralQueries
+from paydesk.graphql.resolvers import lean
 from paydesk.graphql.sales.actions import TransactionActionMutations
 from paydesk.graphql.sales.mutations import SalesMutations
 from paydesk.graphql.sales.queries import SalesQueries
@@ -116,13 +117,15 @@ def build_schema() -> PaydeskSchema:
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
-    return PaydeskSchema(
+    built = PaydeskSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=extensions,
         execution_context_class=DirectLeafExecution,
     )
+    lean(built)
+    return built
 
 
 schema = build_schema()

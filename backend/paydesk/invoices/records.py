@@ -1,4 +1,5 @@
-"""An invoice as issuing writes it: a plain row, not an ORM object (``paydesk.rows``)."""
+"""Invoices as plain rows, not ORM objects: as issuing writes one (``paydesk.rows``), and as the API's
+pages read them (a Core select; an ORM object each costs more than the statement)."""
 
 from __future__ import annotations
 
@@ -33,3 +34,21 @@ class IssuedInvoice:
             "token_hash": self.token_hash, "token_encrypted": self.token_encrypted,
             "issued_at": self.issued_at, "last_sent_at": None,
         }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRecord:
+    """An invoice as a page of invoices shows it (``Invoice``'s columns but its token's hash)."""
+
+    id: str
+    account_id: str
+    transaction_id: str
+    customer_id: str
+    sequence: int
+    number: str
+    total: int
+    currency: str
+    template_id: str | None
+    token_encrypted: str
+    issued_at: datetime
+    last_sent_at: datetime | None

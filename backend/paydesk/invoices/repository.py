@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import Integer, bindparam, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
+from paydesk.invoices.records import InvoiceRecord
 from paydesk.models import Account, Invoice, InvoiceCounter, InvoiceTemplate, Transaction, TransactionLine
-from paydesk.one_of import one_of
+from paydesk.one_of import list_param, one_of
 from paydesk.pagination import PageRequest, newer_first_after
 
 # Templates: the default first, then oldest first, so a picker's order is stable.
@@ -19,8 +23,6 @@ _TEMPLATE_ORDER = (
     col(InvoiceTemplate.created_at),
     col(InvoiceTemplate.id),
 )
-# Invoices: newest first, on the keyset (issued_at, id).
-_INVOICE_ORDER = (col(Invoice.issued_at).desc(), col(Invoice.id).desc())
 
 
 async def lock_account(session: AsyncSession, account_id: str) -> None:
@@ -123,33 +125,55 @@ async def of_transactions(
 
 async def first_invoices(
     session: AsyncSession, account_id: str, customer_ids: Sequence[str], limit: int
-) -> list[Invoice]:
-    """The newest ``limit`` invoices of each customer, in one query."""
-    rank = (
-        func.row_number().over(partition_by=col(Invoice.customer_id), order_by=_INVOICE_ORDER).label("rank")
-    )
+) -> list[tuple[InvoiceRecord, int]]:
+    """The newest ``limit`` invoices of each customer, each with its customer's count of invoices, in one
+    query (a customer without invoices has no row); plain records (no ORM objects)."""
+    values = {"ids": list(customer_ids), "account_id": account_id, "limit": limit}
+    return [
+        (InvoiceRecord(*row[:-1]), int(row[-1])) for row in await session.exec(_FIRST_INVOICES, params=values)
+    ]
+
+
+_INVOICE = Invoice.__table__.c  # type: ignore[attr-defined]
+_INVOICE_COLUMNS = [getattr(_INVOICE, f.name) for f in fields(InvoiceRecord)]
+
+
+def _first_invoices() -> Any:
+    order = (_INVOICE.issued_at.desc(), _INVOICE.id.desc())
+    rank = func.row_number().over(partition_by=_INVOICE.customer_id, order_by=order).label("rank")
+    total = func.count().over(partition_by=_INVOICE.customer_id).label("total")
     ranked = (
-        select(col(Invoice.id), rank)
-        .where(col(Invoice.customer_id).in_(customer_ids), Invoice.account_id == account_id)
+        select(_INVOICE.id, rank, total)
+        .where(
+            one_of(_INVOICE.customer_id, list_param("ids")),
+            _INVOICE.account_id == bindparam("account_id"),
+        )
         .subquery()
     )
-    query = (
-        select(Invoice)
-        .join(ranked, col(Invoice.id) == ranked.c.id)
-        .where(ranked.c.rank <= limit)
-        .order_by(*_INVOICE_ORDER)
+    return (
+        Select(*_INVOICE_COLUMNS, ranked.c.total)
+        .join(ranked, _INVOICE.id == ranked.c.id)
+        .where(ranked.c.rank <= bindparam("limit", type_=Integer))
+        .order_by(*order)
     )
-    return list(await session.exec(query))
+
+
+# Built once: a statement object keeps its cache key, where one built per call costs about as much again
+# as running it, on the Python side (a customer page reads it every time). Values are bound.
+_FIRST_INVOICES = _first_invoices()
 
 
 async def invoices_after(
     session: AsyncSession, account_id: str, customer_id: str, request: PageRequest
-) -> list[Invoice]:
-    """One more than a page of the customer's invoices, after the request's cursor."""
-    query = select(Invoice).where(Invoice.customer_id == customer_id, Invoice.account_id == account_id)
+) -> list[InvoiceRecord]:
+    """One more than a page of the customer's invoices, after the request's cursor (plain records)."""
+    query: Any = Select(*_INVOICE_COLUMNS).where(
+        _INVOICE.customer_id == customer_id, _INVOICE.account_id == account_id
+    )
     if request.after is not None:
-        query = query.where(newer_first_after(col(Invoice.issued_at), col(Invoice.id), request.after))
-    return list(await session.exec(query.order_by(*_INVOICE_ORDER).limit(request.first + 1)))
+        query = query.where(newer_first_after(_INVOICE.issued_at, _INVOICE.id, request.after))
+    query = query.order_by(_INVOICE.issued_at.desc(), _INVOICE.id.desc()).limit(request.first + 1)
+    return [InvoiceRecord(*row) for row in await session.exec(query)]
 
 
 async def invoice_counts(

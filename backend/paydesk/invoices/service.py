@@ -31,7 +31,7 @@ from paydesk.email_templates.kinds import Kind
 from paydesk.errors import ErrorCode, Problems, fail, not_found
 from paydesk.invoices import render
 from paydesk.invoices import repository as repo
-from paydesk.invoices.records import IssuedInvoice
+from paydesk.invoices.records import InvoiceRecord, IssuedInvoice
 from paydesk.logs import get_logger
 from paydesk.models import Account, Customer, Invoice, InvoiceTemplate, OutgoingEmail, Transaction
 from paydesk.money import Money
@@ -219,7 +219,7 @@ async def issue_invoices(
     return [existing[sale_id] for sale_id in sale_ids]
 
 
-def invoice_url(invoice: Invoice | IssuedInvoice, secret: bytes, public_url: str) -> str:
+def invoice_url(invoice: Invoice | IssuedInvoice | InvoiceRecord, secret: bytes, public_url: str) -> str:
     """The invoice's public URL again, from its encrypted token."""
     return f"{public_url.rstrip('/')}{PATH}{decrypt_text(secret, INVOICE_TOKENS, invoice.token_encrypted)}"
 
@@ -259,14 +259,19 @@ async def transaction_of(session: AsyncSession, invoice: Invoice) -> Transaction
 
 async def invoices_of(
     session: AsyncSession, account_id: str, customer_ids: Sequence[str], request: PageRequest
-) -> list[Page[Invoice]]:
-    """One page of invoices, newest first, for each customer in the order of ``customer_ids``."""
-    counts = await repo.invoice_counts(session, account_id, customer_ids)
-    by_customer: dict[str, list[Invoice]] = {cid: [] for cid in customer_ids}
+) -> list[Page[InvoiceRecord]]:
+    """One page of invoices, newest first, for each customer in the order of ``customer_ids`` (plain
+    records)."""
+    by_customer: dict[str, list[InvoiceRecord]] = {cid: [] for cid in customer_ids}
+    counts: dict[str, int] = {}
     if request.after is None:
-        for invoice in await repo.first_invoices(session, account_id, customer_ids, request.first + 1):
+        # First pages carry their totals (a window count per customer): one statement for all.
+        firsts = await repo.first_invoices(session, account_id, customer_ids, request.first + 1)
+        for invoice, total in firsts:
             by_customer[invoice.customer_id].append(invoice)
+            counts[invoice.customer_id] = total
     else:
+        counts = await repo.invoice_counts(session, account_id, customer_ids)
         for cid in customer_ids:
             by_customer[cid] = await repo.invoices_after(session, account_id, cid, request)
     return [

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from paydesk.models import PaymentRequest, Transaction
 from paydesk.pagination import Page, PageRequest, newer_first_after
+from paydesk.payment_requests.records import RequestRecord
+
+_REQUEST = PaymentRequest.__table__.c  # type: ignore[attr-defined]
+_REQUEST_COLUMNS = [getattr(_REQUEST, f.name) for f in fields(RequestRecord)]
 
 
 async def get(session: AsyncSession, account_id: str, request_id: str) -> PaymentRequest | None:
@@ -61,22 +67,21 @@ async def by_token_hash(
 
 async def page(
     session: AsyncSession, account_id: str, customer_id: str, request: PageRequest
-) -> tuple[list[PaymentRequest], int]:
-    """A customer's requests, newest first; one row more than asked, and the total."""
+) -> tuple[list[RequestRecord], int]:
+    """A customer's requests, newest first; one row more than asked, and the total.
+
+    Plain records by a Core select (no ORM objects): only the API's pages read them."""
     if request.after is None:
         # The first page carries the total as a window count over the customer's requests: one
         # statement. (After a cursor the window would count only what follows it.)
         values = {"account_id": account_id, "customer_id": customer_id, "limit": request.first + 1}
         found = list(await session.exec(_FIRST_PAGE, params=values))
-        return [row for row, _ in found], int(found[0][1]) if found else 0
-    where = [col(PaymentRequest.account_id) == account_id, col(PaymentRequest.customer_id) == customer_id]
-    order = (col(PaymentRequest.created_at).desc(), col(PaymentRequest.id).desc())
-    query = select(PaymentRequest).where(*where)
-    query = query.where(
-        newer_first_after(col(PaymentRequest.created_at), col(PaymentRequest.id), request.after)
-    )
-    query = query.order_by(*order).limit(request.first + 1)
-    rows = list(await session.exec(query))
+        return [RequestRecord(*row[:-1]) for row in found], int(found[0][-1]) if found else 0
+    where = [_REQUEST.account_id == account_id, _REQUEST.customer_id == customer_id]
+    query: Any = Select(*_REQUEST_COLUMNS).where(*where)
+    query = query.where(newer_first_after(_REQUEST.created_at, _REQUEST.id, request.after))
+    query = query.order_by(_REQUEST.created_at.desc(), _REQUEST.id.desc()).limit(request.first + 1)
+    rows = [RequestRecord(*row) for row in await session.exec(query)]
     total = (await session.exec(select(func.count()).select_from(PaymentRequest).where(*where))).one()
     return rows, int(total)
 
@@ -84,19 +89,16 @@ async def page(
 # Built once: a statement object keeps its cache key, where one built per call costs about as much again
 # as running it, on the Python side (a customer page reads it every time). Values are bound.
 _FIRST_PAGE: Any = (
-    select(PaymentRequest, func.count().over())
-    .where(
-        col(PaymentRequest.account_id) == bindparam("account_id"),
-        col(PaymentRequest.customer_id) == bindparam("customer_id"),
-    )
-    .order_by(col(PaymentRequest.created_at).desc(), col(PaymentRequest.id).desc())
+    Select(*_REQUEST_COLUMNS, func.count().over())
+    .where(_REQUEST.account_id == bindparam("account_id"), _REQUEST.customer_id == bindparam("customer_id"))
+    .order_by(_REQUEST.created_at.desc(), _REQUEST.id.desc())
     .limit(bindparam("limit", type_=Integer))
 )
 
 
 async def pages_of(
     session: AsyncSession, account_id: str, customer_ids: Sequence[str], request: PageRequest
-) -> list[Page[PaymentRequest]]:
+) -> list[Page[RequestRecord]]:
     """First pages for several customers (a query each: a customer page shows one)."""
     pages = []
     for customer_id in customer_ids:

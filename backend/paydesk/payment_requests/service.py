@@ -43,6 +43,7 @@ from paydesk.pagination import Page, PageRequest
 from paydesk.payment_methods import service as payment_methods
 from paydesk.payment_methods.service import CardFields
 from paydesk.payment_requests import repository as repo
+from paydesk.payment_requests.records import Expiring, RequestRecord
 from paydesk.pricing import PricedLine, price
 from paydesk.transactions import repository as sales
 from paydesk.transactions.orders import Order, OrderInput, build_order
@@ -84,7 +85,7 @@ class CreateRequest:
     allow_coupon: bool = False
 
 
-def status_of(request: PaymentRequest, now: datetime | None = None) -> RequestStatus:
+def status_of(request: Expiring, now: datetime | None = None) -> RequestStatus:
     """Where the request stands now: an OPEN one past its expiry is EXPIRED."""
     status = RequestStatus(request.status)
     if status is RequestStatus.OPEN and request.expires_at <= (now or utcnow()):
@@ -121,11 +122,11 @@ def url_for(public_url: str, token: str) -> str:
     return public_url.rstrip("/") + PATH + token
 
 
-def url_of(request: PaymentRequest, secret: bytes, public_url: str) -> str:
+def url_of(request: PaymentRequest | RequestRecord, secret: bytes, public_url: str) -> str:
     return url_for(public_url, decrypt_text(secret, PAYMENT_REQUEST_TOKENS, request.token_encrypted))
 
 
-def lines_of(request: PaymentRequest) -> list[Line]:
+def lines_of(request: PaymentRequest | RequestRecord) -> list[Line]:
     """The priced lines the request shows and charges."""
     return [
         Line(
@@ -340,13 +341,13 @@ async def by_ids(session: AsyncSession, account_id: str, request_ids: Sequence[s
 
 async def pages_of(
     session: AsyncSession, account_id: str, customer_ids: Sequence[str], request: PageRequest
-) -> list[Page[PaymentRequest]]:
+) -> list[Page[RequestRecord]]:
     return await repo.pages_of(session, account_id, customer_ids, request)
 
 
 async def page_of(
     session: AsyncSession, account_id: str, customer_id: str, request: PageRequest
-) -> Page[PaymentRequest]:
+) -> Page[RequestRecord]:
     rows, total = await repo.page(session, account_id, customer_id, request)
     return Page(rows[: request.first], len(rows) > request.first, request.after is not None, total)
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from paydesk.customers import service as customers
-from paydesk.customers.records import CommentRecord, CustomerRecord
+from paydesk.customers.records import AddressRecord, CommentRecord, CustomerRecord
 from paydesk.graphql.accounts.types import User
 from paydesk.graphql.context import Info
 from paydesk.graphql.coupons.types import CouponRedemption, coupons_used
-from paydesk.graphql.loaders import loaded, settled
+from paydesk.graphql.loaders import load_into, loaded, settled
 from paydesk.graphql.node import Node
 
 if TYPE_CHECKING:
@@ -63,7 +61,7 @@ class Address(Node):
     country: str = strawberry.field(description="ISO 3166-1 alpha-2.")
 
     @classmethod
-    def from_model(cls, m: AddressModel) -> Address:
+    def from_model(cls, m: AddressModel | AddressRecord) -> Address:
         return cls(
             id=strawberry.ID(m.id),
             line1=m.line1,
@@ -156,7 +154,7 @@ class Customer(Node):
         authors = {c.author_id for c in page.items if c.author_id is not None}
         if authors and selects(info, "edges", "node", "author"):
             # One batch, so that each comment's author resolves synchronously (the loader's statement).
-            await ctx.loaders.user.load_many(sorted(authors))
+            await load_into(ctx.loaders.user, sorted(authors))
         return CommentConnection.from_page(page)
 
     @strawberry.field(
@@ -327,12 +325,10 @@ async def prime_customers(info: Info, page: Page[CustomerRecord]) -> None:
     if not ids:
         return
     loaders = info.context.loaders
-    batches: list[Awaitable[object]] = []
     if selects(info, "edges", "node", "defaultPaymentMethod"):
-        batches.append(loaders.payment_methods.load_many([(cid, False) for cid in ids]))
+        await load_into(loaders.payment_methods, [(cid, False) for cid in ids])
     if selects(info, "edges", "node", "lastPayment"):
-        batches.append(loaders.last_payment.load_many(ids))
-    await asyncio.gather(*batches)
+        await load_into(loaders.last_payment, ids)
 
 
 @strawberry.type(description="A customer and its cursor.")

@@ -16,10 +16,10 @@ from paydesk.graphql.money import Money
 from paydesk.graphql.node import Node
 from paydesk.graphql.pagination import PageInfo, edges_and_info
 from paydesk.invoices import service as invoices
+from paydesk.invoices.records import InvoiceRecord
 from paydesk.models import Invoice as InvoiceModel
 from paydesk.models import InvoiceTemplate as TemplateModel
 from paydesk.models import Transaction as TransactionModel
-from paydesk.money import Money as DomainMoney
 from paydesk.pagination import Page, PageRequest, Position
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class InvoiceLoaders:
 
     db: AsyncSession
     account_id: str
-    first_pages: DataLoader[tuple[str, int], Page[InvoiceModel]] = field(init=False)
+    first_pages: DataLoader[tuple[str, int], Page[InvoiceRecord]] = field(init=False)
     by_transaction: DataLoader[str, InvoiceModel | None] = field(init=False)
     transaction: DataLoader[str, TransactionModel | None] = field(init=False)
     template: DataLoader[str, TemplateModel | None] = field(init=False)
@@ -43,9 +43,9 @@ class InvoiceLoaders:
         self.transaction = DataLoader(self._transactions)
         self.template = DataLoader(self._templates)
 
-    async def _first_pages(self, keys: Sequence[tuple[str, int]]) -> list[Page[InvoiceModel]]:
+    async def _first_pages(self, keys: Sequence[tuple[str, int]]) -> list[Page[InvoiceRecord]]:
         """First pages of invoices; keys are (customer id, page size), batched per size."""
-        pages: dict[tuple[str, int], Page[InvoiceModel]] = {}
+        pages: dict[tuple[str, int], Page[InvoiceRecord]] = {}
         for size in {size for _, size in keys}:
             customer_ids = [cid for cid, s in keys if s == size]
             found = await invoices.invoices_of(
@@ -111,7 +111,7 @@ class Invoice(Node):
     total: Money = strawberry.field(description="The sale's total when the invoice was issued.")
     issued_at: datetime = strawberry.field(description="When it was issued.")
     last_sent_at: datetime | None = strawberry.field(description="When it was last emailed; null if never.")
-    _record: strawberry.Private[InvoiceModel]
+    _record: strawberry.Private[InvoiceModel | InvoiceRecord]
 
     @strawberry.field(description="Public page showing the invoice, for the customer; no login needed.")
     def url(self, info: Info) -> str:
@@ -136,11 +136,11 @@ class Invoice(Node):
         return InvoiceTemplate.from_model(found) if found else None
 
     @classmethod
-    def from_model(cls, m: InvoiceModel) -> Invoice:
+    def from_model(cls, m: InvoiceModel | InvoiceRecord) -> Invoice:
         return cls(
             id=strawberry.ID(m.id),
             number=m.number,
-            total=Money.of(DomainMoney(m.total, m.currency)),
+            total=Money.minor(m.total, m.currency),
             issued_at=m.issued_at,
             last_sent_at=m.last_sent_at,
             _record=m,
@@ -160,7 +160,7 @@ class InvoiceConnection:
     total_count: int = strawberry.field(description="All the invoices, on every page.")
 
     @classmethod
-    def from_page(cls, page: Page[InvoiceModel]) -> InvoiceConnection:
+    def from_page(cls, page: Page[InvoiceRecord]) -> InvoiceConnection:
         # Invoices are ordered by (issued_at, id), so their cursors hold issued_at.
         edges, info = edges_and_info(
             page, Invoice.from_model, InvoiceEdge, lambda m: Position(m.issued_at, m.id)

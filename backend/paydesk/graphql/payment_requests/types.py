@@ -17,6 +17,7 @@ from paydesk.models import PaymentRequest as RequestModel
 from paydesk.offers.lines import Line
 from paydesk.pagination import Page
 from paydesk.payment_requests import service as requests
+from paydesk.payment_requests.records import RequestRecord
 
 if TYPE_CHECKING:
     from paydesk.graphql.customers.types import Customer
@@ -89,7 +90,7 @@ class PaymentRequest(Node):
     paid_at: datetime | None = strawberry.field(description="When it was paid.")
     cancelled_at: datetime | None = strawberry.field(description="When staff cancelled it.")
     last_sent_at: datetime | None = strawberry.field(description="When its link was last emailed.")
-    _record: strawberry.Private[RequestModel]
+    _record: strawberry.Private[RequestModel | RequestRecord]
 
     @strawberry.field(description="Public checkout page for the payer.")
     def url(self, info: Info) -> str:
@@ -124,7 +125,7 @@ class PaymentRequest(Node):
         return Transaction.from_model(found) if found else None
 
     @classmethod
-    def from_model(cls, m: RequestModel) -> PaymentRequest:
+    def from_model(cls, m: RequestModel | RequestRecord) -> PaymentRequest:
         def money(minor: int) -> Money:
             return Money.minor(minor, m.currency)
 
@@ -159,7 +160,7 @@ class PaymentRequestConnection:
     total_count: int = strawberry.field(description="All the customer's requests, on every page.")
 
     @classmethod
-    def from_page(cls, page: Page[RequestModel]) -> PaymentRequestConnection:
+    def from_page(cls, page: Page[RequestRecord]) -> PaymentRequestConnection:
         edges, info = edges_and_info(page, PaymentRequest.from_model, PaymentRequestEdge)
         return cls(edges=edges, page_info=info, total_count=page.total)
 

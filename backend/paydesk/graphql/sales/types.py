@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -15,7 +13,7 @@ from paydesk.clock import utcnow
 from paydesk.graphql.accounts.types import User
 from paydesk.graphql.catalog.types import BillingUnit, LineKind, Product, product_of
 from paydesk.graphql.context import Info
-from paydesk.graphql.loaders import loaded
+from paydesk.graphql.loaders import load_into, loaded
 from paydesk.graphql.money import Money
 from paydesk.graphql.node import Node
 from paydesk.graphql.pagination import PageInfo, edges_and_info
@@ -492,12 +490,10 @@ async def prime_page(info: Info, page: Page[SaleRecord] | Page[TransactionModel]
     if not ids:
         return
     loaders = info.context.loaders
-    batches: list[Awaitable[object]] = []
     if selects(info, "edges", "node", "lines"):
-        batches.append(loaders.transaction_lines.load_many(ids))
+        await load_into(loaders.transaction_lines, ids)
     if selects(info, "edges", "node", "refunds"):
-        batches.append(loaders.refunds.load_many(ids))
-    await asyncio.gather(*batches)
+        await load_into(loaders.refunds, ids)
 
 
 @strawberry.type(description="A sale and its cursor.")
