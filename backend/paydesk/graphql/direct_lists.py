@@ -68,7 +68,7 @@ def complete_own_list(
                 execution.handle_field_error(raw_error, item_type, field_details_list, item_path)
                 value = None
             if execution.is_awaitable(value):
-                value = _await_item(execution, value, item_type, field_details_list, item_path)
+                value = await_or_field_error(execution, value, item_type, field_details_list, item_path)
                 awaitable_indices.append(index)
             completed.append(value)
     except Exception:
@@ -82,18 +82,19 @@ def complete_own_list(
     return _gathered(completed, awaitable_indices)
 
 
-async def _await_item(
+async def await_or_field_error(
     execution: DirectLeafExecution,
     value: Awaitable[Any],
-    item_type: GraphQLOutputType,
+    return_type: GraphQLOutputType,
     field_details_list: FieldDetailsList,
-    item_path: Path,
+    path: Path,
 ) -> Any:
-    """graphql-core's ``complete_list_item_value`` awaiting an item: an error is the item's."""
+    """graphql-core awaiting a completed value (``execute_field``, ``complete_list_item_value``): an
+    error is the field's, or the list item's, at ``path``."""
     try:
         return await value
     except Exception as raw_error:
-        execution.handle_field_error(raw_error, item_type, field_details_list, item_path)
+        execution.handle_field_error(raw_error, return_type, field_details_list, path)
         return None
 
 

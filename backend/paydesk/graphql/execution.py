@@ -15,7 +15,6 @@ answers, errors and their paths stay exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any
 
 from graphql import (
@@ -33,7 +32,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.cast import get_strawberry_type_cast
 
-from paydesk.graphql.direct_lists import UNANSWERED, Listed, complete_own_list, listed
+from paydesk.graphql.direct_lists import UNANSWERED, Listed, await_or_field_error, complete_own_list, listed
 
 # (attribute, leaf type, nullable) of a plain leaf field, else None; per (parent type, field name).
 _Plain = tuple[str, GraphQLLeafType, bool] | None
@@ -111,21 +110,6 @@ def _completable(return_type: GraphQLOutputType) -> _Completable:
         return None
     origin = _origin(inner)
     return None if origin is None else (inner, origin)
-
-
-async def _await_completed(
-    execution: DirectLeafExecution,
-    completed: Awaitable[Any],
-    return_type: GraphQLOutputType,
-    field_details_list: FieldDetailsList,
-    path: Path,
-) -> Any:
-    """graphql-core's ``execute_field`` awaiting a completed value: an error is the field's."""
-    try:
-        return await completed
-    except Exception as raw_error:
-        execution.handle_field_error(raw_error, return_type, field_details_list, path)
-        return None
 
 
 class DirectLeafExecution(StrawberryGraphQLCoreExecutionContext):
@@ -238,7 +222,7 @@ class DirectLeafExecution(StrawberryGraphQLCoreExecutionContext):
             self.handle_field_error(raw_error, shape[4], field_details_list, path)
             return None
         if self.is_awaitable(completed):
-            return _await_completed(self, completed, shape[4], field_details_list, path)
+            return await_or_field_error(self, completed, shape[4], field_details_list, path)
         return completed
 
     def _leaves(self, kind: GraphQLObjectType, value: Any, grouped: Any) -> Any:
