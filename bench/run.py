@@ -187,10 +187,11 @@ def supervised(command: Sequence[str], limit_s: float, tail: deque[str]) -> int 
 
     Its output goes on to our stderr as it comes; its last lines stay in ``tail``.
     """
-    # A session of its own, so that its servers go with it if it must be killed.
+    # A session of its own, so that its servers go with it if it must be killed; SIGINT handled even
+    # when `make bench` was started in the background, whose shell leaves it ignored (inherited).
     process = subprocess.Popen(  # noqa: S603 (our interpreter, our scripts)
         list(command), cwd=REPO_DIR, start_new_session=True, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, errors="replace",
+        stderr=subprocess.STDOUT, text=True, errors="replace", preexec_fn=_interruptible,
     )  # fmt: skip
     echo = threading.Thread(target=relay, args=(process, tail), daemon=True)
     echo.start()
@@ -205,6 +206,11 @@ def supervised(command: Sequence[str], limit_s: float, tail: deque[str]) -> int 
         echo.join(timeout=5)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def _interruptible() -> None:
+    """In the child before it starts: SIGINT back to its default, so Python turns it into Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop(process: subprocess.Popen[str]) -> None:

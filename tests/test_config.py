@@ -244,3 +244,10 @@ def test_the_billing_runner_takes_its_concurrency_from_the_settings() -> None:
     assert registry.limit("gw_a") is registry.limit("gw_a") is not registry.limit("gw_b")
     assert registry.limit("gw_a")._value == 4
     assert "PAYDESK_WORKER_CONCURRENCY: " in settings_error({"PAYDESK_WORKER_CONCURRENCY": "0"})
+
+
+def test_reads_are_admitted_four_at_a_time_unless_set() -> None:
+    assert load_settings({}).read_concurrency == 4
+    settings = load_settings({"PAYDESK_READ_CONCURRENCY": "2"})
+    assert settings.read_concurrency == 2
+    assert "PAYDESK_READ_CONCURRENCY: " in settings_error({"PAYDESK_READ_CONCURRENCY": "0"})

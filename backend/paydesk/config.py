@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     worker_concurrency: Annotated[int, Field(ge=1, le=1000)] = 32
     # Calls one process keeps in flight to any one gateway (the billing runner's charges).
     gateway_concurrency: Annotated[int, Field(ge=1, le=1000)] = 32
+    # GraphQL requests that only read, run at once by one process; more wait their turn in order
+    # (graphql/endpoint.py). Reads are CPU work on one event loop: run a few at a time, each finishes
+    # sooner and none is left behind (bench/notes-reads.md, "Reads admitted a few at a time").
+    read_concurrency: Annotated[int, Field(ge=1, le=1000)] = 4
 
     @field_validator("database_url")
     @classmethod

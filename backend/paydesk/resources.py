@@ -37,6 +37,8 @@ class Resources:
     mailer: Mailer
     # Webhook deliveries' own client: no proxies from the environment, no redirects (targets.py).
     webhook_http: httpx.AsyncClient
+    # Admits GraphQL reads, ``settings.read_concurrency`` at a time, first come first served.
+    reads: asyncio.Semaphore
     # Rung by a commit that wrote outbox rows, so this process's delivery job wakes at once.
     outbox_bell: asyncio.Event
     # What "now" is for mutations and the billing runner; tests that move time replace it.
@@ -62,6 +64,7 @@ class Resources:
             ),
             mailer=mailer_for(settings),
             webhook_http=httpx.AsyncClient(trust_env=False, follow_redirects=False),
+            reads=asyncio.Semaphore(settings.read_concurrency),
             outbox_bell=bell,
         )
 
