@@ -64,10 +64,19 @@ async def test_a_read_waits_for_a_turn_while_a_mutation_goes_ahead(
     try:
         waiting = asyncio.create_task(api.gql(COUNT, rep))
         created = await asyncio.wait_for(api.gql(CREATE, rep, i={"firstName": "Not held"}), timeout=5)
-        await asyncio.sleep(0.1)
+        await _queued(reads)  # the read got as far as its turn, and waits
         assert created["createCustomer"]["userErrors"] == []
         assert not waiting.done()
     finally:
         for _ in range(ADMITTED):
             reads.release()
     assert await asyncio.wait_for(waiting, timeout=5) == {"customers": {"totalCount": 2}}
+
+
+async def _queued(reads: asyncio.Semaphore) -> None:
+    """Until a request waits in asyncio's own queue of those waiting for a turn (5 s at most)."""
+    for _ in range(500):
+        if reads._waiters:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no read queued for a turn")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import sys
 import time
 from collections import deque
@@ -281,6 +282,24 @@ def test_results_md_of_two_runs_keeps_both_in_turn_and_the_notes_once(
     assert text.count("claims dominate") == 1
     assert "\n## Profile notes\n" in text
     assert text.rstrip().endswith("claims dominate")
+
+
+def test_a_step_is_stopped_by_sigint_even_when_make_bench_runs_in_the_background(run: ModuleType) -> None:
+    # given: SIGINT ignored, as a shell leaves it for a job it starts in the background (inherited)
+    script = "import time; print('seeding', flush=True); time.sleep(60)"
+    tail: deque[str] = deque(maxlen=5)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        # when
+        started = time.monotonic()
+        returncode = run.supervised([sys.executable, "-c", script], 1.0, tail)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+    # then: the step took the SIGINT as Ctrl-C, well before the SIGKILL that follows GRACE_S
+    assert returncode is None
+    assert time.monotonic() - started < run.GRACE_S / 2
+    assert tail[-1] == "KeyboardInterrupt"
 
 
 def test_a_step_over_its_limit_is_stopped_and_its_last_lines_kept(run: ModuleType) -> None:
