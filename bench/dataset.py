@@ -164,26 +164,27 @@ def _kept_sqlite() -> Dataset:
 
 
 async def _build_postgresql(pg_base: str) -> Dataset:
-    import asyncpg
-
     name = f"bench_{int(time.time() * 1000)}"
-    conn = await asyncpg.connect(pg_base.replace("postgresql+asyncpg", "postgresql") + "/postgres")
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
+    await _run_sql(pg_base, "postgres", f'CREATE DATABASE "{name}"')
     started = time.monotonic()
     print(f"building the bench data set ({CUSTOMERS:,} customers) in PostgreSQL {name}", file=sys.stderr)
     dataset = await _build(f"{pg_base}/{name}", "postgresql")
     # Settled as a database in service is: without it, autovacuum takes up the fresh half-million rows
     # (and the first reads set their hint bits) in the middle of the measurements.
-    conn = await asyncpg.connect(pg_base.replace("postgresql+asyncpg", "postgresql") + f"/{name}")
-    try:
-        await conn.execute("VACUUM (ANALYZE)")
-    finally:
-        await conn.close()
+    await _run_sql(pg_base, name, "VACUUM (ANALYZE)")
     print(f"built and vacuumed in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return dataset
+
+
+async def _run_sql(pg_base: str, database: str, statement: str) -> None:
+    """One statement outside a transaction (CREATE DATABASE, VACUUM), on a connection of its own."""
+    import asyncpg
+
+    conn = await asyncpg.connect(pg_base.replace("postgresql+asyncpg", "postgresql") + f"/{database}")
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
 
 
 async def _build(url: str, backend: str) -> Dataset:

@@ -284,9 +284,13 @@ def test_results_md_of_two_runs_keeps_both_in_turn_and_the_notes_once(
     assert text.rstrip().endswith("claims dominate")
 
 
+# A step that prints, then would sleep far past any limit a test gives it.
+SEEDS_THEN_SLEEPS = "import time; print('seeding', flush=True); time.sleep(60)"
+
+
 def test_a_step_is_stopped_by_sigint_even_when_make_bench_runs_in_the_background(run: ModuleType) -> None:
     # given: SIGINT ignored, as a shell leaves it for a job it starts in the background (inherited)
-    script = "import time; print('seeding', flush=True); time.sleep(60)"
+    script = SEEDS_THEN_SLEEPS
     tail: deque[str] = deque(maxlen=5)
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -304,7 +308,7 @@ def test_a_step_is_stopped_by_sigint_even_when_make_bench_runs_in_the_background
 
 def test_a_step_over_its_limit_is_stopped_and_its_last_lines_kept(run: ModuleType) -> None:
     # given: a step that prints, then would sleep far past its limit
-    script = "import time; print('seeding', flush=True); time.sleep(60)"
+    script = SEEDS_THEN_SLEEPS
     tail: deque[str] = deque(maxlen=5)
 
     # when
