@@ -251,3 +251,10 @@ def test_reads_are_admitted_four_at_a_time_unless_set() -> None:
     settings = load_settings({"PAYDESK_READ_CONCURRENCY": "2"})
     assert settings.read_concurrency == 2
     assert "PAYDESK_READ_CONCURRENCY: " in settings_error({"PAYDESK_READ_CONCURRENCY": "0"})
+
+
+def test_a_read_waits_ten_seconds_for_its_turn_unless_set() -> None:
+    assert load_settings({}).read_queue_timeout == 10.0
+    assert load_settings({"PAYDESK_READ_QUEUE_TIMEOUT": "2.5"}).read_queue_timeout == 2.5
+    for bad in ("0", "-1", "301", "soon"):
+        assert "PAYDESK_READ_QUEUE_TIMEOUT: " in settings_error({"PAYDESK_READ_QUEUE_TIMEOUT": bad})

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     # (graphql/endpoint.py). Reads are CPU work on one event loop: run a few at a time, each finishes
     # sooner and none is left behind (bench/notes-reads.md, "Reads admitted a few at a time").
     read_concurrency: Annotated[int, Field(ge=1, le=1000)] = 4
+    # Seconds a read waits for its turn before it is answered HTTP 503 UNAVAILABLE with Retry-After
+    # (paydesk.admission): a burst beyond what the process can answer gets a prompt refusal to retry,
+    # not a queue that outlives its callers' own timeouts.
+    read_queue_timeout: Annotated[float, Field(gt=0, le=300)] = 10.0
 
     @field_validator("database_url")
     @classmethod

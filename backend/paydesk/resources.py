@@ -13,6 +13,7 @@ from datetime import datetime
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from paydesk.admission import Admission
 from paydesk.auth.ratelimit import RateLimiter, make_limiter
 from paydesk.clock import utcnow
 from paydesk.config import Settings
@@ -37,8 +38,9 @@ class Resources:
     mailer: Mailer
     # Webhook deliveries' own client: no proxies from the environment, no redirects (targets.py).
     webhook_http: httpx.AsyncClient
-    # Admits GraphQL reads, ``settings.read_concurrency`` at a time, first come first served.
-    reads: asyncio.Semaphore
+    # Admits GraphQL reads, ``settings.read_concurrency`` at a time, first come first served, each
+    # waiting ``settings.read_queue_timeout`` seconds at most.
+    reads: Admission
     # Rung by a commit that wrote outbox rows, so this process's delivery job wakes at once.
     outbox_bell: asyncio.Event
     # What "now" is for mutations and the billing runner; tests that move time replace it.
@@ -64,7 +66,7 @@ class Resources:
             ),
             mailer=mailer_for(settings),
             webhook_http=httpx.AsyncClient(trust_env=False, follow_redirects=False),
-            reads=asyncio.Semaphore(settings.read_concurrency),
+            reads=Admission(settings.read_concurrency, settings.read_queue_timeout),
             outbox_bell=bell,
         )
 

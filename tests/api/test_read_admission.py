@@ -12,6 +12,7 @@ import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
+from paydesk.admission import Admission
 from tests.helpers import Api, World, resources
 
 COUNT = "{ customers { totalCount } }"
@@ -58,25 +59,22 @@ async def test_a_read_waits_for_a_turn_while_a_mutation_goes_ahead(
     api: Api, world: World, app: Starlette
 ) -> None:
     reads = resources(app).reads
-    for _ in range(ADMITTED):
-        await reads.acquire()  # every turn taken
     rep = world.a.caller("rep")
-    try:
+    async with contextlib.AsyncExitStack() as held:
+        for _ in range(ADMITTED):
+            await held.enter_async_context(reads.turn())  # every turn taken
         waiting = asyncio.create_task(api.gql(COUNT, rep))
         created = await asyncio.wait_for(api.gql(CREATE, rep, i={"firstName": "Not held"}), timeout=5)
-        await _queued(reads)  # the read got as far as its turn, and waits
+        await queued(reads)  # the read got as far as its turn, and waits
         assert created["createCustomer"]["userErrors"] == []
         assert not waiting.done()
-    finally:
-        for _ in range(ADMITTED):
-            reads.release()
     assert await asyncio.wait_for(waiting, timeout=5) == {"customers": {"totalCount": 2}}
 
 
-async def _queued(reads: asyncio.Semaphore) -> None:
-    """Until a request waits in asyncio's own queue of those waiting for a turn (5 s at most)."""
+async def queued(reads: Admission, count: int = 1) -> None:
+    """Until ``count`` callers wait for a turn (5 s at most)."""
     for _ in range(500):
-        if reads._waiters:
+        if reads.waiting >= count:
             return
         await asyncio.sleep(0.01)
-    raise AssertionError("no read queued for a turn")
+    raise AssertionError(f"{reads.waiting} waiting for a turn, not {count}")

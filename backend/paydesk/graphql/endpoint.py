@@ -1,10 +1,11 @@
 """POST/GET /graphql: content negotiation, authentication, rate limits, execution.
 
-The order matters: a request is parsed (malformed: 400), its caller
-recognised (none or wrong: 401, except for signIn and introspection), its
-operations counted against the caller's limit (over: 429, nothing runs),
-and only then executed. Unexpected exceptions reach the client only as
-"Internal error" and the request id they were logged under.
+The order matters: a request is parsed (malformed: 400), one that only
+reads waits for its turn (none in time: 503), its caller recognised (none
+or wrong: 401, except for signIn and introspection), its operations counted
+against the caller's limit (over: 429, nothing runs), and only then
+executed. Unexpected exceptions reach the client only as "Internal error"
+and the request id they were logged under.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
+from paydesk.admission import Busy
 from paydesk.auth import gate
 from paydesk.auth import service as auth
 from paydesk.auth.principal import Principal
@@ -44,6 +46,10 @@ JSON_TYPES = ("application/json", "application/graphql-response+json")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB: far above any real operation, small enough to parse safely.
 MAX_BATCH = 20
 MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
+UNAVAILABLE = "UNAVAILABLE"
+BUSY = "paydesk is answering more requests than it can right now; retry in a moment."
+# Seconds a read turned away is told to wait: the clients' own backoff spreads the retries further.
+BUSY_RETRY_AFTER = "2"
 
 log = get_logger("paydesk.graphql")
 
@@ -93,9 +99,14 @@ async def graphql_endpoint(request: Request) -> Response:
         return await _answer(request, resources, operations, batched, None)
     # A request that only reads authenticates on the session it runs on: one session and BEGIN fewer.
     # Reads are admitted a few at a time, in order of arrival (Settings.read_concurrency): interleaved
-    # eight at a time on one event loop, each took longer and the slowest twice the median.
-    async with resources.reads, resources.read_sessions() as db:
-        return await _answer(request, resources, operations, batched, db)
+    # eight at a time on one event loop, each took longer and the slowest twice the median. One that
+    # waits too long for its turn is told to come back (Settings.read_queue_timeout).
+    try:
+        async with resources.reads.turn(), resources.read_sessions() as db:
+            return await _answer(request, resources, operations, batched, db)
+    except Busy as busy:
+        log.warning("graphql.read_turned_away", waited_s=busy.waited, waiting=resources.reads.waiting)
+        return HTTPAnswer(503, BUSY, UNAVAILABLE, {"Retry-After": BUSY_RETRY_AFTER}).response()
 
 
 async def _answer(
