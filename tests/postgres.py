@@ -46,18 +46,44 @@ def cluster() -> Iterator[str]:
         _as_postgres([_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]), **run
     )
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    subprocess.run(
-        _as_postgres(
-            [_bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"]
-        ),
-        **run,
-    )
+    base = f"postgresql+asyncpg://postgres@127.0.0.1:{port}"
+    _running[base] = (root, data, options)
+    start(base)
     try:
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}"
+        yield base
     finally:
+        del _running[base]
         subprocess.run(
             _as_postgres([_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
             check=False,
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+# Clusters of cluster() by base URL: their directory, data directory and server options.
+_running: dict[str, tuple[Path, Path, str]] = {}
+
+
+def start(base: str) -> None:
+    """Start the cluster of ``base`` (again), waiting until it accepts connections."""
+    root, data, options = _running[base]
+    subprocess.run(
+        _as_postgres(
+            [_bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def stop(base: str) -> None:
+    """Stop the cluster of ``base`` as a server going away does: its connections are closed."""
+    _root, data, _options = _running[base]
+    subprocess.run(
+        _as_postgres([_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )

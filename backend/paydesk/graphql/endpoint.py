@@ -4,8 +4,10 @@ The order matters: a request is parsed (malformed: 400), one that only
 reads waits for its turn (none in time: 503), its caller recognised (none
 or wrong: 401, except for signIn and introspection), its operations counted
 against the caller's limit (over: 429, nothing runs), and only then
-executed. Unexpected exceptions reach the client only as "Internal error"
-and the request id they were logged under.
+executed. The database or the rate-limit store out of reach is 503
+UNAVAILABLE with Retry-After (paydesk.unavailable); other unexpected
+exceptions reach the client only as "Internal error" and the request id
+they were logged under.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from paydesk.graphql.schema import schema
 from paydesk.logs import get_logger, scrub
 from paydesk.requests import request_id
 from paydesk.resources import Resources
+from paydesk.unavailable import unavailable
 from paydesk.unit_of_work import bind
 
 JSON_TYPES = ("application/json", "application/graphql-response+json")
@@ -50,6 +53,9 @@ UNAVAILABLE = "UNAVAILABLE"
 BUSY = "paydesk is answering more requests than it can right now; retry in a moment."
 # Seconds a read turned away is told to wait: the clients' own backoff spreads the retries further.
 BUSY_RETRY_AFTER = "2"
+UNREACHABLE = "paydesk cannot reach a service it needs right now; retry in a moment."
+# Long enough for a database restart or fail-over to be under way.
+UNREACHABLE_RETRY_AFTER = "5"
 
 log = get_logger("paydesk.graphql")
 
@@ -95,6 +101,22 @@ async def graphql_endpoint(request: Request) -> Response:
         operations = _operations(payloads, get=request.method == "GET")
     except HTTPAnswer as answer:
         return answer.response()
+    try:
+        return await _admitted(request, resources, operations, batched)
+    except Exception as error:
+        if not unavailable(error):
+            raise
+        # Not the request's fault and not a bug: the database or the rate-limit store is out of reach.
+        log.warning("graphql.unavailable", error=type(error).__name__)
+        return HTTPAnswer(503, UNREACHABLE, UNAVAILABLE, {"Retry-After": UNREACHABLE_RETRY_AFTER}).response()
+
+
+async def _admitted(
+    request: Request,
+    resources: Resources,
+    operations: Sequence[Operation | GraphQLError | RequestProblem],
+    batched: bool,
+) -> Response:
     if any(isinstance(op, Operation) and op.is_mutation for op in operations):
         return await _answer(request, resources, operations, batched, None)
     # A request that only reads authenticates on the session it runs on: one session and BEGIN fewer.
@@ -316,6 +338,7 @@ async def _execute(
             await db.rollback()
         # else the session's close ends the read (a rollback would first expire every object read,
         # only for the close to drop them: a large part of a big page's cost).
+        _raise_if_unavailable(result)
         await guard.flush()
         _raise_if_throttled(result)
         # A mutation costs its fixed price; a query what its resolvers returned.
@@ -324,6 +347,14 @@ async def _execute(
         results.append(_format(result, report))
         cookie = context.cookie or cookie
     return results, cookie
+
+
+def _raise_if_unavailable(result: ExecutionResult) -> None:
+    """A field failed because the database (or the rate-limit store) went out of reach: the whole request
+    is answered 503 UNAVAILABLE (graphql_endpoint), not a masked internal error in a 200."""
+    for error in result.errors or []:
+        if error.original_error is not None and unavailable(error.original_error):
+            raise error.original_error
 
 
 def _raise_if_throttled(result: ExecutionResult) -> None:

@@ -1,0 +1,135 @@
+"""The database out of reach is HTTP 503 UNAVAILABLE with Retry-After, not a masked 500 (DESIGN.md, "Ids,
+errors, inputs"); once it is back, the same requests are answered again. Against a real PostgreSQL
+server that is stopped and started, one that is not there at all, and SQLite locked by another
+process for longer than paydesk waits."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+
+from paydesk import db
+from paydesk.app import create_app
+from tests import postgres
+from tests.conftest import make_settings, migrate
+from tests.helpers import Api, Caller, make_world
+from tests.net import free_port
+
+COUNT = "{ customers { totalCount } }"
+CREATE = (
+    "mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { code } } }"
+)
+UNREACHABLE = {
+    "errors": [
+        {
+            "message": ("paydesk cannot reach a service it needs right now; retry in a moment."),
+            "extensions": {"code": "UNAVAILABLE"},
+        }
+    ]
+}
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient, str]]:
+    """An app on a PostgreSQL server of its own (stopped and started by the test), a client of it, and
+    the server's base URL."""
+    with postgres.cluster() as base:
+        admin = await asyncpg.connect(base.replace("postgresql+asyncpg", "postgresql") + "/postgres")
+        await admin.execute("CREATE DATABASE paydesk")
+        await admin.close()
+        await migrate(f"{base}/paydesk")
+        app = create_app(make_settings(f"{base}/paydesk", tmp_path))
+        async with LifespanManager(app), _client(app) as http:
+            yield app, http, base
+
+
+def _client(app: Starlette) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+def _expect_unavailable(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"] == "5"
+    assert response.json() == UNREACHABLE
+
+
+async def test_a_database_that_goes_away_is_503_until_it_is_back(
+    served: tuple[Starlette, httpx.AsyncClient, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    app, http, base = served
+    world = await make_world(app, http)
+    api = Api(http)
+    rep = world.a.caller("rep")
+    assert await api.gql(COUNT, rep) == {"customers": {"totalCount": 1}}
+    caplog.set_level(logging.WARNING)
+
+    postgres.stop(base)
+    try:
+        _expect_unavailable(await api.post({"query": COUNT}, rep))  # the pooled connections were dropped
+        _expect_unavailable(await api.post({"query": COUNT}, rep))  # and no new one can be made
+        _expect_unavailable(
+            await api.post({"query": CREATE, "variables": {"i": {"firstName": "Later"}}}, rep)
+        )
+        _expect_unavailable(await api.post({"query": COUNT}, world.a.caller("apikey")))
+    finally:
+        postgres.start(base)
+
+    assert "graphql.unavailable" in caplog.text
+    assert "Traceback" not in caplog.text
+    created = await api.gql(CREATE, rep, i={"firstName": "Later"})
+    assert created["createCustomer"]["userErrors"] == []
+    assert await api.gql(COUNT, rep) == {"customers": {"totalCount": 2}}  # the refused one changed nothing
+
+
+async def test_a_database_that_is_not_there_is_503_from_the_first_request(tmp_path: Path) -> None:
+    # Nothing listens on the port: the server starts, and says why it cannot answer.
+    app = create_app(
+        make_settings(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/paydesk", tmp_path)
+    )
+    caller = Caller("apikey", {"Api-Appid": "key_0000000000000000000000", "Api-Key": "sk_whatever"})
+    async with LifespanManager(app), _client(app) as http:
+        responses = await asyncio.gather(
+            Api(http).post({"query": COUNT}, caller),
+            Api(http).post({"query": CREATE, "variables": {"i": {"firstName": "x"}}}, caller),
+            http.get("/readyz"),
+        )
+    _expect_unavailable(responses[0])
+    _expect_unavailable(responses[1])
+    assert responses[2].status_code == 503
+
+
+async def test_a_write_that_finds_sqlite_locked_past_its_busy_timeout_is_503(
+    tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process holds SQLite's write lock longer than paydesk waits for it: the mutation's field
+    # fails inside the schema, and the whole request is answered 503, not "Internal error" in a 200.
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "paydesk.db"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{path}", tmp_path))
+    async with LifespanManager(app), _client(app) as http:
+        world = await make_world(app, http)
+        api = Api(http)
+        rep = world.a.caller("rep")
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            locked = await api.post({"query": CREATE, "variables": {"i": {"firstName": "Later"}}}, rep)
+            read = await api.gql(COUNT, rep)  # readers are not held by a writer (WAL)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        _expect_unavailable(locked)
+        assert read == {"customers": {"totalCount": 1}}
+        created = await api.gql(CREATE, rep, i={"firstName": "Later"})
+        assert created["createCustomer"]["userErrors"] == []
