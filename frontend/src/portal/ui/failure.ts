@@ -9,6 +9,8 @@ export function describeError(error: CombinedError | undefined): string {
   if (!error) return 'Something went wrong. Try again.';
   const status = (error.response as Response | undefined)?.status;
   const message = error.graphQLErrors[0]?.message;
+  // Busy, or its database out of reach: the server's words already say to try again.
+  if (error.graphQLErrors[0]?.extensions?.code === 'UNAVAILABLE' && message) return message;
   if (status !== undefined && status >= 500) {
     return `The server had a problem (HTTP ${status})${message && message !== 'Internal error' ? `: ${message}` : ''}. Try again in a moment.`;
   }
