@@ -27,6 +27,7 @@ from paydesk.logs import configure_logging, get_logger
 from paydesk.requests import request_id, start_request
 from paydesk.resources import Resources
 from paydesk.transactions.service import Services
+from paydesk.unavailable import MESSAGE, RETRY_AFTER, unavailable
 from paydesk.web.portal import portal_routes
 from paydesk.web.routes import routes as page_routes
 
@@ -52,7 +53,8 @@ async def readyz(request: Request) -> Response:
 
 
 class RequestContext:
-    """Request id, access log, security headers, and a masked 500 for anything unexpected."""
+    """Request id, access log, security headers, a 503 when a required service is out of reach
+    (paydesk.unavailable), and a masked 500 for anything else unexpected."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -84,7 +86,16 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_headers)
-        except Exception:
+        except Exception as error:
+            if unavailable(error):
+                # Not the request's fault and not a bug: the database or the rate-limit store is out of
+                # reach. DESIGN.md: HTTP 503 UNAVAILABLE, with when to try again.
+                log.warning("http.unavailable", path=scope.get("path"), error=type(error).__name__)
+                if not sent:
+                    body = {"errors": [{"message": MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
+                    answer = JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER})
+                    await answer(scope, receive, send_with_headers)
+                return
             log.exception("http.unhandled_error", path=scope.get("path"))
             if not sent:
                 body = {

@@ -18,6 +18,11 @@ import asyncpg.exceptions as pg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+# What every door answers then (HTTP 503, code UNAVAILABLE), and the seconds it says to wait: long enough
+# for a database restart or fail-over to be under way.
+MESSAGE = "paydesk cannot reach a service it needs right now; retry in a moment."
+RETRY_AFTER = "5"
+
 _POSTGRESQL = (
     pg.PostgresConnectionError,  # class 08: the connection failed or is gone
     pg.CannotConnectNowError,  # starting up or shutting down

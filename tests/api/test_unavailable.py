@@ -1,7 +1,7 @@
 """The database out of reach is HTTP 503 UNAVAILABLE with Retry-After, not a masked 500 (DESIGN.md, "Ids,
-errors, inputs"); once it is back, the same requests are answered again. Against a real PostgreSQL
-server that is stopped and started, one that is not there at all, and SQLite locked by another
-process for longer than paydesk waits."""
+errors, inputs"), and the classic doors say so in their own format; once it is back, the same requests
+are answered again. Against a real PostgreSQL server that is stopped and started, one that is not
+there at all, and SQLite locked by another process for longer than paydesk waits."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ from starlette.applications import Starlette
 
 from paydesk import db
 from paydesk.app import create_app
+from paydesk.unavailable import MESSAGE
 from tests import postgres
+from tests.classic.client import Classic, numbers_of, simple_sale
+from tests.classic.v1 import V1
 from tests.conftest import make_settings, migrate
 from tests.helpers import Api, Caller, make_world
 from tests.net import free_port
@@ -29,14 +32,7 @@ COUNT = "{ customers { totalCount } }"
 CREATE = (
     "mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { code } } }"
 )
-UNREACHABLE = {
-    "errors": [
-        {
-            "message": ("paydesk cannot reach a service it needs right now; retry in a moment."),
-            "extensions": {"code": "UNAVAILABLE"},
-        }
-    ]
-}
+UNREACHABLE = {"errors": [{"message": MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
 
 
 @pytest.fixture
@@ -81,10 +77,18 @@ async def test_a_database_that_goes_away_is_503_until_it_is_back(
             await api.post({"query": CREATE, "variables": {"i": {"firstName": "Later"}}}, rep)
         )
         _expect_unavailable(await api.post({"query": COUNT}, world.a.caller("apikey")))
+        # The classic doors answer in their own format.
+        sale = await Classic(http).post(world.a.caller("apikey"), "list_gateways")
+        listed = await V1(http).objects(world.a.caller("apikey"), None)
     finally:
         postgres.start(base)
 
-    assert "graphql.unavailable" in caplog.text
+    assert (sale.status_code, sale.headers["retry-after"]) == (503, "5")
+    assert sale.json() == {"result_code": 4, "message": MESSAGE, "request_id": sale.headers["x-request-id"]}
+    assert (listed.status_code, listed.headers["retry-after"]) == (503, "5")
+    assert listed.json() == {"code": 1, "data": sale.json() | {"request_id": listed.headers["x-request-id"]}}
+    assert "http.unavailable" in caplog.text
+    assert "classic.unavailable" in caplog.text
     assert "Traceback" not in caplog.text
     created = await api.gql(CREATE, rep, i={"firstName": "Later"})
     assert created["createCustomer"]["userErrors"] == []
@@ -119,17 +123,22 @@ async def test_a_write_that_finds_sqlite_locked_past_its_busy_timeout_is_503(
     app = create_app(make_settings(f"sqlite+aiosqlite:///{path}", tmp_path))
     async with LifespanManager(app), _client(app) as http:
         world = await make_world(app, http)
-        api = Api(http)
+        api, classic = Api(http), Classic(http)
         rep = world.a.caller("rep")
+        numbers = await numbers_of(app, api, world, classic)
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         try:
             locked = await api.post({"query": CREATE, "variables": {"i": {"firstName": "Later"}}}, rep)
             read = await api.gql(COUNT, rep)  # readers are not held by a writer (WAL)
+            # Let in and read (WAL), the classic sale's unit of work finds the lock taken.
+            classic_sale = await classic.post(world.a.caller("apikey"), "sale", simple_sale(numbers))
         finally:
             other.execute("ROLLBACK")
             other.close()
         _expect_unavailable(locked)
+        assert (classic_sale.status_code, classic_sale.headers["retry-after"]) == (503, "5")
+        assert classic_sale.json()["message"] == MESSAGE
         assert read == {"customers": {"totalCount": 1}}
         created = await api.gql(CREATE, rep, i={"firstName": "Later"})
         assert created["createCustomer"]["userErrors"] == []

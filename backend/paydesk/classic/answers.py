@@ -130,6 +130,11 @@ def internal() -> Body:
     return answer(ResultCode.INTERNAL_ERROR, message, request_id=request_id())
 
 
+def unavailable(message: str) -> Body:
+    """Code 4 with HTTP 503: the database or another service paydesk needs is out of reach; retry."""
+    return answer(ResultCode.INTERNAL_ERROR, message, request_id=request_id())
+
+
 def unauthenticated() -> Body:
     return answer(ResultCode.BAD_DATA, "Authentication required.")
 

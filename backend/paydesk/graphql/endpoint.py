@@ -5,9 +5,9 @@ reads waits for its turn (none in time: 503), its caller recognised (none
 or wrong: 401, except for signIn and introspection), its operations counted
 against the caller's limit (over: 429, nothing runs), and only then
 executed. The database or the rate-limit store out of reach is 503
-UNAVAILABLE with Retry-After (paydesk.unavailable); other unexpected
-exceptions reach the client only as "Internal error" and the request id
-they were logged under.
+UNAVAILABLE with Retry-After (paydesk.unavailable, answered by
+app.RequestContext); other unexpected exceptions reach the client only as
+"Internal error" and the request id they were logged under.
 """
 
 from __future__ import annotations
@@ -53,9 +53,6 @@ UNAVAILABLE = "UNAVAILABLE"
 BUSY = "paydesk is answering more requests than it can right now; retry in a moment."
 # Seconds a read turned away is told to wait: the clients' own backoff spreads the retries further.
 BUSY_RETRY_AFTER = "2"
-UNREACHABLE = "paydesk cannot reach a service it needs right now; retry in a moment."
-# Long enough for a database restart or fail-over to be under way.
-UNREACHABLE_RETRY_AFTER = "5"
 
 log = get_logger("paydesk.graphql")
 
@@ -101,22 +98,6 @@ async def graphql_endpoint(request: Request) -> Response:
         operations = _operations(payloads, get=request.method == "GET")
     except HTTPAnswer as answer:
         return answer.response()
-    try:
-        return await _admitted(request, resources, operations, batched)
-    except Exception as error:
-        if not unavailable(error):
-            raise
-        # Not the request's fault and not a bug: the database or the rate-limit store is out of reach.
-        log.warning("graphql.unavailable", error=type(error).__name__)
-        return HTTPAnswer(503, UNREACHABLE, UNAVAILABLE, {"Retry-After": UNREACHABLE_RETRY_AFTER}).response()
-
-
-async def _admitted(
-    request: Request,
-    resources: Resources,
-    operations: Sequence[Operation | GraphQLError | RequestProblem],
-    batched: bool,
-) -> Response:
     if any(isinstance(op, Operation) and op.is_mutation for op in operations):
         return await _answer(request, resources, operations, batched, None)
     # A request that only reads authenticates on the session it runs on: one session and BEGIN fewer.
@@ -351,7 +332,8 @@ async def _execute(
 
 def _raise_if_unavailable(result: ExecutionResult) -> None:
     """A field failed because the database (or the rate-limit store) went out of reach: the whole request
-    is answered 503 UNAVAILABLE (graphql_endpoint), not a masked internal error in a 200."""
+    is answered 503 UNAVAILABLE (app.RequestContext, as when it fails before any field runs), not a masked
+    internal error in a 200."""
     for error in result.errors or []:
         if error.original_error is not None and unavailable(error.original_error):
             raise error.original_error

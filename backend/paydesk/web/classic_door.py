@@ -7,12 +7,15 @@ wrong: 401), count one request against the rate limit GraphQL shares (over:
 low: 403), and run the request: its lookups in a read-only session, its
 writes in a unit of work the route owns, rolled back whole when the request
 is refused, so a malformed one writes nothing. What differs, how the request
-is read and how the answer is wrapped, stays with each route.
+is read and how the answer is wrapped, stays with each route. The database
+or the rate-limit store out of reach is Refused with 503 and Retry-After
+(paydesk.unavailable), in the door's own answer format.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -30,6 +33,7 @@ from paydesk.classic.requests import Call, RequestType
 from paydesk.errors import DomainError
 from paydesk.logs import get_logger
 from paydesk.resources import Resources
+from paydesk.unavailable import MESSAGE, RETRY_AFTER, unavailable
 from paydesk.unit_of_work import unit_of_work
 from paydesk.web import pages
 from paydesk.web.pay_page import resources_for_services
@@ -59,13 +63,15 @@ class Admitted:
 
 
 async def admit(request: Request, form: Mapping[str, object]) -> Admitted:
-    """The API key's caller, one request spent; Refused with 401 or 429 otherwise."""
+    """The API key's caller, one request spent; Refused with 401, 429 or 503 otherwise."""
     resources = pages.resources_of(request)
-    principal = await caller(resources, form, request.headers)
+    with _out_of_reach_refused():
+        principal = await caller(resources, form, request.headers)
     if principal is None:
         raise Refused(401, answers.unauthenticated(), {"WWW-Authenticate": 'Api-Key realm="paydesk"'})
     host = request.client.host if request.client else None
-    decision = await gate.spend(resources, principal, host, 1)
+    with _out_of_reach_refused():
+        decision = await gate.spend(resources, principal, host, 1)
     if not decision.allowed:
         raise Refused(429, answers.rate_limited(gate.RATE_LIMITED), gate.refusal_headers(decision))
     return Admitted(principal, decision)
@@ -74,8 +80,9 @@ async def admit(request: Request, form: Mapping[str, object]) -> Admitted:
 async def run(
     request: Request, principal: Principal, read: Read, *, label: str, vocabulary: Vocabulary
 ) -> tuple[int, Body]:
-    """(HTTP status, body): the request's answer, or why it was refused. ``label`` names the request
-    type in a role refusal ("reqType sale"); ``vocabulary`` names a service's fields by the door's keys."""
+    """(HTTP status, body): the request's answer, or why it was refused; Refused with 503 when the
+    database is out of reach. ``label`` names the request type in a role refusal ("reqType sale");
+    ``vocabulary`` names a service's fields by the door's keys."""
     resources = pages.resources_of(request)
     kind: RequestType[Any] | None = None
     try:
@@ -90,7 +97,11 @@ async def run(
         status, body = 200, answers.refused(malformed.key, malformed.message)
     except DomainError as error:
         status, body = 200, answers.from_error(error, vocabulary)
-    except Exception:
+    except Exception as error:
+        if unavailable(error):
+            named = kind.name if kind else None
+            log.warning("classic.unavailable", req_type=named, error=type(error).__name__)
+            raise _unavailable() from None
         # Only the request type is named: anything else in the request may hold a card.
         log.exception("classic.internal_error", req_type=kind.name if kind else None)
         status, body = 500, answers.internal()
@@ -106,3 +117,19 @@ async def _execute(resources: Resources, kind: RequestType[Any], call: Call) -> 
     # The request's unit of work: a refusal raised out of it rolls back all it wrote.
     async with unit_of_work(resources.sessions, f"classic {kind.name}") as db:
         return await kind.write(db, call, prepared)
+
+
+def _unavailable() -> Refused:
+    return Refused(503, answers.unavailable(MESSAGE), {"Retry-After": RETRY_AFTER})
+
+
+@contextlib.contextmanager
+def _out_of_reach_refused() -> Iterator[None]:
+    """The database or the rate-limit store out of reach while a caller is let in: Refused with 503."""
+    try:
+        yield
+    except Exception as error:
+        if not unavailable(error):
+            raise
+        log.warning("classic.unavailable", error=type(error).__name__)
+        raise _unavailable() from None

@@ -59,9 +59,9 @@ async def _answer(
 ) -> JSONResponse:
     try:
         admitted: Admitted = await admit(request, {})
+        status, body = await run(request, admitted.principal, read, label="{}", vocabulary=MANUAL_KEYS)
     except Refused as refused:
         return _refusal(refused)
-    status, body = await run(request, admitted.principal, read, label="{}", vocabulary=MANUAL_KEYS)
     headers = gate.rate_headers(admitted.decision)
     if status != 200:
         return JSONResponse({"code": 1, "data": body}, status_code=status, headers=headers)

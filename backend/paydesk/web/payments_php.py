@@ -35,13 +35,13 @@ async def payments_php(request: Request) -> JSONResponse:
             raise Refused(405, answers.refused("method", "post the form."), {"Allow": "POST"})
         form = await _form(request)
         admitted = await admit(request, form)
+
+        def read() -> tuple[RequestType[Any], Reader]:
+            return request_type(form.get("reqType"), REQUEST_TYPES), parse_data(form.get("data"))
+
+        status, body = await run(request, admitted.principal, read, label="reqType {}", vocabulary=SALE_KEYS)
     except Refused as refused:
         return JSONResponse(refused.body, status_code=refused.status, headers=refused.headers)
-
-    def read() -> tuple[RequestType[Any], Reader]:
-        return request_type(form.get("reqType"), REQUEST_TYPES), parse_data(form.get("data"))
-
-    status, body = await run(request, admitted.principal, read, label="reqType {}", vocabulary=SALE_KEYS)
     return JSONResponse(body, status_code=status, headers=gate.rate_headers(admitted.decision))
 
 
