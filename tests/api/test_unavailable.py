@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -20,12 +21,13 @@ from starlette.applications import Starlette
 
 from paydesk import db
 from paydesk.app import create_app
+from paydesk.customers import service as customers_service
 from paydesk.unavailable import MESSAGE
 from tests import postgres
 from tests.classic.client import Classic, numbers_of, simple_sale
 from tests.classic.v1 import V1
 from tests.conftest import make_settings, migrate
-from tests.helpers import Api, Caller, make_world
+from tests.helpers import Api, Caller, World, make_world
 from tests.net import free_port
 
 COUNT = "{ customers { totalCount } }"
@@ -142,3 +144,37 @@ async def test_a_write_that_finds_sqlite_locked_past_its_busy_timeout_is_503(
         assert read == {"customers": {"totalCount": 1}}
         created = await api.gql(CREATE, rep, i={"firstName": "Later"})
         assert created["createCustomer"]["userErrors"] == []
+
+
+async def test_once_a_field_has_committed_the_answer_keeps_it_and_names_the_lost_field(
+    api: Api, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two createCustomer fields in one mutation, each committed on its own: the database drops the
+    # second's connection. A 503 would invite sending both again; the answer is the usual one (the
+    # payloads are non-null, so the lost field nulls the data), its error coded UNAVAILABLE.
+    create = customers_service.create_customer
+    calls = 0
+
+    async def dropped_on_the_second(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return await create(*args, **kwargs)
+
+    monkeypatch.setattr(customers_service, "create_customer", dropped_on_the_second)
+    two = """mutation {
+      first: createCustomer(input: {firstName: "First"}) { customer { firstName } userErrors { code } }
+      second: createCustomer(input: {firstName: "Second"}) { customer { firstName } userErrors { code } }
+    }"""
+    response = await api.post({"query": two}, world.a.caller("rep"))
+    body = response.json()
+    assert response.status_code == 200
+    assert body["data"] is None
+    assert body["errors"] == [{"message": MESSAGE, "extensions": {"code": "UNAVAILABLE"}, "path": ["second"]}]
+
+    # The same failure in the request's first field: nothing changed, so the whole request is 503.
+    calls = 1
+    _expect_unavailable(await api.post({"query": two}, world.a.caller("rep")))
+    names = await api.gql("{ customers(first: 10) { edges { node { firstName } } } }", world.a.caller("rep"))
+    assert sorted(edge["node"]["firstName"] for edge in names["customers"]["edges"]) == ["Cus", "First"]

@@ -42,8 +42,8 @@ from paydesk.graphql.schema import schema
 from paydesk.logs import get_logger, scrub
 from paydesk.requests import request_id
 from paydesk.resources import Resources
-from paydesk.unavailable import unavailable
-from paydesk.unit_of_work import bind
+from paydesk.unavailable import MESSAGE, unavailable
+from paydesk.unit_of_work import UnitOfWork, bind
 
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB: far above any real operation, small enough to parse safely.
@@ -319,7 +319,9 @@ async def _execute(
             await db.rollback()
         # else the session's close ends the read (a rollback would first expire every object read,
         # only for the close to drop them: a large part of a big page's cost).
-        _raise_if_unavailable(result)
+        if not (writes and UnitOfWork.of(db).phases):
+            # Nothing of the request committed (a mutation field commits its unit of work as it ends).
+            _raise_if_unavailable(result)
         await guard.flush()
         _raise_if_throttled(result)
         # A mutation costs its fixed price; a query what its resolvers returned.
@@ -331,9 +333,11 @@ async def _execute(
 
 
 def _raise_if_unavailable(result: ExecutionResult) -> None:
-    """A field failed because the database (or the rate-limit store) went out of reach: the whole request
-    is answered 503 UNAVAILABLE (app.RequestContext, as when it fails before any field runs), not a masked
-    internal error in a 200."""
+    """A field failed because the database (or the rate-limit store) went out of reach, and nothing of the
+    request changed anything: the whole request is answered 503 UNAVAILABLE (app.RequestContext, as when
+    it fails before any field runs), safe to send again as it was. Once a mutation field has committed,
+    the answer is the usual one, the failed fields' errors coded UNAVAILABLE (``_error``): a retry of the
+    whole request would run the committed field again."""
     for error in result.errors or []:
         if error.original_error is not None and unavailable(error.original_error):
             raise error.original_error
@@ -378,6 +382,12 @@ def _format(result: ExecutionResult, report: dict[str, Any]) -> Outcome:
 
 def _error(error: GraphQLError) -> dict[str, Any]:
     original = error.original_error
+    if original is not None and unavailable(original):
+        log.warning("graphql.field_unavailable", path=error.path, error=type(original).__name__)
+        out_of_reach: dict[str, Any] = {"message": MESSAGE, "extensions": {"code": UNAVAILABLE}}
+        if error.path:
+            out_of_reach["path"] = error.path
+        return out_of_reach
     if original is not None and not isinstance(original, GraphQLError | NotAuthenticated):
         log.error("graphql.internal_error", path=error.path, exc_info=original)
         formatted: dict[str, Any] = {
