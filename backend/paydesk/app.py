@@ -28,6 +28,7 @@ from paydesk.requests import request_id, start_request
 from paydesk.resources import Resources
 from paydesk.transactions.service import Services
 from paydesk.unavailable import MESSAGE, RETRY_AFTER, unavailable
+from paydesk.web import pages
 from paydesk.web.portal import portal_routes
 from paydesk.web.routes import routes as page_routes
 
@@ -92,9 +93,7 @@ class RequestContext:
                 # reach. DESIGN.md: HTTP 503 UNAVAILABLE, with when to try again.
                 log.warning("http.unavailable", path=scope.get("path"), error=type(error).__name__)
                 if not sent:
-                    body = {"errors": [{"message": MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
-                    answer = JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER})
-                    await answer(scope, receive, send_with_headers)
+                    await _out_of_reach(scope)(scope, receive, send_with_headers)
                 return
             log.exception("http.unhandled_error", path=scope.get("path"))
             if not sent:
@@ -116,6 +115,18 @@ class RequestContext:
                 status=status,
                 ms=elapsed_ms,
             )
+
+
+# Pages a payer's browser opens: told in a page, not in JSON.
+HOSTED_PAGES = ("/pay/", "/card/", "/invoice/")
+
+
+def _out_of_reach(scope: Scope) -> Response:
+    """HTTP 503 with Retry-After: a hosted page says so to the payer, anything else as the API does."""
+    if str(scope.get("path", "")).startswith(HOSTED_PAGES):
+        return pages.out_of_reach(Request(scope), RETRY_AFTER)
+    body = {"errors": [{"message": MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
+    return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER})
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

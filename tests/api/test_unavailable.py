@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
@@ -82,6 +83,9 @@ async def test_a_database_that_goes_away_is_503_until_it_is_back(
         # The classic doors answer in their own format.
         sale = await Classic(http).post(world.a.caller("apikey"), "list_gateways")
         listed = await V1(http).objects(world.a.caller("apikey"), None)
+        # A payer's browser gets a page.
+        page = await http.get(f"/pay/{secrets.token_urlsafe(32)}")
+        sent = await http.post(f"/card/{secrets.token_urlsafe(32)}", data={"card_number": "4242424242424242"})
     finally:
         postgres.start(base)
 
@@ -89,6 +93,13 @@ async def test_a_database_that_goes_away_is_503_until_it_is_back(
     assert sale.json() == {"result_code": 4, "message": MESSAGE, "request_id": sale.headers["x-request-id"]}
     assert (listed.status_code, listed.headers["retry-after"]) == (503, "5")
     assert listed.json() == {"code": 1, "data": sale.json() | {"request_id": listed.headers["x-request-id"]}}
+    for answer in (page, sent):
+        assert (answer.status_code, answer.headers["retry-after"]) == (503, "5")
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "Please try again in a minute" in answer.text
+    assert "reload this page before paying again" not in page.text
+    assert "reload this page before paying again" in sent.text
+    assert "4242424242424242" not in sent.text + caplog.text
     assert "http.unavailable" in caplog.text
     assert "classic.unavailable" in caplog.text
     assert "Traceback" not in caplog.text

@@ -95,3 +95,18 @@ def bad_request(request: Request) -> HTMLResponse:
         lines=["The form could not be read and nothing was sent. Reload the page and try again."],
         retry=True,
     )
+
+
+def out_of_reach(request: Request, retry_after: str) -> HTMLResponse:
+    """The database (or another service paydesk needs) is out of reach: the page cannot be shown or
+    used now (paydesk.unavailable). A payer who had just pressed Pay is told how to find out whether it
+    went through, before paying again."""
+    lines = ["This page cannot be used at the moment. Try again in a minute."]
+    if request.method == "POST":
+        lines.append(
+            "If you had just sent a payment, it may still go through: wait a few minutes and reload this "
+            "page before paying again. It says so once a payment has been taken."
+        )
+    page = message(request, status=503, title="Please try again in a minute", lines=lines, retry=True)
+    page.headers["Retry-After"] = retry_after
+    return page
