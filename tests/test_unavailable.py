@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import sqlite3
 
 import asyncpg.exceptions as pg
@@ -10,7 +12,7 @@ import pytest
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from paydesk.unavailable import unavailable
+from paydesk.unavailable import OutcomeUnknown, unavailable
 
 
 def _raised_from(error: BaseException, cause: BaseException) -> BaseException:
@@ -50,7 +52,9 @@ def _raised_while_handling(error: BaseException, handled: BaseException) -> Base
         sqlite3.OperationalError("disk I/O error"),
         coredis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379"),
         _raised_from(RuntimeError("rate limit check failed"), ConnectionRefusedError()),
-        _raised_while_handling(ValueError("rollback failed"), ConnectionResetError()),
+        socket.gaierror(-2, "Name or service not known"),
+        OSError("Multiple exceptions: [Errno 111] Connect call failed ('::1', 5432), [Errno 111] ..."),
+        OSError(errno.ENETUNREACH, "Network is unreachable"),
     ],
 )
 def test_out_of_reach(error: BaseException) -> None:
@@ -69,6 +73,12 @@ def test_out_of_reach(error: BaseException) -> None:
         pg.QueryCanceledError("canceling statement due to statement timeout"),
         pg.UniqueViolationError("duplicate key value violates unique constraint"),
         _raised_from(RuntimeError("wrapped"), ZeroDivisionError()),
+        # A bug in code handling a dropped connection is a bug, not an outage.
+        _raised_while_handling(ValueError("rollback failed"), ConnectionResetError()),
+        FileNotFoundError(errno.ENOENT, "No such file or directory"),
+        # Out of reach after part of the change committed: never "retry".
+        _raised_from(OutcomeUnknown(["pending"]), ConnectionResetError()),
+        _raised_from(RuntimeError("cleanup"), _raised_from(OutcomeUnknown(["pending"]), TimeoutError())),
     ],
 )
 def test_not_out_of_reach(error: BaseException) -> None:

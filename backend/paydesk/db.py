@@ -12,6 +12,7 @@ queues writers of different processes. PostgreSQL goes through asyncpg.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
@@ -138,7 +139,9 @@ class WriterGate:
         try:
             await asyncio.wait_for(lock.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
         except TimeoutError:
-            raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked")) from None
+            # What SQLite itself says when its lock stays taken past the busy timeout.
+            locked = sqlite3.OperationalError("database is locked")
+            raise OperationalError("BEGIN IMMEDIATE", None, locked) from None
 
     def release(self) -> None:
         self._locks[asyncio.get_running_loop()].release()

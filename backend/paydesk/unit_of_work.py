@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from paydesk.db import SessionFactory
 from paydesk.logs import get_logger
+from paydesk.unavailable import OutcomeUnknown, unavailable
 
 # Session.info keys: the bound unit, "this transaction wrote outbox rows", and what to call then.
 _UNIT = "paydesk_unit_of_work"
@@ -61,6 +62,14 @@ class UnitOfWork:
             bell: Callable[[], None] | None = self.session.info.get(OUTBOX_BELL)
             if bell is not None:
                 bell()
+
+    def failure(self, error: BaseException, since: int) -> BaseException:
+        """What the boundary raises for ``error``: ``OutcomeUnknown`` when a required service went out of
+        reach after the boundary committed a phase (more than ``since`` of them), so that nobody is told
+        to send the request again; else the error itself."""
+        if len(self.phases) > since and isinstance(error, Exception) and unavailable(error):
+            return OutcomeUnknown(self.phases[since:])
+        return error
 
     async def rollback(self) -> None:
         """Forget what the current phase wrote, outbox rows included: nothing of it is ever sent."""
@@ -104,7 +113,10 @@ async def unit_of_work(sessions: SessionFactory, phase: str = "done") -> AsyncIt
         unit = bind(session)
         try:
             yield session
-        except BaseException:
+        except BaseException as error:
+            raised = unit.failure(error, 0)
             await unit.rollback()
-            raise
+            if raised is error:
+                raise
+            raise raised from error
         await unit.commit(phase)

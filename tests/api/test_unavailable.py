@@ -23,8 +23,11 @@ from starlette.applications import Starlette
 from paydesk import db
 from paydesk.app import create_app
 from paydesk.customers import service as customers_service
+from paydesk.transactions import service as transactions_service
 from paydesk.unavailable import MESSAGE
 from tests import postgres
+from tests.api.test_sales import CHARGE as CHARGE_NOW
+from tests.api.test_sales import ONE_LINE, VISA, card, sandbox_charges
 from tests.classic.client import Classic, numbers_of, simple_sale
 from tests.classic.v1 import V1
 from tests.conftest import make_settings, migrate
@@ -189,3 +192,34 @@ async def test_once_a_field_has_committed_the_answer_keeps_it_and_names_the_lost
     _expect_unavailable(await api.post({"query": two}, world.a.caller("rep")))
     names = await api.gql("{ customers(first: 10) { edges { node { firstName } } } }", world.a.caller("rep"))
     assert sorted(edge["node"]["firstName"] for edge in names["customers"]["edges"]) == ["Cus", "First"]
+
+
+async def test_a_sale_charged_before_the_database_went_away_is_never_answered_retry(
+    app: Starlette, api: Api, world: World, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The PENDING sale committed, the gateway charged the card, then the connection dropped as the
+    # answer was being recorded. "Retry in a moment" would charge the card again: the answer is the
+    # internal error it always was (the sale stays PENDING until reconciliation settles it).
+    classic = Classic(http)
+    numbers = await numbers_of(app, api, world, classic)
+
+    async def dropped(*_args: Any, **_kwargs: Any) -> Any:
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    monkeypatch.setattr(transactions_service, "settle", dropped)
+    classic_sale = await classic.post(world.a.caller("apikey"), "sale", simple_sale(numbers))
+    charged = await api.post(
+        {
+            "query": CHARGE_NOW,
+            "variables": {"i": {"customerId": world.a.customer_id, "lines": ONE_LINE, "card": card(VISA)}},
+        },
+        world.a.caller("rep"),
+    )
+
+    assert classic_sale.status_code == 500
+    assert "retry-after" not in classic_sale.headers
+    assert classic_sale.json()["result_code"] == 4
+    assert charged.status_code == 200
+    assert "retry-after" not in charged.headers
+    assert [error["extensions"]["code"] for error in charged.json()["errors"]] == ["INTERNAL_SERVER_ERROR"]
+    assert len(await sandbox_charges(app)) == 2  # one each, and nobody was told to send it again

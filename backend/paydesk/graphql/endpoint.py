@@ -315,14 +315,21 @@ async def _execute(
             context_value=context,
             operation_name=operation.operation_name,
         )
-        if writes or index < last:
-            await db.rollback()
-        # else the session's close ends the read (a rollback would first expire every object read,
-        # only for the close to drop them: a large part of a big page's cost).
-        if not (writes and UnitOfWork.of(db).phases):
-            # Nothing of the request committed (a mutation field commits its unit of work as it ends).
+        # A mutation field commits its unit of work as it ends: once one has, nobody is told to retry.
+        committed = writes and bool(UnitOfWork.of(db).phases)
+        if not committed:
             _raise_if_unavailable(result)
-        await guard.flush()
+        try:
+            if writes or index < last:
+                await db.rollback()
+            # else the session's close ends the read (a rollback would first expire every object read,
+            # only for the close to drop them: a large part of a big page's cost).
+            await guard.flush()
+        except Exception as error:
+            if not (committed and unavailable(error)):
+                raise
+            # The answer stands (what committed did); what is lost is the sign-in guard's count.
+            log.warning("graphql.after_commit_unavailable", error=type(error).__name__)
         _raise_if_throttled(result)
         # A mutation costs its fixed price; a query what its resolvers returned.
         actual = price if operation.is_mutation else cost.actual_cost(result.data)

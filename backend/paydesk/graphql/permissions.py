@@ -57,14 +57,18 @@ class MutationBoundary(FieldExtension):
                 message = f"{name} needs the {needed} role or higher; you have {role.value}."
                 return payload(user_errors=[forbidden_error(message)])
         unit = UnitOfWork.of(ctx.db)
+        committed = len(unit.phases)
         try:
             result = await next_(source, info, **kwargs)
         except DomainError as error:
             await unit.rollback()
             return payload(user_errors=user_errors(error))
-        except BaseException:
+        except BaseException as error:
+            raised = unit.failure(error, committed)
             await unit.rollback()
-            raise
+            if raised is error:
+                raise
+            raise raised from error
         await unit.commit(info.field_name)
         return result
 

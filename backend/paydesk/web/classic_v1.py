@@ -5,8 +5,9 @@ the API key in the ``Api-Appid`` and ``Api-Key`` headers only, and wrap the
 classic answer as the classic ``/1/`` API did: HTTP 200 is ``{"code": 0,
 "data": ..., "account_id": ...}`` (a refused request is ``data.result_code``
 2 naming the key); an answer before or instead of running (401, 403, 405,
-413, 429, 500) is ``{"code": 1, "data": {"result_code": ..., "message":
-...}}``. The body is never logged: it may hold a card.
+413, 429, 500, and 503 when the database is out of reach) is ``{"code": 1,
+"data": {"result_code": ..., "message": ...}}``. The body is never logged:
+it may hold a card.
 """
 
 from __future__ import annotations
@@ -59,17 +60,22 @@ async def _answer(
 ) -> JSONResponse:
     try:
         admitted: Admitted = await admit(request, {})
-        status, body = await run(request, admitted.principal, read, label="{}", vocabulary=MANUAL_KEYS)
     except Refused as refused:
         return _refusal(refused)
     headers = gate.rate_headers(admitted.decision)
+    try:
+        status, body = await run(request, admitted.principal, read, label="{}", vocabulary=MANUAL_KEYS)
+    except Refused as refused:
+        return _refusal(refused, headers)
     if status != 200:
         return JSONResponse({"code": 1, "data": body}, status_code=status, headers=headers)
     envelope = {"code": 0, "data": data_of(body), "account_id": admitted.principal.account_id}
     return JSONResponse(envelope, headers=headers)
 
 
-def _refusal(refused: Refused) -> JSONResponse:
+def _refusal(refused: Refused, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
-        {"code": 1, "data": refused.body}, status_code=refused.status, headers=refused.headers
+        {"code": 1, "data": refused.body},
+        status_code=refused.status,
+        headers={**(headers or {}), **(refused.headers or {})},
     )

@@ -5,7 +5,8 @@ unreadable: 400), the caller recognised (none or wrong: 401), one request
 counted against the caller's rate limit (over: 429, nothing runs), and only
 then the request type is run (``paydesk.classic``), through the gate and
 unit of work the ``/1/`` endpoints share (``paydesk.web.classic_door``).
-The form is never logged: it may hold a card.
+The database out of reach before anything was committed is 503 with
+Retry-After. The form is never logged: it may hold a card.
 """
 
 from __future__ import annotations
@@ -35,14 +36,20 @@ async def payments_php(request: Request) -> JSONResponse:
             raise Refused(405, answers.refused("method", "post the form."), {"Allow": "POST"})
         form = await _form(request)
         admitted = await admit(request, form)
-
-        def read() -> tuple[RequestType[Any], Reader]:
-            return request_type(form.get("reqType"), REQUEST_TYPES), parse_data(form.get("data"))
-
-        status, body = await run(request, admitted.principal, read, label="reqType {}", vocabulary=SALE_KEYS)
     except Refused as refused:
         return JSONResponse(refused.body, status_code=refused.status, headers=refused.headers)
-    return JSONResponse(body, status_code=status, headers=gate.rate_headers(admitted.decision))
+
+    def read() -> tuple[RequestType[Any], Reader]:
+        return request_type(form.get("reqType"), REQUEST_TYPES), parse_data(form.get("data"))
+
+    headers = gate.rate_headers(admitted.decision)
+    try:
+        status, body = await run(request, admitted.principal, read, label="reqType {}", vocabulary=SALE_KEYS)
+    except Refused as refused:
+        return JSONResponse(
+            refused.body, status_code=refused.status, headers={**headers, **(refused.headers or {})}
+        )
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def _form(request: Request) -> dict[str, object]:
