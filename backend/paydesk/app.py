@@ -55,7 +55,7 @@ async def readyz(request: Request) -> Response:
 
 class RequestContext:
     """Request id, access log, security headers, a 503 when a required service is out of reach
-    (paydesk.unavailable), and a masked 500 for anything else unexpected."""
+    (paydesk.unavailable), and a masked 500 for anything else unexpected (a page on hosted pages)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -97,15 +97,7 @@ class RequestContext:
                 return
             log.exception("http.unhandled_error", path=scope.get("path"))
             if not sent:
-                body = {
-                    "errors": [
-                        {
-                            "message": "Internal error",
-                            "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id()},
-                        }
-                    ]
-                }
-                await JSONResponse(body, status_code=500)(scope, receive, send_with_headers)
+                await _internal_error(scope)(scope, receive, send_with_headers)
         finally:
             elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
             log.info(
@@ -127,6 +119,17 @@ def _out_of_reach(scope: Scope) -> Response:
         return pages.out_of_reach(Request(scope), RETRY_AFTER)
     body = {"errors": [{"message": MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
     return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER})
+
+
+def _internal_error(scope: Scope) -> Response:
+    """HTTP 500, masked: the request id finds the logged error (a hosted page says so in a page)."""
+    if str(scope.get("path", "")).startswith(HOSTED_PAGES):
+        return pages.internal_error(Request(scope), request_id())
+    error = {
+        "message": "Internal error",
+        "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id()},
+    }
+    return JSONResponse({"errors": [error]}, status_code=500)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

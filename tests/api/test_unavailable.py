@@ -25,6 +25,7 @@ from paydesk.app import create_app
 from paydesk.customers import service as customers_service
 from paydesk.transactions import service as transactions_service
 from paydesk.unavailable import MESSAGE
+from paydesk.web import card_page
 from tests import postgres
 from tests.api.test_sales import CHARGE as CHARGE_NOW
 from tests.api.test_sales import ONE_LINE, VISA, card, sandbox_charges
@@ -223,3 +224,23 @@ async def test_a_sale_charged_before_the_database_went_away_is_never_answered_re
     assert "retry-after" not in charged.headers
     assert [error["extensions"]["code"] for error in charged.json()["errors"]] == ["INTERNAL_SERVER_ERROR"]
     assert len(await sandbox_charges(app)) == 2  # one each, and nobody was told to send it again
+
+
+async def test_an_unexpected_failure_on_a_hosted_page_is_a_page_with_its_reference(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(card_page, "open_link", broken)
+    token = secrets.token_urlsafe(32)
+    shown = await http.get(f"/card/{token}")
+    sent = await http.post(f"/card/{token}", data={"card_number": "4242424242424242"})
+    for answer in (shown, sent):
+        assert answer.status_code == 500
+        assert answer.headers["content-type"].startswith("text/html")
+        assert f"quote this reference: {answer.headers['x-request-id']}" in answer.text
+        assert "a bug" not in answer.text
+    assert "reload this page before paying again" not in shown.text
+    assert "reload this page before paying again" in sent.text
+    assert "4242424242424242" not in sent.text

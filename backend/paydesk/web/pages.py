@@ -97,16 +97,29 @@ def bad_request(request: Request) -> HTMLResponse:
     )
 
 
+# What a payer who had just sent a form is told when its answer cannot be given: how to find out.
+_MAY_HAVE_GONE_THROUGH = (
+    "If you had just sent a payment, it may still go through: wait a few minutes and reload this page "
+    "before paying again. It says so once a payment has been taken."
+)
+
+
 def out_of_reach(request: Request, retry_after: str) -> HTMLResponse:
     """The database (or another service paydesk needs) is out of reach: the page cannot be shown or
     used now (paydesk.unavailable). A payer who had just pressed Pay is told how to find out whether it
     went through, before paying again."""
     lines = ["This page cannot be used at the moment. Try again in a minute."]
     if request.method == "POST":
-        lines.append(
-            "If you had just sent a payment, it may still go through: wait a few minutes and reload this "
-            "page before paying again. It says so once a payment has been taken."
-        )
+        lines.append(_MAY_HAVE_GONE_THROUGH)
     page = message(request, status=503, title="Please try again in a minute", lines=lines, retry=True)
     page.headers["Retry-After"] = retry_after
     return page
+
+
+def internal_error(request: Request, reference: str) -> HTMLResponse:
+    """Something unexpected failed (logged under ``reference``, the request id): said in a page, with the
+    same advice to a payer who had just sent a payment."""
+    lines = [f"Something went wrong on our side. If you contact us, quote this reference: {reference}."]
+    if request.method == "POST":
+        lines.append(_MAY_HAVE_GONE_THROUGH)
+    return message(request, status=500, title="Something went wrong", lines=lines, retry=True)
