@@ -27,7 +27,7 @@ from paydesk.logs import configure_logging, get_logger
 from paydesk.requests import request_id, start_request
 from paydesk.resources import Resources
 from paydesk.transactions.service import Services
-from paydesk.unavailable import MESSAGE, RETRY_AFTER, unavailable
+from paydesk.unavailable import CODE, MESSAGE, RETRY_AFTER, unavailable
 from paydesk.web import pages
 from paydesk.web.portal import portal_routes
 from paydesk.web.routes import routes as page_routes
@@ -113,17 +113,21 @@ class RequestContext:
 HOSTED_PAGES = ("/pay/", "/card/", "/invoice/")
 
 
+def _hosted_page(scope: Scope) -> bool:
+    return str(scope.get("path", "")).startswith(HOSTED_PAGES)
+
+
 def _out_of_reach(scope: Scope) -> Response:
     """HTTP 503 with Retry-After: a hosted page says so to the payer, anything else as the API does."""
-    if str(scope.get("path", "")).startswith(HOSTED_PAGES):
+    if _hosted_page(scope):
         return pages.out_of_reach(Request(scope), RETRY_AFTER)
-    body = {"errors": [{"message": MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
+    body = {"errors": [{"message": MESSAGE, "extensions": {"code": CODE}}]}
     return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER})
 
 
 def _internal_error(scope: Scope) -> Response:
     """HTTP 500, masked: the request id finds the logged error (a hosted page says so in a page)."""
-    if str(scope.get("path", "")).startswith(HOSTED_PAGES):
+    if _hosted_page(scope):
         return pages.internal_error(Request(scope), request_id())
     error = {
         "message": "Internal error",

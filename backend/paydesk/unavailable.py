@@ -25,6 +25,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # What every door answers then (HTTP 503, code UNAVAILABLE), and the seconds it says to wait: long enough
 # for a database restart or fail-over to be under way.
+CODE = "UNAVAILABLE"
 MESSAGE = "paydesk cannot reach a service it needs right now; retry in a moment."
 RETRY_AFTER = "5"
 
@@ -64,7 +65,7 @@ class OutcomeUnknown(Exception):
     """A required service went out of reach after the boundary had made part of its change durable (the
     PENDING sale committed before its gateway was asked, say). Not ``unavailable``: sending the request
     again could repeat what was done, so it is answered as an internal error whose request id finds the
-    logged cause, never as "retry" (``UnitOfWork.failure`` raises it)."""
+    logged cause, never as "retry" (``UnitOfWork.abort`` raises it)."""
 
     def __init__(self, phases: Sequence[str]) -> None:
         super().__init__(f"out of reach after committing {', '.join(phases)}")

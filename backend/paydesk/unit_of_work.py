@@ -63,13 +63,15 @@ class UnitOfWork:
             if bell is not None:
                 bell()
 
-    def failure(self, error: BaseException, since: int) -> BaseException:
-        """What the boundary raises for ``error``: ``OutcomeUnknown`` when a required service went out of
-        reach after the boundary committed a phase (more than ``since`` of them), so that nobody is told
-        to send the request again; else the error itself."""
-        if len(self.phases) > since and isinstance(error, Exception) and unavailable(error):
-            return OutcomeUnknown(self.phases[since:])
-        return error
+    async def abort(self, error: BaseException, since: int) -> None:
+        """Roll back after ``error`` escaped the boundary's work. Raises ``OutcomeUnknown`` (from it) when
+        a required service went out of reach after the boundary committed a phase (more than ``since`` of
+        them), so that nobody is told to send the request again; else returns, for the caller to re-raise
+        ``error``."""
+        unknown = len(self.phases) > since and isinstance(error, Exception) and unavailable(error)
+        await self.rollback()
+        if unknown:
+            raise OutcomeUnknown(self.phases[since:]) from error
 
     async def rollback(self) -> None:
         """Forget what the current phase wrote, outbox rows included: nothing of it is ever sent."""
@@ -114,9 +116,6 @@ async def unit_of_work(sessions: SessionFactory, phase: str = "done") -> AsyncIt
         try:
             yield session
         except BaseException as error:
-            raised = unit.failure(error, 0)
-            await unit.rollback()
-            if raised is error:
-                raise
-            raise raised from error
+            await unit.abort(error, 0)
+            raise
         await unit.commit(phase)

@@ -42,14 +42,13 @@ from paydesk.graphql.schema import schema
 from paydesk.logs import get_logger, scrub
 from paydesk.requests import request_id
 from paydesk.resources import Resources
-from paydesk.unavailable import MESSAGE, unavailable
+from paydesk.unavailable import CODE, MESSAGE, unavailable
 from paydesk.unit_of_work import UnitOfWork, bind
 
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB: far above any real operation, small enough to parse safely.
 MAX_BATCH = 20
 MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
-UNAVAILABLE = "UNAVAILABLE"
 BUSY = "paydesk is answering more requests than it can right now; retry in a moment."
 # Seconds a read turned away is told to wait: the clients' own backoff spreads the retries further.
 BUSY_RETRY_AFTER = "2"
@@ -109,7 +108,7 @@ async def graphql_endpoint(request: Request) -> Response:
             return await _answer(request, resources, operations, batched, db)
     except Busy as busy:
         log.warning("graphql.read_turned_away", waited_s=busy.waited, waiting=resources.reads.waiting)
-        return HTTPAnswer(503, BUSY, UNAVAILABLE, {"Retry-After": BUSY_RETRY_AFTER}).response()
+        return HTTPAnswer(503, BUSY, CODE, {"Retry-After": BUSY_RETRY_AFTER}).response()
 
 
 async def _answer(
@@ -391,7 +390,7 @@ def _error(error: GraphQLError) -> dict[str, Any]:
     original = error.original_error
     if original is not None and unavailable(original):
         log.warning("graphql.field_unavailable", path=error.path, error=type(original).__name__)
-        out_of_reach: dict[str, Any] = {"message": MESSAGE, "extensions": {"code": UNAVAILABLE}}
+        out_of_reach: dict[str, Any] = {"message": MESSAGE, "extensions": {"code": CODE}}
         if error.path:
             out_of_reach["path"] = error.path
         return out_of_reach

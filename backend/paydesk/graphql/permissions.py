@@ -64,11 +64,8 @@ class MutationBoundary(FieldExtension):
             await unit.rollback()
             return payload(user_errors=user_errors(error))
         except BaseException as error:
-            raised = unit.failure(error, committed)
-            await unit.rollback()
-            if raised is error:
-                raise
-            raise raised from error
+            await unit.abort(error, committed)
+            raise
         await unit.commit(info.field_name)
         return result
 

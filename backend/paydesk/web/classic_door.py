@@ -99,9 +99,7 @@ async def run(
         status, body = 200, answers.from_error(error, vocabulary)
     except Exception as error:
         if unavailable(error):
-            named = kind.name if kind else None
-            log.warning("classic.unavailable", req_type=named, error=type(error).__name__)
-            raise _unavailable() from None
+            raise _out_of_reach(error, kind.name if kind else None) from None
         # Only the request type is named: anything else in the request may hold a card.
         log.exception("classic.internal_error", req_type=kind.name if kind else None)
         status, body = 500, answers.internal()
@@ -119,7 +117,9 @@ async def _execute(resources: Resources, kind: RequestType[Any], call: Call) -> 
         return await kind.write(db, call, prepared)
 
 
-def _unavailable() -> Refused:
+def _out_of_reach(error: Exception, req_type: str | None = None) -> Refused:
+    """The database or the rate-limit store out of reach: logged (its kind only), refused with 503."""
+    log.warning("classic.unavailable", req_type=req_type, error=type(error).__name__)
     return Refused(503, answers.unavailable(MESSAGE), {"Retry-After": RETRY_AFTER})
 
 
@@ -131,5 +131,4 @@ def _out_of_reach_refused() -> Iterator[None]:
     except Exception as error:
         if not unavailable(error):
             raise
-        log.warning("classic.unavailable", error=type(error).__name__)
-        raise _unavailable() from None
+        raise _out_of_reach(error) from None
